@@ -14,7 +14,7 @@ export function packageTests({ controlPlane = false, testTimeoutMs }: PackageTes
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       testTimeout: testTimeoutMs ?? (controlPlane ? 60_000 : 5_000),
-      hookTimeout: controlPlane ? 180_000 : 10_000,
+      hookTimeout: controlPlane || testTimeoutMs !== undefined ? 180_000 : 10_000,
       globalSetup: controlPlane ? [new URL('./envtestGlobalSetup.ts', import.meta.url).pathname] : [],
       coverage: { provider: 'v8', include: ['src/**/*.ts'], exclude: ['src/**/*.test.ts'], reporter: ['text-summary'] },
       // Real-server tests share one API server; files still run in parallel, each in its own namespace.

@@ -15,8 +15,8 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export GOTOOLCHAIN=local CGO_ENABLED=0
 
-KUBE_VERSION=v1.36.3
-ETCD_VERSION=v3.6.16
+# shellcheck source=versions.env
+. "$here/versions.env"
 
 if ! command -v go >/dev/null 2>&1; then
   echo "k8s-testbin: the Go toolchain (go) is not on PATH; it is needed once to build the control-plane binaries." >&2
@@ -62,9 +62,14 @@ timed_build() {
   fi
   log "building $name (this takes several minutes on a cold cache)"
   local start=$SECONDS
-  (cd "$here/$dir" && /usr/bin/time -f "%M" -o "$out/$name.maxrss" go build -trimpath -o "$out/$name.tmp" "$@")
+  if [ -x /usr/bin/time ]; then
+    (cd "$here/$dir" && /usr/bin/time -f "%M" -o "$out/$name.maxrss" go build -trimpath -o "$out/$name.tmp" "$@")
+    log "built $name in $((SECONDS - start)) s, peak RSS $(($(cat "$out/$name.maxrss") / 1024)) MiB"
+  else
+    (cd "$here/$dir" && go build -trimpath -o "$out/$name.tmp" "$@")
+    log "built $name in $((SECONDS - start)) s"
+  fi
   mv "$out/$name.tmp" "$out/$name"
-  log "built $name in $((SECONDS - start)) s, peak RSS $(($(cat "$out/$name.maxrss") / 1024)) MiB"
 }
 
 tags=-tags=selinux,notest,grpcnotrace

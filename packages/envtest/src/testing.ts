@@ -1,0 +1,97 @@
+/**
+ * Test helpers (`@dsoi/envtest/testing`): one control plane per test run, a fresh namespace per test, and
+ * identities with narrow RBAC.
+ */
+
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { KubeConfig } from '@kubernetes/client-node';
+import { type ControlPlaneOptions, startControlPlane } from './controlPlane.js';
+import { apiCall } from './internal/apiRequest.js';
+import { targetOf } from './internal/target.js';
+
+/** The environment variable through which the global setup hands the kubeconfig path to test workers. */
+export const kubeconfigEnv = 'DSOI_ENVTEST_KUBECONFIG';
+
+/**
+ * A vitest `globalSetup` body: starts one control plane for the whole run (kube-controller-manager included unless
+ * `garbageCollector: false`), publishes its kubeconfig path in `DSOI_ENVTEST_KUBECONFIG` for the workers, and
+ * returns the teardown. Use it as `export default () => setupTestControlPlane()` in a global-setup file.
+ */
+export async function setupTestControlPlane(options: ControlPlaneOptions = {}): Promise<() => Promise<void>> {
+  const plane = await startControlPlane({ garbageCollector: true, ...options });
+  process.env[kubeconfigEnv] = plane.kubeconfigPath;
+  return () => plane.stop();
+}
+
+/**
+ * The admin KubeConfig of the control plane started by {@link setupTestControlPlane}.
+ * @throws Error when no control plane was started for this run (the package's vitest config must enable it).
+ */
+export function testKubeConfig(): KubeConfig {
+  const path = process.env[kubeconfigEnv];
+  if (!path) {
+    throw new Error(
+      `${kubeconfigEnv} is not set: this test needs the real control plane. Enable it in vitest.config.ts ` +
+        '(packageTests({ controlPlane: true })) or start one with `npx dsoi-envtest start` and export the variable.',
+    );
+  }
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromString(readFileSync(path, 'utf8'));
+  return kubeConfig;
+}
+
+/** Creates a namespace with a unique name (`<prefix>-<8 hex>`) and returns the name. */
+export async function createTestNamespace(kubeConfig: KubeConfig, prefix = 'test'): Promise<string> {
+  const name = `${prefix}-${randomBytes(4).toString('hex')}`;
+  await apiCall(targetOf(kubeConfig), 'POST', '/api/v1/namespaces', {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels: { 'dsoi.io/test': 'true' } },
+  });
+  return name;
+}
+
+/** Options of {@link serviceAccountKubeConfig}. */
+export interface ServiceAccountKubeConfigOptions {
+  readonly namespace: string;
+  readonly name: string;
+  /** Token lifetime. @default 3600 */
+  readonly expirationSeconds?: number;
+}
+
+/**
+ * Creates the ServiceAccount if it does not exist and returns a KubeConfig authenticated as it (a token from the
+ * TokenRequest API), so a test can exercise exactly the RBAC a Role grants.
+ */
+export async function serviceAccountKubeConfig(
+  kubeConfig: KubeConfig,
+  { namespace, name, expirationSeconds = 3600 }: ServiceAccountKubeConfigOptions,
+): Promise<KubeConfig> {
+  const target = targetOf(kubeConfig);
+  await apiCall(
+    target,
+    'POST',
+    `/api/v1/namespaces/${namespace}/serviceaccounts`,
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } },
+    { ok: [201, 409] },
+  );
+  const tokenRequest = await apiCall<{ status: { token: string } }>(
+    target,
+    'POST',
+    `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`,
+    { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds } },
+  );
+  const cluster = kubeConfig.getCurrentCluster()!;
+  const user = `system:serviceaccount:${namespace}:${name}`;
+  const result = new KubeConfig();
+  result.loadFromOptions({
+    clusters: [cluster],
+    users: [{ name: user, token: tokenRequest.status.token }],
+    contexts: [{ name: user, cluster: cluster.name, user, namespace }],
+    currentContext: user,
+  });
+  return result;
+}
+
+export { installCrds } from './crds.js';
