@@ -58,3 +58,17 @@ describe('stampHash', () => {
     expect(stamped.metadata.annotations).toEqual({ team: 'a', [defaultHashAnnotation]: expect.any(String) });
   });
 });
+
+describe('typing', () => {
+  it('accepts @kubernetes/client-node model objects without a cast', () => {
+    // A model class instance has no index signature; HashableObject must still accept it.
+    class V1ConfigMapLike {
+      apiVersion?: string = 'v1';
+      kind?: string = 'ConfigMap';
+      metadata?: { name?: string; annotations?: { [key: string]: string } } = { name: 'm' };
+      data?: { [key: string]: string } = { a: '1' };
+    }
+    const model = new V1ConfigMapLike();
+    expect(readHash(stampHash(model))).toBe(objectHash(model));
+  });
+});

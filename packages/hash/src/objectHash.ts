@@ -6,11 +6,15 @@ export const defaultHashAnnotation = 'dsoi.io/desired-hash';
 
 /** The smallest shape of a Kubernetes object that the hash helpers read. */
 export interface HashableObject {
-  readonly metadata?: {
-    readonly annotations?: Readonly<Record<string, string>> | undefined;
-    readonly [field: string]: unknown;
-  };
-  readonly [field: string]: unknown;
+  readonly apiVersion?: string | undefined;
+  readonly kind?: string | undefined;
+  /** Any metadata; `annotations` (a string map), if present, is where the hash annotation lives. */
+  readonly metadata?: object | undefined;
+}
+
+/** The annotations of an object's metadata, if any. */
+function annotationsOf(obj: HashableObject): Readonly<Record<string, string>> | undefined {
+  return (obj.metadata as { annotations?: Readonly<Record<string, string>> } | undefined)?.annotations;
 }
 
 /** Options shared by the hash-annotation helpers. */
@@ -44,14 +48,15 @@ const serverOwnedMetadata = [
  *
  * @throws TypeError for an invalid `annotationKey`, or for values JSON cannot represent faithfully.
  */
-export function objectHash(obj: HashableObject, options: HashAnnotationOptions = {}): string {
+export function objectHash<TObject extends HashableObject>(obj: TObject, options: HashAnnotationOptions = {}): string {
   const annotationKey = checkedKey(options.annotationKey);
-  const { status: _status, metadata, ...rest } = obj;
+  const { status: _status, metadata, ...rest } = obj as HashableObject & { readonly status?: unknown };
   if (metadata === undefined) return hash(rest);
   const desiredMetadata: Record<string, unknown> = { ...metadata };
   for (const field of serverOwnedMetadata) delete desiredMetadata[field];
-  if (metadata.annotations !== undefined) {
-    const { [annotationKey]: _own, ...others } = metadata.annotations;
+  const annotations = annotationsOf(obj);
+  if (annotations !== undefined) {
+    const { [annotationKey]: _own, ...others } = annotations;
     if (Object.keys(others).length === 0) delete desiredMetadata.annotations;
     else desiredMetadata.annotations = others;
   }
@@ -72,16 +77,18 @@ export function stampHash<TObject extends HashableObject>(
 ): Stamped<TObject> {
   const annotationKey = checkedKey(options.annotationKey);
   const digest = objectHash(obj, { annotationKey });
-  const metadata = obj.metadata ?? {};
   return {
     ...obj,
-    metadata: { ...metadata, annotations: { ...metadata.annotations, [annotationKey]: digest } },
+    metadata: { ...obj.metadata, annotations: { ...annotationsOf(obj), [annotationKey]: digest } },
   } as Stamped<TObject>;
 }
 
 /** Reads the hash annotation of a (live) object; `undefined` when it has none. */
-export function readHash(obj: HashableObject, options: HashAnnotationOptions = {}): string | undefined {
-  return obj.metadata?.annotations?.[checkedKey(options.annotationKey)];
+export function readHash<TObject extends HashableObject>(
+  obj: TObject,
+  options: HashAnnotationOptions = {},
+): string | undefined {
+  return annotationsOf(obj)?.[checkedKey(options.annotationKey)];
 }
 
 // A qualified name: optional DNS-1123 subdomain prefix (at most 253) and a name of at most 63 characters.
