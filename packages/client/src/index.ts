@@ -1,0 +1,69 @@
+/** @dsoi/client: typed CRUD, server-side apply, status, watch and typed errors over @kubernetes/client-node. */
+
+// What the client announces on an @dsoi/events bus
+export type { ClientBus, ClientEvents } from './bus.js';
+// The client: createClient, its interface and options
+export type { Client, ClientOptions, ListAllOptions } from './client.js';
+export { clientDefaults, createClient } from './client.js';
+// Errors: one class per Status reason that carries data, guards, and fromUnknown
+export type {
+  ErrorTarget,
+  ForbiddenDetails,
+  KubeApiErrorInit,
+  KubeApiErrorReason,
+  Status,
+  StatusCause,
+  StatusDetails,
+  StatusReason,
+} from './errors.js';
+export {
+  AlreadyExistsError,
+  ConflictError,
+  ConnectionError,
+  ForbiddenError,
+  fromUnknown,
+  GoneError,
+  InvalidError,
+  isAlreadyExists,
+  isConflict,
+  isForbidden,
+  isGone,
+  isInvalid,
+  isKubeApiError,
+  isNotFound,
+  isTimeout,
+  isTooManyRequests,
+  isUnauthorized,
+  isUnknownKind,
+  KubeApiError,
+  NotFoundError,
+  ServerError,
+  TimeoutError,
+  TooManyRequestsError,
+  UnauthorizedError,
+  UnknownKindError,
+} from './errors.js';
+// Measurements: the onRequest observer and stats()
+export type { ClientStats, RequestInfo, RequestVerb } from './internal/requester.js';
+// The read seam (implemented by the client and by the store's read handle)
+export type { GetOptions, ListOptions, Reader, RequestOptions } from './reader.js';
+// Resource mapping: discovery, or kinds registered up front
+export type { KindRegistration, ResourceMapping } from './resourceMapper.js';
+// Retries: the client's policy and retryOnConflict
+export type { RetryOnConflictOptions, RetryOptions } from './retry.js';
+export { retryDefaults, retryOnConflict, retryOnConflictDefaults } from './retry.js';
+// Object shapes
+export type {
+  KubeConfigSource,
+  KubeObject,
+  Live,
+  ObjectList,
+  ObjectRef,
+  ObjectRefOrObject,
+  ServerFields,
+  TypeMeta,
+} from './types.js';
+// Watch
+export type { BookmarkObject, WatchEvent, WatchEventType, WatchOptions } from './watch.js';
+// The write seam
+export type { ApplyOptions, DeleteOptions, JsonPatchOperation, Patch, WriteOptions, Writer } from './writer.js';

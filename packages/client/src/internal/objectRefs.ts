@@ -1,0 +1,47 @@
+/** Object references from what callers pass: a `{ apiVersion, kind, name, namespace }` or the object itself. */
+import type { KubeObject, ObjectRef, ObjectRefOrObject } from '../types.js';
+
+/** A reference from either an `ObjectRef` or an object; throws a `TypeError` naming what is missing. */
+export function toRef(target: ObjectRefOrObject, operation: string): ObjectRef {
+  if (typeof target !== 'object' || target === null) {
+    throw new TypeError(`${operation}: expected an object reference or an object, got ${String(target)}`);
+  }
+  const ref = target as Partial<ObjectRef>;
+  // A top-level `name` makes it a reference; otherwise it is an object, named by its metadata.
+  if (ref.name === undefined && (target as KubeObject).metadata !== undefined) {
+    return objectRef(target as KubeObject, operation, true);
+  }
+  if (!ref.apiVersion || !ref.kind || !ref.name) {
+    throw new TypeError(
+      `${operation}: the reference needs apiVersion, kind and name (got ${JSON.stringify({ apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name })})`,
+    );
+  }
+  return { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, namespace: ref.namespace || undefined };
+}
+
+/** The reference of an object about to be written; a create may go without a name when it has a `generateName`. */
+export function objectRef(object: KubeObject, operation: string, nameRequired: boolean): ObjectRef {
+  const name = object.metadata?.name;
+  const missing = [
+    object.apiVersion ? undefined : 'apiVersion',
+    object.kind ? undefined : 'kind',
+    name || (!nameRequired && object.metadata?.generateName) ? undefined : 'metadata.name',
+  ].filter((field) => field !== undefined);
+  if (missing.length > 0) {
+    const what = [object.apiVersion, object.kind, name].filter(Boolean).join(' ');
+    throw new TypeError(`${operation}${what ? ` ${what}` : ''}: the object needs ${missing.join(', ')}`);
+  }
+  return {
+    apiVersion: object.apiVersion!,
+    kind: object.kind!,
+    name: name ?? '',
+    namespace: object.metadata?.namespace || undefined,
+  };
+}
+
+/** Throws a `TypeError` unless `fieldManager` is 1-128 characters, as the API requires. */
+export function checkFieldManager(fieldManager: string, where: string) {
+  if (typeof fieldManager !== 'string' || fieldManager === '' || fieldManager.length > 128) {
+    throw new TypeError(`${where}: fieldManager must be a non-empty string of at most 128 characters`);
+  }
+}

@@ -1,0 +1,319 @@
+/** One API call with everything around it: timeout, abort, typed errors, retries with backoff, counters, observer. */
+import type { IncomingMessage } from 'node:http';
+import {
+  ConnectionError,
+  describeTarget,
+  type ErrorTarget,
+  errorFromStatus,
+  isTransientConnectionError,
+  KubeApiError,
+  parseStatus,
+  TimeoutError,
+  UnauthorizedError,
+} from '../errors.js';
+import type { RetryOptions } from '../retry.js';
+import { type BackoffPolicy, backoffDelayMs, sleep } from './backoff.js';
+import { credentialsErrorCode, readBody, type Transport } from './transport.js';
+
+/** The Kubernetes verb of a request, as audit logs and RBAC name it (server-side apply is a `patch`). */
+export type RequestVerb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
+
+/** What one HTTP request was about, reported to `onRequest` after each attempt. */
+export interface RequestInfo {
+  /** The client method: `get`, `list`, `apply`, `patchStatus`, `watch`, `discovery`, ... */
+  readonly operation: string;
+  readonly verb: RequestVerb;
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** `host:port` of the API server. */
+  readonly host: string;
+  /** API group (`''` for core). */
+  readonly group: string;
+  readonly version: string;
+  /** Plural resource (`statefulsets`); `''` for discovery requests. */
+  readonly resource: string;
+  readonly subresource: string | undefined;
+  readonly namespace: string | undefined;
+  /** HTTP status code; `0` when no response arrived (connection error, timeout, abort). */
+  readonly code: number;
+  /** Time to the complete response (for a watch: to its headers). */
+  readonly durationMs: number;
+  /** 1 for the first attempt, 2 for the first retry, ... */
+  readonly attempt: number;
+}
+
+/** Counters of the HTTP requests a client sent since it was created. */
+export interface ClientStats {
+  /** Every HTTP request sent: attempts and retries, discovery and watches included. */
+  readonly requests: number;
+  /** Requests that were retries of a failed attempt. */
+  readonly retries: number;
+  /** Requests that got no 2xx response. */
+  readonly failures: number;
+  /** Requests per Kubernetes verb. */
+  readonly byVerb: Readonly<Partial<Record<RequestVerb, number>>>;
+}
+
+/** Everything the requester needs to send and describe one call. */
+export interface RequestPlan {
+  readonly method: RequestInfo['method'];
+  readonly path: string;
+  readonly body?: unknown;
+  readonly contentType?: string;
+  /** Whether resending after an unknown outcome is safe (decides retries of 5xx, timeouts and resets). */
+  readonly idempotent: boolean;
+  readonly operation: string;
+  readonly verb: RequestVerb;
+  readonly group: string;
+  readonly version: string;
+  readonly resource: string;
+  readonly subresource?: string;
+  readonly namespace?: string;
+  readonly target?: ErrorTarget;
+}
+
+/** Per-call knobs every client method accepts. */
+export interface CallOptions {
+  readonly signal?: AbortSignal | undefined;
+  readonly timeoutMs?: number | undefined;
+  readonly retry?: RetryOptions | undefined;
+}
+
+/** Settings fixed at client construction. */
+export interface RequesterSettings {
+  readonly transport: Transport;
+  readonly timeoutMs: number;
+  readonly retry: Readonly<Required<RetryOptions>>;
+  readonly random: () => number;
+  readonly userAgent: string;
+  readonly onRequest: ((info: RequestInfo) => void) | undefined;
+  readonly onWarning: ((warning: string, info: RequestInfo) => void) | undefined;
+}
+
+/** Sends plans; `json` reads the body, `open` hands back the streaming response (for watches). */
+export interface Requester {
+  json(plan: RequestPlan, options: CallOptions): Promise<unknown>;
+  open(plan: RequestPlan, options: CallOptions, streamSignal: AbortSignal): Promise<IncomingMessage>;
+  stats(): ClientStats;
+}
+
+/** Decides whether a failure may be retried, given whether the request is idempotent. */
+export function isRetryable(err: KubeApiError, idempotent: boolean): boolean {
+  switch (err.reason) {
+    case 'TooManyRequests':
+      // API priority and fairness rejects before the request is processed: safe to resend even a create.
+      return true;
+    case 'ConnectionError':
+      return isTransientConnectionError(err as ConnectionError) && (idempotent || (err as ConnectionError).notSent);
+    case 'InternalError':
+    case 'ServiceUnavailable':
+    case 'Timeout':
+    case 'ServerTimeout':
+      return idempotent;
+    default:
+      return false;
+  }
+}
+
+/** The wait before the next attempt, or `undefined` if the server asks for more than the policy allows. */
+export function retryDelayMs(err: KubeApiError, retry: number, policy: BackoffPolicy, random: () => number) {
+  const backoff = backoffDelayMs(retry, policy, random);
+  if (err.retryAfterMs === undefined) return backoff;
+  return err.retryAfterMs > policy.maxDelayMs ? undefined : Math.max(backoff, err.retryAfterMs);
+}
+
+/** A requester with its own counters; `settings` are fixed for its lifetime. */
+export function createRequester(settings: RequesterSettings): Requester {
+  const { transport } = settings;
+  const counters = { requests: 0, retries: 0, failures: 0, byVerb: {} as Partial<Record<RequestVerb, number>> };
+
+  const observe = (plan: RequestPlan, code: number, startedMs: number, attempt: number): RequestInfo => {
+    const info: RequestInfo = {
+      operation: plan.operation,
+      verb: plan.verb,
+      method: plan.method,
+      host: transport.host,
+      group: plan.group,
+      version: plan.version,
+      resource: plan.resource,
+      subresource: plan.subresource,
+      namespace: plan.namespace,
+      code,
+      durationMs: performance.now() - startedMs,
+      attempt,
+    };
+    if (code < 200 || code > 299) counters.failures++;
+    try {
+      settings.onRequest?.(info);
+    } catch {
+      // A failing metrics observer must not fail the request it observes.
+    }
+    return info;
+  };
+
+  /** One attempt: resolves with the response (headers received) or rejects with a typed error. */
+  const attemptOnce = async (
+    plan: RequestPlan,
+    options: CallOptions,
+    attempt: number,
+    streamSignal: AbortSignal | undefined,
+    consume: (response: IncomingMessage) => Promise<string | undefined>,
+  ): Promise<{ response: IncomingMessage; body: string | undefined }> => {
+    counters.requests++;
+    counters.byVerb[plan.verb] = (counters.byVerb[plan.verb] ?? 0) + 1;
+    if (attempt > 1) counters.retries++;
+    const startedMs = performance.now();
+    const timeoutMs = options.timeoutMs ?? settings.timeoutMs;
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new Error('timeout')), timeoutMs);
+    const signals = [timeout.signal, options.signal, streamSignal].filter((s): s is AbortSignal => s !== undefined);
+    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': settings.userAgent };
+    if (plan.contentType !== undefined) headers['Content-Type'] = plan.contentType;
+    if (streamSignal === undefined) headers['Accept-Encoding'] = 'gzip';
+    let response: IncomingMessage | undefined;
+    try {
+      response = await transport.send({
+        method: plan.method,
+        path: plan.path,
+        headers,
+        body: plan.body === undefined ? undefined : JSON.stringify(plan.body),
+        signal: AbortSignal.any(signals),
+      });
+      const body = await consume(response);
+      const info = observe(plan, response.statusCode ?? 0, startedMs, attempt);
+      reportWarnings(response, info, settings.onWarning);
+      return { response, body };
+    } catch (err) {
+      if (response === undefined || response.complete === false) observe(plan, 0, startedMs, attempt);
+      if (options.signal?.aborted) throw options.signal.reason;
+      if (streamSignal?.aborted) throw streamSignal.reason;
+      if (timeout.signal.aborted) {
+        throw new TimeoutError({
+          reason: 'Timeout',
+          code: 0,
+          message: `${describe(plan)}Timeout: no response within ${timeoutMs} ms (timeoutMs)`,
+          operation: plan.operation,
+          target: plan.target,
+          cause: err,
+        });
+      }
+      const errno = (err as { code?: unknown }).code;
+      if (errno === credentialsErrorCode) {
+        throw new UnauthorizedError({
+          reason: 'Unauthorized',
+          code: 0,
+          message: `${describe(plan)}Unauthorized: ${(err as Error).message}`,
+          operation: plan.operation,
+          target: plan.target,
+          cause: (err as Error).cause,
+        });
+      }
+      throw new ConnectionError({
+        message: `${describe(plan)}ConnectionError: ${(err as Error).message ?? String(err)}`,
+        errno: typeof errno === 'string' ? errno : undefined,
+        operation: plan.operation,
+        target: plan.target,
+        cause: err,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  /** Runs attempts until success, a non-retryable error, the attempt limit or abort. */
+  const run = async (
+    plan: RequestPlan,
+    options: CallOptions,
+    streamSignal: AbortSignal | undefined,
+    consume: (response: IncomingMessage) => Promise<string | undefined>,
+  ) => {
+    const policy = { ...settings.retry, ...definedOnly(options.retry) };
+    for (let attempt = 1; ; attempt++) {
+      options.signal?.throwIfAborted();
+      let error: KubeApiError;
+      try {
+        const { response, body } = await attemptOnce(plan, options, attempt, streamSignal, consume);
+        const code = response.statusCode ?? 0;
+        if (code >= 200 && code < 300) return { response, body };
+        const text = body ?? (await readBody(response).catch(() => ''));
+        error = errorFromStatus({
+          code,
+          status: parseStatus(text),
+          rawBody: text,
+          retryAfter: header(response, 'retry-after'),
+          operation: plan.operation,
+          target: plan.target,
+        });
+      } catch (err) {
+        if (!isConnectionOrTimeout(err)) throw err;
+        error = err;
+      }
+      const retryable = attempt < policy.maxAttempts && isRetryable(error, plan.idempotent);
+      const waitMs = retryable ? retryDelayMs(error, attempt, policy, settings.random) : undefined;
+      if (waitMs === undefined) throw error;
+      await sleep(waitMs, options.signal);
+    }
+  };
+
+  return {
+    async json(plan, options) {
+      const { response, body } = await run(plan, options, undefined, readBody);
+      if (body === undefined || body === '') return undefined;
+      try {
+        return JSON.parse(body);
+      } catch (err) {
+        throw new KubeApiError({
+          reason: 'Unknown',
+          code: response.statusCode ?? 0,
+          message: `${describe(plan)}Unknown: the response is not JSON: ${body.slice(0, 200)}`,
+          operation: plan.operation,
+          target: plan.target,
+          cause: err,
+        });
+      }
+    },
+    async open(plan, options, streamSignal) {
+      const { response } = await run(plan, options, streamSignal, async (res) => {
+        const code = res.statusCode ?? 0;
+        return code >= 200 && code < 300 ? undefined : readBody(res);
+      });
+      return response;
+    },
+    stats: () => ({ ...counters, byVerb: { ...counters.byVerb } }),
+  };
+}
+
+function isConnectionOrTimeout(err: unknown): err is KubeApiError {
+  return err instanceof ConnectionError || (err instanceof TimeoutError && err.code === 0);
+}
+
+function definedOnly(retry: RetryOptions | undefined): Partial<Required<RetryOptions>> {
+  if (retry === undefined) return {};
+  return Object.fromEntries(Object.entries(retry).filter(([, value]) => value !== undefined));
+}
+
+function header(response: IncomingMessage, name: string): string | undefined {
+  const value = response.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function describe(plan: RequestPlan): string {
+  return describeTarget(plan.operation, plan.target);
+}
+
+/** Passes each `Warning: 299 - "text"` header (deprecated API, unknown field) to the callback. */
+function reportWarnings(
+  response: IncomingMessage,
+  info: RequestInfo,
+  onWarning: ((warning: string, info: RequestInfo) => void) | undefined,
+) {
+  if (onWarning === undefined) return;
+  const raw = response.headers.warning;
+  if (raw === undefined) return;
+  for (const match of raw.matchAll(/\d{3} \S+ "((?:[^"\\]|\\.)*)"/g)) {
+    try {
+      onWarning((match[1] ?? '').replace(/\\(.)/g, '$1'), info);
+    } catch {
+      // Same as onRequest: an observer must not fail the request.
+    }
+  }
+}
