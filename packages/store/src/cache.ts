@@ -1,0 +1,193 @@
+/** The keyed object map behind an informer: a cheap read side handed out freely, one write side for the informer. */
+import type { KubeObject } from '@dsoi/client';
+import { StoreError } from './errors.js';
+import { builtInIndexers, createIndexSet, type IndexErrorListener, type IndexFunction } from './indexer.js';
+import {
+  type LabelRequirement,
+  type LabelSelector,
+  matchesLabels,
+  parseLabelSelector,
+} from './internal/labelSelector.js';
+
+/** Filters of `list()` on a cache. */
+export interface CacheListOptions {
+  /** Only objects of this namespace. @default every namespace */
+  readonly namespace?: string;
+  /** Only objects whose labels match (`app=web,tier in (a,b)` or `{ app: 'web' }`). @default everything */
+  readonly labelSelector?: LabelSelector;
+}
+
+/** The read side: lookups by key, filtered lists and index queries. Never copies an object. */
+export interface CacheReader<TObject extends KubeObject> {
+  /** The object `namespace/name` (or `name` for a cluster-scoped kind). */
+  get(name: string, namespace?: string): TObject | undefined;
+  /** The objects matching the filters, in no particular order. */
+  list(options?: CacheListOptions): readonly TObject[];
+  /** The objects indexed under `value` in index `indexName`; throws `StoreError` (`UnknownIndex`) for an unknown index. */
+  byIndex(indexName: string, value: string): readonly TObject[];
+  /** The number of cached objects. */
+  readonly size: number;
+  /** Every cached object. */
+  values(): IterableIterator<TObject>;
+}
+
+/** What changed when the whole content was replaced. */
+export interface CacheDiff<TObject extends KubeObject> {
+  readonly added: readonly TObject[];
+  readonly updated: readonly (readonly [oldObj: TObject, newObj: TObject])[];
+  readonly deleted: readonly TObject[];
+}
+
+/** The write side, held by the informer only. */
+export interface CacheWriter<TObject extends KubeObject> {
+  /** Stores `obj` under its key; returns the object it replaced. */
+  upsert(obj: TObject): TObject | undefined;
+  /** Removes the object of `key`; returns it. */
+  remove(key: string): TObject | undefined;
+  /**
+   * Makes `next` the whole content in one synchronous step (no reader can see a half-applied state) and returns
+   * the differences. An entry whose value is the very object already cached counts as unchanged.
+   */
+  replace(next: ReadonlyMap<string, TObject>): CacheDiff<TObject>;
+  /** Adds a custom index and fills it from the current content. */
+  defineIndex(name: string, fn: IndexFunction<TObject>): void;
+  /** The function of an index, if defined. */
+  indexFunction(name: string): IndexFunction<TObject> | undefined;
+}
+
+/** Options of {@link createCache}. */
+export interface CacheOptions<TObject extends KubeObject> {
+  /** Custom indexes, besides `namespace`, `owner` and `label`. @default {} */
+  readonly indexers?: Readonly<Record<string, IndexFunction<TObject>>>;
+  /** Called when a custom index function throws. @default ignore */
+  readonly onIndexError?: IndexErrorListener;
+  /** Names the cache in error messages, e.g. `v1 ConfigMap`. @default 'cache' */
+  readonly description?: string;
+}
+
+/** The cache key of an object: `namespace/name`, or `name` for a cluster-scoped object. */
+export function objectKey(name: string, namespace?: string): string {
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+/** The cache key of an object, from its metadata. */
+export function keyOf(obj: KubeObject): string {
+  return objectKey(obj.metadata?.name ?? '', obj.metadata?.namespace);
+}
+
+/** Creates an empty cache with the built-in indexes and `indexers`. */
+export function createCache<TObject extends KubeObject>(
+  options: CacheOptions<TObject> = {},
+): { reader: CacheReader<TObject>; writer: CacheWriter<TObject> } {
+  const { indexers = {}, onIndexError = () => {}, description = 'cache' } = options;
+  const objects = new Map<string, TObject>();
+  const indexes = createIndexSet<TObject>(onIndexError);
+  const selectors = new Map<string, readonly LabelRequirement[]>();
+
+  const defineIndex = (name: string, fn: IndexFunction<TObject>) => {
+    if (indexes.functionOf(name) !== undefined) {
+      throw new StoreError('IndexConflict', `${description}: an index named "${name}" already exists`);
+    }
+    indexes.define(name, fn, objects.entries());
+  };
+  for (const [name, fn] of Object.entries(builtInIndexers)) defineIndex(name, fn);
+  for (const [name, fn] of Object.entries(indexers)) defineIndex(name, fn);
+
+  const requirementsOf = (selector: LabelSelector): readonly LabelRequirement[] => {
+    if (typeof selector !== 'string') return parseLabelSelector(selector);
+    let parsed = selectors.get(selector);
+    if (parsed === undefined) {
+      parsed = parseLabelSelector(selector);
+      // A small memo: reconcilers list with the same few selectors over and over.
+      if (selectors.size >= 64) selectors.clear();
+      selectors.set(selector, parsed);
+    }
+    return parsed;
+  };
+
+  const resolve = (keys: Iterable<string>): TObject[] => {
+    const result: TObject[] = [];
+    for (const key of keys) {
+      const obj = objects.get(key);
+      if (obj !== undefined) result.push(obj);
+    }
+    return result;
+  };
+
+  const reader: CacheReader<TObject> = {
+    get: (name, namespace) => objects.get(objectKey(name, namespace)),
+    list({ namespace, labelSelector } = {}) {
+      const requirements = labelSelector === undefined ? [] : requirementsOf(labelSelector);
+      // Start from the smallest index bucket that every match must be in, then filter.
+      let candidates: ReadonlySet<string> | undefined;
+      let narrowed = false;
+      const narrow = (keys: ReadonlySet<string> | undefined) => {
+        if (!narrowed || (keys?.size ?? 0) < (candidates?.size ?? 0)) candidates = keys;
+        narrowed = true;
+      };
+      if (namespace) narrow(indexes.keys('namespace', namespace));
+      for (const { key, operator, values } of requirements) {
+        if ((operator === 'Equals' || operator === 'In') && values.length === 1) {
+          narrow(indexes.keys('label', `${key}=${values[0]}`));
+        }
+      }
+      const pool = narrowed ? resolve(candidates ?? []) : [...objects.values()];
+      if (!namespace && requirements.length === 0) return pool;
+      return pool.filter(
+        (obj) =>
+          (!namespace || obj.metadata?.namespace === namespace) &&
+          matchesLabels(requirements, (obj.metadata as { labels?: Record<string, string> } | undefined)?.labels),
+      );
+    },
+    byIndex(indexName, value) {
+      if (indexes.functionOf(indexName) === undefined) {
+        throw new StoreError(
+          'UnknownIndex',
+          `${description}: no index named "${indexName}" (indexes: ${indexes.names().join(', ')})`,
+        );
+      }
+      return resolve(indexes.keys(indexName, value) ?? []);
+    },
+    get size() {
+      return objects.size;
+    },
+    values: () => objects.values(),
+  };
+
+  const writer: CacheWriter<TObject> = {
+    upsert(obj) {
+      const key = keyOf(obj);
+      const old = objects.get(key);
+      objects.set(key, obj);
+      indexes.change(key, old, obj);
+      return old;
+    },
+    remove(key) {
+      const old = objects.get(key);
+      if (old === undefined) return undefined;
+      objects.delete(key);
+      indexes.change(key, old, undefined);
+      return old;
+    },
+    replace(next) {
+      const added: TObject[] = [];
+      const updated: (readonly [TObject, TObject])[] = [];
+      const deleted: TObject[] = [];
+      const gone = [...objects.keys()].filter((key) => !next.has(key));
+      for (const key of gone) deleted.push(writer.remove(key)!);
+      for (const [key, obj] of next) {
+        const old = objects.get(key);
+        if (old === obj) continue;
+        objects.set(key, obj);
+        indexes.change(key, old, obj);
+        if (old === undefined) added.push(obj);
+        else updated.push([old, obj]);
+      }
+      return { added, updated, deleted };
+    },
+    defineIndex,
+    indexFunction: (name) => indexes.functionOf(name),
+  };
+
+  return { reader, writer };
+}

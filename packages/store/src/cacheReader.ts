@@ -1,0 +1,99 @@
+/** A `Reader` (the client's get/list interface) served from a factory's informers, so reconcilers read without requests. */
+import {
+  type GetOptions,
+  type KubeObject,
+  type ListOptions,
+  type Live,
+  NotFoundError,
+  type ObjectList,
+  type ObjectRefOrObject,
+  type Reader,
+  type TypeMeta,
+} from '@dsoi/client';
+import { StoreError } from './errors.js';
+import type { Informer } from './informer.js';
+import { parseFieldSelector } from './internal/fieldSelector.js';
+import type { InformerLookup, StoreFactory } from './storeFactory.js';
+
+/**
+ * Returns a `Reader` whose `get` and `list` answer from the informers `factory` holds, waiting for their sync first.
+ * It never creates an informer (no hidden watches): reading a kind or namespace no informer covers rejects with
+ * `StoreError` (`NotCached`). A missing object rejects with the client's `NotFoundError`, as the server would.
+ *
+ * Caveats: results lag the server by the watch latency; `limit`/`continue` are ignored (everything is returned at
+ * once); a `get` served by an informer with selectors reads objects outside them as absent.
+ */
+export function createCacheReader(factory: StoreFactory): Reader {
+  const informerFor = <TObject extends KubeObject>(operation: string, type: TypeMeta, lookup: InformerLookup) => {
+    const informer = factory.find<TObject>(type, lookup);
+    if (informer === undefined) {
+      const where = lookup.namespace ? ` in namespace ${lookup.namespace}` : ' in all namespaces';
+      const filters = [lookup.labelSelector, lookup.fieldSelector].filter(Boolean).map((s) => JSON.stringify(s));
+      throw new StoreError(
+        'NotCached',
+        `${operation} ${type.apiVersion} ${type.kind}${where}${filters.length ? ` with ${filters.join(' and ')}` : ''}: ` +
+          'no informer of the store factory caches it; acquire one with factory.informer() first',
+      );
+    }
+    return informer;
+  };
+
+  return {
+    async get<TObject extends KubeObject = KubeObject>(target: ObjectRefOrObject, options: GetOptions = {}) {
+      const ref = refOf(target);
+      const informer = informerFor<TObject>('get', ref, { namespace: ref.namespace, byName: true });
+      await informer.waitForSync(options.signal);
+      const found = lookUp(informer, ref.name, ref.namespace);
+      // Cached objects came from the server (a transform must keep name, uid and resourceVersion).
+      if (found !== undefined) return found as Live<TObject>;
+      const shown = ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name;
+      throw new NotFoundError({
+        reason: 'NotFound',
+        code: 404,
+        message: `get ${ref.apiVersion} ${ref.kind} ${shown}: NotFound: not in the cache`,
+        operation: 'get',
+        target: { apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace, name: ref.name },
+      });
+    },
+    async list<TObject extends KubeObject = KubeObject>(type: TypeMeta, options: ListOptions = {}) {
+      const { namespace, labelSelector, fieldSelector } = options;
+      const informer = informerFor<TObject>('list', type, { namespace, labelSelector, fieldSelector });
+      await informer.waitForSync(options.signal);
+      let items = informer.list({ namespace, labelSelector });
+      // An informer created with this very field selector already applied it on the server.
+      const filteredByServer = factory.find(type, { namespace }) !== informer;
+      if (fieldSelector && !filteredByServer) items = items.filter(parseFieldSelector(fieldSelector));
+      const list: ObjectList<TObject> = {
+        apiVersion: type.apiVersion,
+        kind: `${type.kind}List`,
+        metadata: { resourceVersion: informer.stats().lastResourceVersion },
+        items: [...items] as Live<TObject>[],
+      };
+      return list;
+    },
+  };
+}
+
+/** A cluster-scoped object is cached under its bare name even when the caller passed a namespace. */
+function lookUp<TObject extends KubeObject>(informer: Informer<TObject>, name: string, namespace: string | undefined) {
+  const found = informer.get(name, namespace);
+  if (found !== undefined || !namespace) return found;
+  const clusterScoped = informer.get(name);
+  return clusterScoped?.metadata?.namespace ? undefined : clusterScoped;
+}
+
+function refOf(
+  target: ObjectRefOrObject,
+): TypeMeta & { readonly name: string; readonly namespace: string | undefined } {
+  const object = target as KubeObject & { name?: string; namespace?: string };
+  const apiVersion = object.apiVersion;
+  const kind = object.kind;
+  const name = object.metadata?.name ?? object.name;
+  const namespace = (object.metadata?.namespace ?? object.namespace) || undefined;
+  if (!apiVersion || !kind || !name) {
+    throw new TypeError(
+      `get: the reference needs apiVersion, kind and name (got ${JSON.stringify({ apiVersion, kind, name })})`,
+    );
+  }
+  return { apiVersion, kind, name, namespace };
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { createReconnectBackoff, pause, reconnectDelayMs } from './backoff.js';
+
+const defaults = { initialMs: 800, maxMs: 30_000 };
+
+describe('reconnect backoff', () => {
+  it('doubles from 0.8 s, jitters up to as much again, and never leaves [0.8 s, 30 s]', () => {
+    const low = (n: number) => reconnectDelayMs(n, { ...defaults, random: () => 0 });
+    const high = (n: number) => reconnectDelayMs(n, { ...defaults, random: () => 0.999_999 });
+    expect([1, 2, 3, 4, 5, 6, 7].map(low)).toEqual([800, 1_600, 3_200, 6_400, 12_800, 25_600, 30_000]);
+    expect([1, 2, 3, 4, 5].map(high)).toEqual([1_600, 3_200, 6_400, 12_800, 25_600]);
+    for (let failures = 1; failures <= 200; failures++) {
+      const delay = reconnectDelayMs(failures, { ...defaults, random: Math.random });
+      expect(delay).toBeGreaterThanOrEqual(800);
+      expect(delay).toBeLessThanOrEqual(30_000);
+    }
+  });
+
+  it('clamps a misbehaving random source', () => {
+    expect(reconnectDelayMs(1, { ...defaults, random: () => 7 })).toBe(1_600);
+    expect(reconnectDelayMs(1, { ...defaults, random: () => -1 })).toBe(800);
+  });
+
+  it('counts failures, lets a first failure go without delay, and starts over after reset', () => {
+    const backoff = createReconnectBackoff({ ...defaults, random: () => 0 });
+    backoff.failWithoutDelay();
+    expect(backoff.fail()).toBe(1_600);
+    expect(backoff.fail()).toBe(3_200);
+    backoff.reset();
+    expect(backoff.failures).toBe(0);
+    expect(backoff.fail()).toBe(800);
+  });
+
+  it('pause resolves early, without rejecting, when the signal aborts', async () => {
+    const controller = new AbortController();
+    const started = performance.now();
+    const paused = pause(10_000, controller.signal);
+    controller.abort();
+    await paused;
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+});
