@@ -1,0 +1,294 @@
+/**
+ * A controller: watches a kind (and what it owns), turns events into keys on a work queue, and runs the reconciler
+ * on each key with bounded concurrency, retries with backoff, requeues and terminal errors.
+ */
+import type { KubeObject, TypeMeta } from '@dsoi/client';
+import type { Informer, StoreFactory } from '@dsoi/store';
+import type { ChildCache } from './childCache.js';
+import { isTerminalError, ReconcileTimeoutError } from './errors.js';
+import { type EventHandler, enqueueOwner, enqueueSelf, keyOf, parseKey, type ReconcileRequest } from './handlers.js';
+import { createLogger, type Logger } from './logger.js';
+import type { ControllerMetrics } from './metrics.js';
+import type { Predicate, PredicateObject } from './predicates.js';
+import type { RateLimiter } from './rateLimiter.js';
+import type { ReconcileResult } from './reconcileResult.js';
+import { createWorkQueue, type WorkQueue } from './workQueue.js';
+
+/** What a reconcile gets. */
+export interface ReconcileContext<TObject extends KubeObject = KubeObject> {
+  /** Which object. */
+  readonly request: ReconcileRequest;
+  /** The object as the cache holds it (frozen); `undefined` when it no longer exists. */
+  readonly object: TObject | undefined;
+  /** Aborted on shutdown and after `reconcileTimeoutMs`; pass it to every call. */
+  readonly signal: AbortSignal;
+  /** How many times this key failed in a row before this run (0 on a first try). */
+  readonly retries: number;
+  /** A logger bound to the controller and the key. */
+  readonly log: Logger;
+  /** Reads of the kinds this controller watches, from its informers (pass it to `reconcileChildren`). */
+  readonly cache: ChildCache;
+}
+
+/** A reconciler as a function. */
+export type ReconcileFunction<TObject extends KubeObject = KubeObject> = (
+  context: ReconcileContext<TObject>,
+) => Promise<ReconcileResult | undefined> | ReconcileResult | undefined;
+
+/** A reconciler as an object (or pass the function itself). */
+export interface Reconciler<TObject extends KubeObject = KubeObject> {
+  reconcile: ReconcileFunction<TObject>;
+}
+
+/** Another kind to watch, and how its events map to keys of the primary kind. */
+export interface WatchSpec {
+  readonly type: TypeMeta;
+  /** The keys to reconcile when an object of `type` changes. */
+  readonly map: EventHandler;
+  /** Filters on this kind's events. @default none */
+  readonly predicates?: readonly Predicate[];
+  /** Watch one namespace. @default the controller's `namespace` */
+  readonly namespace?: string;
+}
+
+/** Options of {@link createController}. */
+export interface ControllerOptions<TObject extends KubeObject = KubeObject> {
+  /** Name in logs and metrics (`controller` label), e.g. `pinot`. */
+  readonly name: string;
+  /** The kind this controller reconciles. */
+  readonly for: TypeMeta;
+  /** Kinds whose objects this controller's objects own: their events enqueue the controlling owner. @default [] */
+  readonly owns?: readonly TypeMeta[];
+  /** Other kinds to watch with a mapping function. @default [] */
+  readonly watches?: readonly WatchSpec[];
+  /** Filters on the primary kind's events; object filters are also checked before every reconcile. @default [] */
+  readonly predicates?: readonly Predicate<TObject & PredicateObject>[];
+  /** The reconcile logic. */
+  readonly reconciler: Reconciler<TObject> | ReconcileFunction<TObject>;
+  /** The shared informers. */
+  readonly store: StoreFactory;
+  /** Watch only this namespace. @default all namespaces */
+  readonly namespace?: string;
+  /** Keys reconciled at once (never two on one key). @default 4 */
+  readonly maxConcurrentReconciles?: number;
+  /** Abort a reconcile's signal after this long and retry it with backoff. @default none */
+  readonly reconcileTimeoutMs?: number;
+  /** Backoff of failed keys. @default 5 ms doubling to 1000 s, under a 10 qps / 100 burst bucket */
+  readonly rateLimiter?: RateLimiter;
+  /** @default a pino JSON logger */
+  readonly logger?: Logger;
+  /** Prometheus metrics (see `createControllerMetrics`). @default none */
+  readonly metrics?: ControllerMetrics;
+}
+
+/** Defaults of {@link ControllerOptions}. */
+export const controllerDefaults = Object.freeze({ maxConcurrentReconciles: 4 });
+
+/** A running unit of reconciliation. */
+export interface Controller {
+  readonly name: string;
+  /**
+   * Acquires the informers, waits for their sync, and runs workers until `signal` aborts; then stops taking work,
+   * lets in-flight reconciles finish (their signal is aborted too), releases the informers and resolves.
+   */
+  start(signal: AbortSignal): Promise<void>;
+  /** Enqueues a key by hand (`namespace/name`). */
+  enqueue(request: ReconcileRequest): void;
+  /** The work queue, for inspection. */
+  readonly queue: WorkQueue;
+}
+
+/** Creates a {@link Controller}. It does nothing until `start`. */
+export function createController<TObject extends KubeObject = KubeObject>(
+  options: ControllerOptions<TObject>,
+): Controller {
+  const {
+    name,
+    store,
+    maxConcurrentReconciles = controllerDefaults.maxConcurrentReconciles,
+    reconcileTimeoutMs,
+    metrics,
+  } = options;
+  const log = (options.logger ?? createLogger()).child({ controller: name });
+  const queue = createWorkQueue({
+    ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
+    ...(metrics ? { observer: metrics.queueObserver(name) } : {}),
+  });
+  const reconcile =
+    typeof options.reconciler === 'function'
+      ? options.reconciler
+      : options.reconciler.reconcile.bind(options.reconciler);
+  const predicates = options.predicates ?? [];
+  const objectFilters = predicates.flatMap((p) => (p.objectFilter ? [p.objectFilter] : []));
+  let primary: Informer<TObject> | undefined;
+  let cache: ChildCache | undefined;
+
+  async function runOne(key: string, stop: AbortSignal): Promise<void> {
+    const request = parseKey(key);
+    const object = primary?.get(request.name, request.namespace);
+    const keyLog = log.child({ key });
+    if (object && !objectFilters.every((filter) => filter(object as TObject & PredicateObject))) {
+      // Filters hold inside the reconcile too, so a periodic requeue cannot slip past a pause or a deny list.
+      keyLog.debug({}, 'skipped: an object filter refuses it');
+      queue.forget(key);
+      queue.done(key);
+      return;
+    }
+    const started = performance.now();
+    const controller = new AbortController();
+    const signal = AbortSignal.any([stop, controller.signal]);
+    const timer =
+      reconcileTimeoutMs === undefined ? undefined : setTimeout(() => controller.abort(), reconcileTimeoutMs);
+    metrics?.activeWorkers.inc({ controller: name });
+    try {
+      const context = { request, object, signal, retries: queue.retries(key), log: keyLog, cache: cache! };
+      const run = Promise.resolve(reconcile(context));
+      const result = await (timer === undefined
+        ? run
+        : raceTimeout(run, controller.signal, name, key, reconcileTimeoutMs!));
+      queue.forget(key);
+      const outcome = applyResult(result ?? undefined, key);
+      metrics?.reconcileTotal.inc({ controller: name, result: outcome });
+    } catch (err) {
+      metrics?.reconcileErrors.inc({ controller: name });
+      if (isTerminalError(err)) {
+        // Not retried until the object changes: the next watch event enqueues it again.
+        queue.forget(key);
+        metrics?.terminalErrors.inc({ controller: name });
+        metrics?.reconcileTotal.inc({ controller: name, result: 'error' });
+        keyLog.error({ err }, 'reconcile failed with a terminal error; not retried until the object changes');
+      } else if (!stop.aborted) {
+        metrics?.reconcileTotal.inc({ controller: name, result: 'error' });
+        keyLog.warn({ err, retries: queue.retries(key) }, 'reconcile failed; retrying with backoff');
+        queue.addRateLimited(key);
+      }
+    } finally {
+      clearTimeout(timer);
+      metrics?.activeWorkers.dec({ controller: name });
+      metrics?.reconcileTime.observe({ controller: name }, (performance.now() - started) / 1000);
+      queue.done(key);
+    }
+  }
+
+  function applyResult(result: ReconcileResult | undefined, key: string): string {
+    if (result === undefined || result.action === 'done') return 'success';
+    if (result.action === 'requeueAfter') {
+      queue.addAfter(key, result.delayMs);
+      return 'requeue_after';
+    }
+    queue.addRateLimited(key);
+    return 'requeue';
+  }
+
+  async function worker(stop: AbortSignal): Promise<void> {
+    for (;;) {
+      const key = await queue.get(stop);
+      if (key === undefined) return;
+      await runOne(key, stop);
+    }
+  }
+
+  return {
+    name,
+    queue,
+    enqueue: (request) => queue.add(keyOf(request)),
+    async start(signal) {
+      const handles = watchAll(options, store, queue, log);
+      primary = handles[0]!.informer as Informer<TObject>;
+      cache = createChildCache(name, handles, options.owns ?? []);
+      try {
+        await store.waitForSync(signal);
+        log.info({ workers: maxConcurrentReconciles }, 'caches synced; starting workers');
+        const workers = Array.from({ length: maxConcurrentReconciles }, () => worker(signal));
+        await new Promise<void>((resolve) => {
+          if (signal.aborted) resolve();
+          else signal.addEventListener('abort', () => resolve(), { once: true });
+        });
+        queue.shutDown();
+        await Promise.all(workers);
+        await queue.drained();
+        log.info({}, 'stopped');
+      } catch (err) {
+        if (!signal.aborted) throw err;
+      } finally {
+        queue.shutDown();
+        for (const handle of handles) handle.release();
+      }
+    },
+  };
+}
+
+function raceTimeout<T>(run: Promise<T>, timeout: AbortSignal, name: string, key: string, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onTimeout = () => reject(new ReconcileTimeoutError(name, key, ms));
+    timeout.addEventListener('abort', onTimeout, { once: true });
+    run.then(resolve, reject).finally(() => timeout.removeEventListener('abort', onTimeout));
+  });
+}
+
+/** Acquires the informers of the primary kind, the owned kinds and the extra watches, wired to the queue. */
+function watchAll<TObject extends KubeObject>(
+  options: ControllerOptions<TObject>,
+  store: StoreFactory,
+  queue: WorkQueue,
+  log: Logger,
+) {
+  const ns = options.namespace === undefined ? {} : { namespace: options.namespace };
+  const specs: { type: TypeMeta; map: EventHandler; predicates: readonly Predicate[]; namespace?: string }[] = [
+    { type: options.for, map: enqueueSelf, predicates: (options.predicates ?? []) as readonly Predicate[], ...ns },
+    ...(options.owns ?? []).map((type) => ({ type, map: enqueueOwner(options.for), predicates: [], ...ns })),
+    ...(options.watches ?? []).map((w) => ({ ...ns, ...w, predicates: w.predicates ?? [] })),
+  ];
+  return specs.map((spec) => {
+    const handle = store.informer<PredicateObject>(
+      spec.type,
+      spec.namespace === undefined ? {} : { namespace: spec.namespace },
+    );
+    const push = (event: Parameters<Predicate>[0]) => {
+      try {
+        if (!spec.predicates.every((p) => p(event))) return;
+        for (const request of spec.map(event.object)) queue.add(keyOf(request));
+      } catch (err) {
+        log.error({ err, kind: spec.type.kind }, 'an event handler or predicate threw; event dropped');
+      }
+    };
+    const unsubscribe = handle.informer.subscribe({
+      add: (object) => push({ type: 'add', object }),
+      update: (oldObject, object) => push({ type: 'update', oldObject, object }),
+      delete: (object) => push({ type: 'delete', object }),
+    });
+    return {
+      type: spec.type,
+      informer: handle.informer,
+      release: () => {
+        unsubscribe();
+        handle.release();
+      },
+    };
+  });
+}
+
+function typeKey(type: TypeMeta): string {
+  return `${type.apiVersion}/${type.kind}`;
+}
+
+/** The controller's informers as a {@link ChildCache}. */
+function createChildCache(
+  controller: string,
+  handles: readonly { type: TypeMeta; informer: Informer<PredicateObject> }[],
+  owns: readonly TypeMeta[],
+): ChildCache {
+  const informers = new Map(handles.map((h) => [typeKey(h.type), h.informer]));
+  const informerOf = (type: TypeMeta) => {
+    const informer = informers.get(typeKey(type));
+    if (!informer) {
+      throw new Error(`controller ${controller} does not watch ${typeKey(type)}: add it to \`owns\` (or \`watches\`)`);
+    }
+    return informer;
+  };
+  return {
+    get: (type, name, namespace) => informerOf(type).get(name, namespace),
+    ownedBy: (type, ownerUid) => informerOf(type).byIndex('owner', ownerUid),
+    ownedKinds: () => owns,
+  };
+}

@@ -1,0 +1,65 @@
+/** Errors of @dsoi/reconcile: a terminal error stops retries, the rest say which controller and key failed. */
+
+/** Why a reconcile failed, as the controller reports it. */
+export type ReconcileErrorReason = 'Terminal' | 'Timeout' | 'Failed';
+
+/** Base class of the errors @dsoi/reconcile throws or records. */
+export class ReconcileError extends Error {
+  override readonly name: string = 'ReconcileError';
+  readonly reason: ReconcileErrorReason;
+  constructor(reason: ReconcileErrorReason, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.reason = reason;
+  }
+}
+
+/**
+ * Throw it from a reconcile to say "retrying will not help" (bad input, an impossible state): the controller records
+ * the error and does not retry the key until the object changes, as controller-runtime's `reconcile.TerminalError`.
+ */
+export class TerminalError extends ReconcileError {
+  override readonly name = 'TerminalError';
+  constructor(cause: unknown) {
+    super('Terminal', cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
+/** A reconcile ran past `reconcileTimeoutMs`; its signal was aborted and it is retried with backoff. */
+export class ReconcileTimeoutError extends ReconcileError {
+  override readonly name = 'ReconcileTimeoutError';
+  constructor(controller: string, key: string, timeoutMs: number) {
+    super('Timeout', `${controller} ${key}: reconcile took longer than ${timeoutMs} ms and was aborted`);
+  }
+}
+
+/** Whether `err` is (or wraps, through `cause`) a {@link TerminalError}. */
+export function isTerminalError(err: unknown): err is TerminalError {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) if (e instanceof TerminalError) return true;
+  return false;
+}
+
+/** Some children of an owner could not be written or deleted; the others were. Retried with backoff. */
+export class ChildrenError extends ReconcileError {
+  override readonly name = 'ChildrenError';
+  /** Each child that failed, with what the client threw. */
+  readonly failures: readonly {
+    readonly ref: { readonly kind: string; readonly name: string };
+    readonly error: unknown;
+  }[];
+  /** What did succeed. */
+  readonly report: unknown;
+  constructor(
+    owner: string,
+    failures: readonly { readonly ref: { readonly kind: string; readonly name: string }; readonly error: unknown }[],
+    report: unknown,
+  ) {
+    const list = failures.map(
+      (f) => `${f.ref.kind} ${f.ref.name}: ${f.error instanceof Error ? f.error.message : String(f.error)}`,
+    );
+    super('Failed', `${owner}: ${failures.length} child write(s) failed: ${list.join('; ')}`, {
+      cause: failures[0]?.error,
+    });
+    this.failures = failures;
+    this.report = report;
+  }
+}

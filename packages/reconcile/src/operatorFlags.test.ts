@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { OperatorFlagsError, parseBindAddress, parseGoDuration, parseOperatorFlags } from './operatorFlags.js';
+
+describe('parseGoDuration', () => {
+  it.each([
+    ['10s', 10_000],
+    ['1m30s', 90_000],
+    ['1.5h', 5_400_000],
+    ['300ms', 300],
+    ['0', 0],
+    ['2h45m', 9_900_000],
+    ['1500us', 1.5],
+  ])('%s is %d ms', (text, ms) => {
+    expect(parseGoDuration(text)).toBe(ms);
+  });
+
+  it.each(['10', '-5s', '1 m', 's', '', '10sec', '1m30'])('refuses %j with an error naming the variable', (text) => {
+    expect(() => parseGoDuration(text, 'RECONCILE_WAIT')).toThrow(OperatorFlagsError);
+    expect(() => parseGoDuration(text, 'RECONCILE_WAIT')).toThrow(/^RECONCILE_WAIT: .* is not a duration/);
+  });
+});
+
+describe('parseBindAddress', () => {
+  it('reads host:port, :port, [ipv6]:port and 0', () => {
+    expect(parseBindAddress('127.0.0.1:8080', 'x')).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(parseBindAddress(':8081', 'x')).toEqual({ host: '0.0.0.0', port: 8081 });
+    expect(parseBindAddress('[::1]:9000', 'x')).toEqual({ host: '::1', port: 9000 });
+    expect(parseBindAddress('0', 'x')).toBe(false);
+    expect(() => parseBindAddress('8080', '--metrics-bind-address')).toThrow(/--metrics-bind-address/);
+  });
+});
+
+describe('parseOperatorFlags', () => {
+  it('reads the Go operators environment and the controller-runtime flags, flags first', () => {
+    const flags = parseOperatorFlags({
+      args: ['--leader-elect', '--metrics-bind-address=:8080', '--kubeconfig', '/k', '--pinot-controller-url=http://x'],
+      env: {
+        RECONCILE_WAIT: '1m',
+        DENY_LIST: 'kube-system, default,',
+        WATCH_NAMESPACE: 'pinot',
+        POD_NAMESPACE: 'ops',
+        KUBECONFIG: '/env',
+      },
+      extraFlags: { 'pinot-controller-url': { type: 'string', env: 'PINOT_CONTROLLER_URL', description: 'x' } },
+    });
+    expect(flags).toMatchObject({
+      kubeconfig: '/k',
+      leaderElect: true,
+      leaderElectionNamespace: 'ops',
+      metricsBindAddress: { host: '0.0.0.0', port: 8080 },
+      healthProbeBindAddress: { host: '127.0.0.1', port: 8081 },
+      reconcileWaitMs: 60_000,
+      denyList: ['kube-system', 'default'],
+      watchNamespaces: ['pinot'],
+      extra: { 'pinot-controller-url': 'http://x' },
+    });
+  });
+
+  it('defaults to 10s and local addresses, and takes extra flags from their variable', () => {
+    const flags = parseOperatorFlags({
+      args: [],
+      env: { PINOT_CONTROLLER_URL: 'http://env' },
+      extraFlags: { 'pinot-controller-url': { type: 'string', env: 'PINOT_CONTROLLER_URL', description: 'x' } },
+    });
+    expect(flags.reconcileWaitMs).toBe(10_000);
+    expect(flags.metricsBindAddress).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(flags.extra['pinot-controller-url']).toBe('http://env');
+  });
+
+  it('refuses an unknown flag and a bad RECONCILE_WAIT with an OperatorFlagsError', () => {
+    expect(() => parseOperatorFlags({ args: ['--nope'], env: {} })).toThrow(OperatorFlagsError);
+    expect(() => parseOperatorFlags({ args: [], env: { RECONCILE_WAIT: 'soon' } })).toThrow(/RECONCILE_WAIT/);
+  });
+});

@@ -1,0 +1,274 @@
+/**
+ * Converges the children of one owner: what the Go library's `Builder` did, done right. Reads come from the cache,
+ * writes are server-side apply, a child is written only when its desired hash or its live fields differ, workloads
+ * roll out one at a time in `deploymentOrder`, and children that are no longer desired are pruned.
+ */
+import { controllerRef, type OwnerObject } from '@dsoi/builder';
+import type { KubeObject, ObjectRef, TypeMeta, Writer } from '@dsoi/client';
+import type { EventRecord } from '@dsoi/events';
+import { type HashableObject, readHash, stampHash } from '@dsoi/hash';
+import type { ChildCache } from './childCache.js';
+import { ChildrenError } from './errors.js';
+import { findDrift } from './internal/drift.js';
+import { type WorkloadObject, workloadReadiness } from './workloadReadiness.js';
+
+/** A desired child with its place in the ordered rollout. */
+export interface ChildSpec {
+  readonly object: KubeObject;
+  /**
+   * Its rollout step (the index of its node type in `deploymentOrder`). Children with a step are workloads that roll
+   * out one at a time in step order (ties keep list order); children without one are applied at once. @default none
+   */
+  readonly rolloutStep?: number;
+}
+
+/** Options of {@link reconcileChildren}. */
+export interface ReconcileChildrenOptions {
+  /** The owner (a custom resource read from the cache); it must have a uid. */
+  readonly owner: OwnerObject & KubeObject;
+  /** Every child the owner should have now: objects or {@link ChildSpec}s. */
+  readonly desired: readonly (KubeObject | ChildSpec)[];
+  /** Where writes go (`@dsoi/client`). */
+  readonly client: Pick<Writer, 'apply' | 'delete'>;
+  /** Where reads come from: the controller's cache (`context.cache`). */
+  readonly cache: ChildCache;
+  /** Kinds whose owned-but-undesired children are deleted. @default cache.ownedKinds() */
+  readonly pruneKinds?: readonly TypeMeta[];
+  /** The desired-state hash annotation. @default 'dsoi.io/desired-hash' */
+  readonly hashAnnotation?: string;
+  /** Records an Event on the owner per action (`Created`, `Updated`, `Deleted`, `RolloutBlocked`). @default none */
+  readonly recorder?: { record(event: EventRecord): void };
+  /** Aborts the writes. */
+  readonly signal?: AbortSignal;
+}
+
+/** What {@link reconcileChildren} did. */
+export interface ChildrenReport {
+  readonly created: ObjectRef[];
+  /** Updated children, with why: the desired hash changed, or a live field drifted (`field` names it). */
+  readonly updated: (ObjectRef & { readonly because: 'changed' | 'drifted'; readonly field?: string })[];
+  readonly deleted: ObjectRef[];
+  readonly unchanged: ObjectRef[];
+  /** Workloads whose change waits for an earlier workload to be ready. */
+  readonly blocked: (ObjectRef & { readonly waitingOn: ObjectRef; readonly reason: string })[];
+  /** The first workload (in rollout order) that is not ready, if any. */
+  readonly waitingOn: (ObjectRef & { readonly reason: string }) | undefined;
+  /** True when no write was needed, nothing is blocked and every workload is ready. */
+  readonly converged: boolean;
+}
+
+type Plan = 'create' | 'changed' | 'drifted' | 'unchanged';
+
+interface Planned {
+  readonly object: KubeObject;
+  readonly ref: ObjectRef;
+  readonly live: KubeObject | undefined;
+  readonly plan: Plan;
+  readonly field: string | undefined;
+  readonly step: number | undefined;
+}
+
+/**
+ * Converges the owner's children and returns a report for status conditions.
+ *
+ * Guarantees:
+ * - a no-op reconcile makes zero API requests (reads come from `cache`);
+ * - every child gets the controller ownerReference and the desired-state hash annotation;
+ * - a workload that does not exist is created at once; a change to an existing workload waits until every workload
+ *   before it in rollout order is ready (`workloadReadiness`), and only one changes per pass;
+ * - owned children of `pruneKinds` that are no longer desired are deleted (found by owner uid, not by labels).
+ *
+ * Errors: failed writes do not stop the others; afterwards a {@link ChildrenError} lists them (with the report).
+ */
+export async function reconcileChildren(options: ReconcileChildrenOptions): Promise<ChildrenReport> {
+  const { owner, client, cache, hashAnnotation, recorder, signal } = options;
+  const ownerRef = controllerRef(owner);
+  const hashOptions = hashAnnotation === undefined ? {} : { annotationKey: hashAnnotation };
+  const planned = options.desired.map((entry) => plan(entry, ownerRef, cache, hashOptions));
+  const report = {
+    created: [] as ObjectRef[],
+    updated: [] as ChildrenReport['updated'],
+    deleted: [] as ObjectRef[],
+    unchanged: [] as ObjectRef[],
+    blocked: [] as ChildrenReport['blocked'],
+    waitingOn: undefined as ChildrenReport['waitingOn'],
+  };
+  const failures: { ref: ObjectRef; error: unknown }[] = [];
+  const note = (event: Omit<EventRecord, 'regarding'>) => recorder?.record({ regarding: refOf(owner), ...event });
+
+  const write = async (child: Planned) => {
+    try {
+      await client.apply(child.object, { force: true, ...(signal ? { signal } : {}) });
+      if (child.plan === 'create') {
+        report.created.push(child.ref);
+        note({
+          type: 'Normal',
+          reason: 'Created',
+          action: 'Create',
+          note: `created ${describe(child.ref)}`,
+          related: child.ref,
+        });
+      } else {
+        const because = child.plan === 'drifted' ? 'drifted' : 'changed';
+        report.updated.push({ ...child.ref, because, ...(child.field ? { field: child.field } : {}) });
+        const why = child.plan === 'drifted' ? `repaired drift at ${child.field}` : 'applied a changed spec';
+        note({
+          type: 'Normal',
+          reason: 'Updated',
+          action: 'Update',
+          note: `updated ${describe(child.ref)}: ${why}`,
+          related: child.ref,
+        });
+      }
+    } catch (error) {
+      failures.push({ ref: child.ref, error });
+      note({
+        type: 'Warning',
+        reason: 'ApplyFailed',
+        action: 'Apply',
+        note: `${describe(child.ref)}: ${message(error)}`,
+        related: child.ref,
+      });
+    }
+  };
+
+  // Children outside the rollout (ConfigMaps, Services, ...) converge at once.
+  for (const child of planned.filter((c) => c.step === undefined)) {
+    if (child.plan === 'unchanged') report.unchanged.push(child.ref);
+    else await write(child);
+  }
+  await rollOut(
+    planned.filter((c) => c.step !== undefined),
+    report,
+    write,
+    note,
+  );
+  await prune(options, planned, report, failures, note);
+  const converged =
+    report.created.length + report.updated.length + report.deleted.length + report.blocked.length === 0 &&
+    report.waitingOn === undefined &&
+    failures.length === 0;
+  const result: ChildrenReport = { ...report, converged };
+  if (failures.length > 0) throw new ChildrenError(describe(refOf(owner)), failures, result);
+  return result;
+}
+
+function plan(
+  entry: KubeObject | ChildSpec,
+  ownerRef: ReturnType<typeof controllerRef>,
+  cache: ChildCache,
+  hashOptions: { annotationKey?: string },
+): Planned {
+  const spec: ChildSpec = 'object' in entry ? (entry as ChildSpec) : { object: entry };
+  const source = spec.object as KubeObject & { metadata?: Record<string, unknown> };
+  const owned = { ...source, metadata: { ...source.metadata, ownerReferences: [ownerRef] } };
+  const object = stampHash(owned as Parameters<typeof stampHash>[0], hashOptions) as KubeObject;
+  const ref = refOf(object);
+  const live = cache.get(ref, ref.name, ref.namespace);
+  const changed =
+    live !== undefined &&
+    readHash(live as HashableObject, hashOptions) !== readHash(object as HashableObject, hashOptions);
+  // Drift is only looked for when the hash matches: a changed hash already decides the write.
+  const field = live === undefined || changed ? undefined : findDrift(object, live);
+  const state: Plan =
+    live === undefined ? 'create' : changed ? 'changed' : field !== undefined ? 'drifted' : 'unchanged';
+  return { object, ref, live, plan: state, field, step: spec.rolloutStep };
+}
+
+/** One workload at a time: creates go at once, a change waits until everything before it is ready. */
+async function rollOut(
+  workloads: Planned[],
+  report: { unchanged: ObjectRef[]; blocked: ChildrenReport['blocked']; waitingOn: ChildrenReport['waitingOn'] },
+  write: (child: Planned) => Promise<void>,
+  note: (event: Omit<EventRecord, 'regarding'>) => void,
+): Promise<void> {
+  const ordered = workloads
+    .map((child, index) => ({ child, index }))
+    .sort((a, b) => a.child.step! - b.child.step! || a.index - b.index)
+    .map(({ child }) => child);
+  let gate: (ObjectRef & { reason: string }) | undefined;
+  for (const child of ordered) {
+    if (child.plan === 'create') {
+      await write(child);
+      gate ??= { ...child.ref, reason: 'just created' };
+      continue;
+    }
+    if (child.plan === 'unchanged') {
+      report.unchanged.push(child.ref);
+      const readiness = workloadReadiness(child.live as WorkloadObject);
+      if (!readiness.ready) gate ??= { ...child.ref, reason: readiness.reason };
+      continue;
+    }
+    if (gate) {
+      report.blocked.push({ ...child.ref, waitingOn: gate, reason: gate.reason });
+      note({
+        type: 'Normal',
+        reason: 'RolloutBlocked',
+        action: 'Rollout',
+        note: `${describe(child.ref)} waits for ${describe(gate)}: ${gate.reason}`,
+        related: child.ref,
+      });
+      continue;
+    }
+    await write(child);
+    gate = { ...child.ref, reason: 'rolling out' };
+  }
+  report.waitingOn = gate;
+}
+
+async function prune(
+  options: ReconcileChildrenOptions,
+  planned: readonly Planned[],
+  report: { deleted: ObjectRef[] },
+  failures: { ref: ObjectRef; error: unknown }[],
+  note: (event: Omit<EventRecord, 'regarding'>) => void,
+): Promise<void> {
+  const { owner, cache, client, signal } = options;
+  const uid = owner.metadata!.uid!; // controllerRef() refused an owner without one
+  const wanted = new Set(planned.map((c) => identity(c.ref)));
+  for (const kind of options.pruneKinds ?? cache.ownedKinds()) {
+    for (const live of cache.ownedBy(kind, uid)) {
+      const ref = refOf({ ...live, apiVersion: kind.apiVersion, kind: kind.kind });
+      if (wanted.has(identity(ref))) continue;
+      try {
+        await client.delete(ref, {
+          propagationPolicy: 'Background',
+          ...(live.metadata?.uid ? { preconditions: { uid: live.metadata.uid } } : {}),
+          ...(signal ? { signal } : {}),
+        });
+        report.deleted.push(ref);
+        note({
+          type: 'Normal',
+          reason: 'Deleted',
+          action: 'Delete',
+          note: `deleted ${describe(ref)}: no longer desired`,
+          related: ref,
+        });
+      } catch (error) {
+        failures.push({ ref, error });
+      }
+    }
+  }
+}
+
+function refOf(object: KubeObject): ObjectRef {
+  const { apiVersion, kind, metadata } = object;
+  if (!apiVersion || !kind || !metadata?.name) {
+    throw new TypeError(
+      `a child needs apiVersion, kind and metadata.name (got ${JSON.stringify({ apiVersion, kind, name: metadata?.name })})`,
+    );
+  }
+  return { apiVersion, kind, name: metadata.name, ...(metadata.namespace ? { namespace: metadata.namespace } : {}) };
+}
+
+function identity(ref: ObjectRef): string {
+  return `${ref.apiVersion.split('/').length > 1 ? ref.apiVersion.split('/')[0] : ''}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+}
+
+function describe(ref: ObjectRef): string {
+  return `${ref.apiVersion} ${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,19 @@
+/** Markdown tables and the run header (machine, Node, date) that every benchmark prints. */
+import { cpus, totalmem } from 'node:os';
+
+/** A Markdown table; numbers are printed as given (format them first). */
+export function markdownTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** Where and when the figures were taken; ratios between rows of one run are what to compare. */
+export function runHeader(): string {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  return `Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ${new Date().toISOString()}`;
+}
+
+/** Formats a number with `digits` significant decimals. */
+export function fmt(value: number, digits = 1): string {
+  return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
