@@ -2,7 +2,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type KubeConfig, loadAllYaml } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { parseAllDocuments } from 'yaml';
 import { EnvtestError } from './errors.js';
 import { type ApiTarget, apiCall } from './internal/apiRequest.js';
 import { targetOf } from './internal/target.js';
@@ -43,7 +44,12 @@ function readPath(path: string): CustomResourceDefinitionObject[] {
       .sort()
       .flatMap((name) => readPath(join(path, name)));
   }
-  const docs = loadAllYaml(readFileSync(path, 'utf8')) as unknown[];
+  // A plain YAML parser: client-node's loadAllYaml renames `x-kubernetes-*` keys (x-kubernetes-validations becomes
+  // x_kubernetes_validations), which makes the API server refuse CRDs with CEL rules or list-map keys.
+  const docs = parseAllDocuments(readFileSync(path, 'utf8')).map((doc) => {
+    if (doc.errors.length > 0) throw new TypeError(`${path}: invalid YAML: ${doc.errors[0]?.message}`);
+    return doc.toJS() as unknown;
+  });
   return docs.filter(
     (doc): doc is CustomResourceDefinitionObject =>
       typeof doc === 'object' && doc !== null && (doc as { kind?: unknown }).kind === 'CustomResourceDefinition',

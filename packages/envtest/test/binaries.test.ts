@@ -26,3 +26,37 @@ describe('findBinaries', () => {
     expect(String(error)).toMatch(/dsoi-envtest build/);
   });
 });
+
+describe('loadCrds', () => {
+  it('keeps x-kubernetes-* keys of CRD files intact (CEL rules, list-map keys)', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { loadCrds } = await import('../src/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'dsoi-crd-'));
+    writeFileSync(
+      join(dir, 'crd.yaml'),
+      [
+        'apiVersion: apiextensions.k8s.io/v1',
+        'kind: CustomResourceDefinition',
+        'metadata: { name: things.example.io }',
+        'spec:',
+        '  group: example.io',
+        '  names: { plural: things, kind: Thing }',
+        '  versions:',
+        '  - name: v1',
+        '    schema:',
+        '      openAPIV3Schema:',
+        '        type: object',
+        "        x-kubernetes-validations: [{ rule: 'has(self.spec)' }]",
+        '---',
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata: { name: ignored }',
+      ].join('\n'),
+    );
+    const [crd, ...rest] = loadCrds([dir]);
+    expect(rest).toEqual([]);
+    const schema = (crd?.spec.versions[0] as unknown as { schema: { openAPIV3Schema: Record<string, unknown> } })
+      .schema;
+    expect(schema.openAPIV3Schema['x-kubernetes-validations']).toEqual([{ rule: 'has(self.spec)' }]);
+  });
+});
