@@ -7,7 +7,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 
 type Widget = KubeObject & {
   metadata: { name: string; namespace: string; uid: string };
-  spec: { files: Record<string, string> };
+  spec: { files?: Record<string, string> };
 };
 
 const kubeConfig = new KubeConfig();
@@ -18,10 +18,11 @@ manager.addController<Widget>({
   name: 'widget',
   for: { apiVersion: 'example.dsoi.io/v1', kind: 'Widget' },
   owns: [{ apiVersion: 'v1', kind: 'ConfigMap' }],
+  namespace: process.env.WATCH_NAMESPACE, // unset: every namespace
   predicates: [generationChanged],
   reconciler: async ({ object, cache, signal }) => {
     if (!object) return done(); // deleted: the owner references let the garbage collector clean up
-    const desired = Object.entries(object.spec.files).map(([file, text]) => ({
+    const desired = Object.entries(object.spec.files ?? {}).map(([file, text]) => ({
       apiVersion: 'v1',
       kind: 'ConfigMap',
       data: { [file]: text },

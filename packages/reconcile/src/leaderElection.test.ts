@@ -178,7 +178,9 @@ describe('createLeaderElector', () => {
       fake.write({ holderIdentity: 'c', leaseDurationSeconds: 15, leaseTransitions: 1 });
       return original(object, options);
     };
-    await vi.advanceTimersByTimeAsync(20_000);
+    // b last observed a renewal at ~25 s (+ up to one jittered retry period), so the lease expires by ~42.4 s and b's
+    // conflicting attempt lands by ~44.8 s; c's fresh lease then holds for 15 s. 52 s sits safely between the two.
+    await vi.advanceTimersByTimeAsync(27_000);
     expect(b.elector.isLeader()).toBe(false);
     expect(b.elector.leader()).toBe('c');
     b.stop.abort();

@@ -76,7 +76,8 @@ interface Planned {
  * - every child gets the controller ownerReference and the desired-state hash annotation;
  * - a workload that does not exist is created at once; a change to an existing workload waits until every workload
  *   before it in rollout order is ready (`workloadReadiness`), and only one changes per pass;
- * - owned children of `pruneKinds` that are no longer desired are deleted (found by owner uid, not by labels).
+ * - owned children of `pruneKinds` that are no longer desired are deleted (found by owner uid, not by labels);
+ * - a live child controlled by another owner is never taken over (a failure, as controller-runtime's AlreadyOwned).
  *
  * Errors: failed writes do not stop the others; afterwards a {@link ChildrenError} lists them (with the report).
  */
@@ -98,6 +99,8 @@ export async function reconcileChildren(options: ReconcileChildrenOptions): Prom
 
   const write = async (child: Planned) => {
     try {
+      const other = otherController(child.live, ownerRef.uid);
+      if (other) throw new Error(`controlled by ${other.kind} ${other.name} (uid ${other.uid}); not taking it over`);
       await client.apply(child.object, { force: true, ...(signal ? { signal } : {}) });
       if (child.plan === 'create') {
         report.created.push(child.ref);
@@ -249,6 +252,13 @@ async function prune(
       }
     }
   }
+}
+
+/** The controller ownerReference of a live child when it names another owner than `uid`. */
+function otherController(live: KubeObject | undefined, uid: string) {
+  const refs = (live?.metadata as { ownerReferences?: readonly ReturnType<typeof controllerRef>[] } | undefined)
+    ?.ownerReferences;
+  return refs?.find((ref) => ref.controller === true && ref.uid !== uid);
 }
 
 function refOf(object: KubeObject): ObjectRef {

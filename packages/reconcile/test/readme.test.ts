@@ -17,7 +17,7 @@ it('runs the README example as an operator process until SIGINT', async () => {
   const ns = await createTestNamespace(kubeConfig, 'readme');
   const script = fileURLToPath(new URL('../examples/readme.ts', import.meta.url));
   const child = spawn(process.execPath, [script], {
-    env: { ...process.env, KUBECONFIG: process.env.DSOI_ENVTEST_KUBECONFIG, LOG_LEVEL: 'warn' },
+    env: { ...process.env, KUBECONFIG: process.env.DSOI_ENVTEST_KUBECONFIG, WATCH_NAMESPACE: ns, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
