@@ -24,6 +24,8 @@
  *   a ConfigMap nor a Secret.
  * - `enum`: a value outside its fixed set (policy types, selector operators).
  * - `conflict`: options that cannot be used together.
+ * - `structural`: a JSON Schema construct a CustomResourceDefinition's structural schema cannot express (an
+ *   unresolvable or cyclic `$ref`, a union of different shapes, a node without a type).
  */
 export type BuilderValidationRule =
   | 'dns1123Label'
@@ -45,7 +47,8 @@ export type BuilderValidationRule =
   | 'selector'
   | 'kind'
   | 'enum'
-  | 'conflict';
+  | 'conflict'
+  | 'structural';
 
 /**
  * Thrown when a builder refuses its input. The message names the field, the rule and the offending value, so a

@@ -9,12 +9,30 @@ export { buildConfigMap } from './configMap.js';
 // Ownership
 export type { OwnerObject } from './controllerRef.js';
 export { controllerRef } from './controllerRef.js';
+// CustomResourceDefinitions: JSON Schema → structural schema, and embedded Kubernetes types from the real OpenAPI
+export type {
+  BuiltCustomResourceDefinition,
+  CrdPrinterColumn,
+  CrdVersionOptions,
+  CustomResourceDefinitionOptions,
+  JsonSchema,
+  StructuralSchema,
+  StructuralSchemaOptions,
+} from './crdSchema.js';
+export { buildCustomResourceDefinition, structuralSchema } from './crdSchema.js';
 // Object builder: Deployment
 export type { BuiltDeployment, DeploymentOptions } from './deployment.js';
 export { buildDeployment } from './deployment.js';
 // Errors
 export type { BuilderValidationRule } from './errors.js';
 export { BuilderValidationError, isBuilderValidationError } from './errors.js';
+export type { KubernetesSchemaName, KubernetesSchemaSet } from './kubernetesSchemas.js';
+export {
+  extractKubernetesSchemas,
+  kubernetesSchema,
+  kubernetesSchemaNames,
+  kubernetesSchemaSet,
+} from './kubernetesSchemas.js';
 // Labels: recommended labels and the merge rule
 export type { MergeLabelsOptions, RecommendedLabelsOptions } from './labels.js';
 export { mergeLabels, recommendedLabelKeys, recommendedLabels } from './labels.js';

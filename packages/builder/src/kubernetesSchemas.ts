@@ -1,0 +1,86 @@
+/**
+ * Structural schemas of the Kubernetes types that DSOI custom resources embed (ServiceSpec, Volume, Probe, ...),
+ * taken from a real kube-apiserver's OpenAPI v3 document (`GET /openapi/v3/api/v1`) and committed as JSON, so a CRD
+ * validates an embedded ServiceSpec exactly as the API server validates a Service, without hand-written schemas.
+ */
+import { type JsonSchema, type StructuralSchema, structuralSchema } from './crdSchema.js';
+import committed from './kubernetesSchemas.json' with { type: 'json' };
+
+/** The embedded types available through {@link kubernetesSchema}, by their OpenAPI name without the package. */
+export const kubernetesSchemaNames = Object.freeze([
+  'ContainerPort',
+  'EnvVar',
+  'PersistentVolumeClaimSpec',
+  'Probe',
+  'ResourceRequirements',
+  'ServiceSpec',
+  'Toleration',
+  'Volume',
+  'VolumeMount',
+] as const);
+
+/** One of {@link kubernetesSchemaNames}. */
+export type KubernetesSchemaName = (typeof kubernetesSchemaNames)[number];
+
+/** The committed file: where the schemas came from, and the schemas. */
+export interface KubernetesSchemaSet {
+  /** `gitVersion` of the kube-apiserver that served the OpenAPI document, e.g. `v1.36.3`. */
+  readonly kubernetesVersion: string;
+  /** Structural schema per type name (`io.k8s.api.core.v1.<name>`). */
+  readonly schemas: Readonly<Record<KubernetesSchemaName, StructuralSchema>>;
+}
+
+const corePackage = 'io.k8s.api.core.v1.';
+
+/** References replaced rather than resolved: free-form metadata keeps its fields instead of being pruned. */
+const replacedRefs: Readonly<Record<string, StructuralSchema>> = {
+  'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta': { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+};
+
+/**
+ * Extracts structural schemas from a kube-apiserver OpenAPI v3 document of `api/v1`: `$ref`s are inlined,
+ * `IntOrString` and `Quantity` become `x-kubernetes-int-or-string`, descriptions are dropped (the committed file
+ * stays small; `kubectl explain` still shows the structure), and only the defaults a structural schema needs
+ * (list-map keys such as `protocol: TCP`) are kept. Pure: the same document gives the same result.
+ *
+ * @throws BuilderValidationError (rule `structural`) when the document lacks a type or holds a shape a structural
+ * schema cannot express.
+ */
+export function extractKubernetesSchemas(
+  document: JsonSchema,
+  names: readonly KubernetesSchemaName[] = kubernetesSchemaNames,
+): Record<KubernetesSchemaName, StructuralSchema> {
+  const components = ((document.components as JsonSchema | undefined)?.schemas ?? {}) as Record<string, JsonSchema>;
+  const resolveRef = (ref: string) => components[ref.replace('#/components/schemas/', '')];
+  const replaceRef = (ref: string) => replacedRefs[ref.replace('#/components/schemas/', '')];
+  const result = {} as Record<KubernetesSchemaName, StructuralSchema>;
+  for (const name of names) {
+    const schema = components[`${corePackage}${name}`];
+    if (!schema) {
+      throw new Error(`the OpenAPI document has no ${corePackage}${name}; is it the document of api/v1?`);
+    }
+    result[name] = structuralSchema(schema, {
+      descriptions: false,
+      defaults: 'listMapKeys',
+      resolveRef,
+      replaceRef,
+      path: name,
+    });
+  }
+  return result;
+}
+
+/** The committed schema set (see `tools/k8s-openapi/generate.ts`), as read from `kubernetesSchemas.json`. */
+export function kubernetesSchemaSet(): KubernetesSchemaSet {
+  return structuredClone(committed as KubernetesSchemaSet);
+}
+
+/**
+ * The structural schema of an embedded Kubernetes type (a fresh copy; change it freely), e.g.
+ * `kubernetesSchema('ServiceSpec')` for a field that holds a Service spec.
+ */
+export function kubernetesSchema(name: KubernetesSchemaName): StructuralSchema {
+  const schema = (committed as KubernetesSchemaSet).schemas[name];
+  if (!schema) throw new Error(`no committed schema for ${name}: run tools/k8s-openapi/generate.ts`);
+  return structuredClone(schema);
+}
