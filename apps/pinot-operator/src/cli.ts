@@ -1,0 +1,94 @@
+/**
+ * The command line of the operator: the Go operator's environment (`RECONCILE_WAIT`, `DENY_LIST`,
+ * `WATCH_NAMESPACE`) and controller-runtime's flags, plus `--pinot-controller-url` / `PINOT_CONTROLLER_URL` to reach
+ * Pinot from outside the cluster. A bad setting prints one clear line and exits with code 2.
+ */
+import {
+  type ExtraFlag,
+  LeaderElectionLostError,
+  OperatorFlagsError,
+  operatorFlagsUsage,
+  parseGoDuration,
+  parseOperatorFlags,
+} from '@dsoi/reconcile';
+import { KubeConfig } from '@kubernetes/client-node';
+import { createPinotOperator, pinotOperatorDefaults } from './operator.js';
+
+const extraFlags: Record<string, ExtraFlag> = {
+  'pinot-controller-url': {
+    type: 'string',
+    env: 'PINOT_CONTROLLER_URL',
+    description:
+      'Pinot controller URL for every cluster, instead of its controller Service (running outside the cluster).',
+  },
+  'pinot-http-timeout': {
+    type: 'string',
+    env: 'PINOT_HTTP_TIMEOUT',
+    description: 'Timeout of each Pinot REST request, a Go duration (default 10s).',
+  },
+};
+
+/** Where the CLI writes and what it reads. */
+export interface CliOptions {
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Stops the operator. */
+  readonly signal: AbortSignal;
+  readonly stdout?: (line: string) => void;
+  readonly stderr?: (line: string) => void;
+}
+
+/**
+ * Runs the operator until `signal` aborts and returns the exit code: 0 after a clean stop (or `--help`), 1 when
+ * the leader lease was lost or the operator failed, 2 for a bad flag or variable.
+ */
+export async function runCli(options: CliOptions): Promise<number> {
+  const { signal, stdout = console.log, stderr = console.error } = options;
+  let flags: ReturnType<typeof parseOperatorFlags>;
+  let httpTimeoutMs: number;
+  try {
+    flags = parseOperatorFlags({ args: options.args, env: options.env, extraFlags });
+    const timeout = flags.extra['pinot-http-timeout'];
+    httpTimeoutMs =
+      typeof timeout === 'string'
+        ? parseGoDuration(timeout, 'PINOT_HTTP_TIMEOUT')
+        : pinotOperatorDefaults.httpTimeoutMs;
+    if (flags.leaderElect && !flags.leaderElectionNamespace) {
+      throw new OperatorFlagsError('--leader-elect', 'needs --leader-election-namespace or POD_NAMESPACE');
+    }
+  } catch (err) {
+    if (!(err instanceof OperatorFlagsError)) throw err;
+    stderr(`pinot-operator: ${err.message}`);
+    return 2;
+  }
+  if (flags.help) {
+    stdout(`Usage: pinot-operator [flags]\n\n${operatorFlagsUsage({ extraFlags })}`);
+    return 0;
+  }
+  const kubeConfig = new KubeConfig();
+  if (flags.kubeconfig) kubeConfig.loadFromFile(flags.kubeconfig);
+  else kubeConfig.loadFromDefault();
+  const controllerUrl = flags.extra['pinot-controller-url'];
+  const operator = createPinotOperator({
+    kubeConfig,
+    reconcileWaitMs: flags.reconcileWaitMs,
+    denyList: flags.denyList,
+    watchNamespaces: flags.watchNamespaces,
+    httpTimeoutMs,
+    probes: flags.healthProbeBindAddress,
+    metrics: flags.metricsBindAddress,
+    ...(typeof controllerUrl === 'string' && controllerUrl !== '' && { controllerUrl }),
+    leaderElection: flags.leaderElect
+      ? { namespace: flags.leaderElectionNamespace!, leaseName: pinotOperatorDefaults.leaderElectionId }
+      : false,
+  });
+  try {
+    await operator.start(signal);
+    return 0;
+  } catch (err) {
+    stderr(
+      `pinot-operator: ${err instanceof LeaderElectionLostError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
+    return 1;
+  }
+}

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { minimalPinot } from '../../test/fixtures.js';
+import { desiredPinotChildren, type PinotOwner, pinotJavaOpts } from './desiredChildren.js';
+import { InvalidSpecError } from './specProblems.js';
+
+function owner(edit: (spec: any) => void = () => {}): PinotOwner {
+  const cr = minimalPinot('pinot');
+  edit(cr.spec);
+  return { ...cr, metadata: { ...cr.metadata, uid: 'uid-1' } };
+}
+const objects = (o: PinotOwner) => desiredPinotChildren(o).children.map((c) => c.object as any);
+const find = (o: PinotOwner, kind: string, name: string) =>
+  objects(o).find((x) => x.kind === kind && x.metadata.name === name);
+const container = (workload: any) => workload.spec.template.spec.containers[0];
+const env = (workload: any, name: string) => container(workload).env.find((e: any) => e.name === name)?.value;
+
+describe('desiredPinotChildren', () => {
+  it('builds ConfigMap, Service and workload per node, workloads with the rollout step of their node type', () => {
+    const { children } = desiredPinotChildren(owner());
+    expect(children.map((c) => `${(c.object as any).kind}/${c.object.metadata?.name}@${c.rolloutStep ?? '-'}`)).toEqual(
+      [
+        'ConfigMap/pinot-simple-controller-config@-',
+        'Service/pinot-controller-controller-svc@-',
+        'StatefulSet/pinot-controller-controller@0',
+        'ConfigMap/pinot-simple-broker-config@-',
+        'Service/pinot-broker-broker-svc@-',
+        'Deployment/pinot-broker-broker@1',
+      ],
+    );
+  });
+
+  it('joins plugins into one -Dplugins.include flag, and adds nothing for none (scenario 5, bug 15)', () => {
+    const withPlugins = owner((spec) => (spec.plugins = ['pinot-s3', 'pinot-kafka']));
+    for (const name of ['pinot-controller-controller', 'pinot-broker-broker']) {
+      const workload = objects(withPlugins).find((x) => x.metadata.name === name);
+      expect(env(workload, 'JAVA_OPTS')).toBe('-Xms256M -Xmx1G -Dplugins.include=pinot-s3,pinot-kafka');
+    }
+    expect(pinotJavaOpts('-Xmx1G', [])).toBe('-Xmx1G');
+  });
+
+  it('appends the deep-storage text of the node type only, last entry winning (scenario 6)', () => {
+    const o = owner(
+      (spec) =>
+        (spec.external.deepStorage = {
+          spec: [
+            { nodeType: 'controller', data: 'x=0' },
+            { nodeType: 'controller', data: 'x=1' },
+          ],
+        }),
+    );
+    expect(find(o, 'ConfigMap', 'pinot-simple-controller-config').data['pinot-controller.conf']).toMatch(/\nx=1$/);
+    expect(find(o, 'ConfigMap', 'pinot-simple-broker-config').data).toEqual({
+      'pinot-broker.conf': 'pinot.broker.client.queryPort=8099',
+    });
+  });
+
+  it('builds a shared pinotNodeConfig once, with one file per node type using it (bug 16)', () => {
+    const o = owner((spec) => {
+      spec.nodes.push({
+        name: 'pinot-minion',
+        kind: 'Deployment',
+        replicas: 1,
+        nodeType: 'minion',
+        k8sConfig: 'broker',
+        pinotNodeConfig: 'broker',
+      });
+    });
+    const configMaps = objects(o).filter((x) => x.metadata.name === 'pinot-simple-broker-config');
+    expect(configMaps).toHaveLength(1);
+    expect(Object.keys(configMaps[0].data).sort()).toEqual(['pinot-broker.conf', 'pinot-minion.conf']);
+    const minion = find(o, 'Deployment', 'pinot-minion-broker');
+    expect(container(minion).args[0]).toBe('StartMinion');
+  });
+
+  it('names one claim template <node>-pvc (Go compatible) and several <node>-<name> (bug 14)', () => {
+    const one = find(owner(), 'StatefulSet', 'pinot-controller-controller');
+    expect(one.spec.volumeClaimTemplates.map((v: any) => v.metadata.name)).toEqual(['pinot-controller-pvc']);
+    const two = owner((spec) => {
+      const sc = spec.k8sConfig[0].storageConfig[0];
+      spec.k8sConfig[0].storageConfig.push({ ...sc, name: 'logs', mountPath: '/var/pinot/logs' });
+    });
+    expect(
+      find(two, 'StatefulSet', 'pinot-controller-controller').spec.volumeClaimTemplates.map(
+        (v: any) => v.metadata.name,
+      ),
+    ).toEqual(['pinot-controller-data', 'pinot-controller-logs']);
+  });
+
+  it('applies tolerations and pod metadata, and replaces a Service selector by the node labels (bugs 12, 13)', () => {
+    const o = owner((spec) => {
+      spec.k8sConfig[1].tolerations = [{ key: 'dedicated', operator: 'Equal', value: 'pinot', effect: 'NoSchedule' }];
+      spec.k8sConfig[1].podMetadata = { labels: { zone: 'az1' }, annotations: { 'prometheus.io/scrape': 'true' } };
+      spec.k8sConfig[1].service.selector = { app: 'something-else' };
+    });
+    const broker = find(o, 'Deployment', 'pinot-broker-broker');
+    expect(broker.spec.template.spec.tolerations).toHaveLength(1);
+    expect(broker.spec.template.metadata.labels.zone).toBe('az1');
+    expect(broker.spec.template.metadata.annotations['prometheus.io/scrape']).toBe('true');
+    expect(find(o, 'Service', 'pinot-broker-broker-svc').spec.selector.app).toBe('pinot');
+  });
+
+  it('refuses what would crash or be rejected, naming the field (bugs 10, 11, 14, 18)', () => {
+    const problems = (edit: (spec: any) => void) => {
+      try {
+        desiredPinotChildren(owner(edit));
+      } catch (err) {
+        if (err instanceof InvalidSpecError) return err.problems.map((p) => p.field);
+        throw err;
+      }
+      return [];
+    };
+    expect(problems((spec) => (spec.nodes[1].k8sConfig = 'controller'))).toEqual(['spec.nodes[1] (pinot-broker)']);
+    expect(problems((spec) => (spec.nodes[0].pinotNodeConfig = 'nope'))).toEqual(['spec.nodes[0].pinotNodeConfig']);
+    expect(problems((spec) => (spec.deploymentOrder = ['broker']))).toEqual(['spec.deploymentOrder']);
+    expect(problems((spec) => delete spec.external)).toEqual(['spec.external.zookeeper.spec.zkAddress']);
+    expect(
+      problems((spec) => {
+        spec.nodes = [];
+      }),
+    ).toEqual(['spec.nodes']);
+    expect(
+      problems((spec) => {
+        // A legal group name whose volume name <CR>-<group>-config exceeds 63 characters (bug 18).
+        spec.pinotNodeConfig[0].name = `c${'x'.repeat(60)}`;
+        spec.nodes[0].pinotNodeConfig = spec.pinotNodeConfig[0].name;
+      }),
+    ).toEqual(['spec.nodes[0] (pinot-controller)']);
+  });
+});

@@ -1,0 +1,215 @@
+/**
+ * The desired children of a Pinot cluster (spec section 1.2 of the reference): per node a ConfigMap
+ * `<CR>-<pinotNodeConfig>-config`, a Service `<node>-<k8sConfig>-svc` and a StatefulSet or Deployment
+ * `<node>-<k8sConfig>`, with the Go operator's labels and file layout. Pure: no I/O.
+ */
+import {
+  buildNodeWorkload,
+  isBuilderValidationError,
+  type NodeK8sConfig,
+  type NodeStorage,
+  type OwnerObject,
+} from '@dsoi/builder';
+import type { KubeObject } from '@dsoi/client';
+import type { ChildSpec } from '@dsoi/reconcile';
+import type { V1EnvVar } from '@kubernetes/client-node';
+import {
+  type PinotK8sConfig,
+  type PinotNode,
+  type PinotNodeType,
+  type PinotSpec,
+  pinotSpecSchema,
+} from '../api/pinot.js';
+import { pinotNodeLabels } from './pinotLabels.js';
+import { InvalidSpecError, parseSpec, type SpecProblem } from './specProblems.js';
+
+/** The object a Pinot reconcile works on: the CR's identity and its spec. */
+export interface PinotOwner extends OwnerObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace: string; readonly uid: string };
+  readonly spec: unknown;
+}
+
+/** The desired children, and which node each workload belongs to (for status messages). */
+export interface PinotChildren {
+  /** Every child, workloads with their rollout step (index of the node type in `deploymentOrder`). */
+  readonly children: ChildSpec[];
+  /** Workload name → node name. */
+  readonly nodeOfWorkload: ReadonlyMap<string, string>;
+}
+
+const configFileOf = (type: PinotNodeType) => `pinot-${type}.conf`;
+const configDirOf = (type: PinotNodeType) => `/var/pinot/${type}/config`;
+
+/** The Pinot start command of a node type, as the image entrypoint expects it. */
+function argsOf(type: PinotNodeType, cluster: string, zkAddress: string): string[] {
+  const configFile = `${configDirOf(type)}/${configFileOf(type)}`;
+  if (type === 'controller') return ['StartController', '-configFileName', configFile];
+  const command = { broker: 'StartBroker', server: 'StartServer', minion: 'StartMinion' }[type];
+  return [command, '-clusterName', cluster, '-zkAddress', zkAddress, '-configFileName', configFile];
+}
+
+/**
+ * The config file of a node type: the group's `data`, then (controller) the cluster name and ZooKeeper address,
+ * then the deep-storage text of that node type (the last matching entry, as in the Go operator).
+ */
+export function pinotConfigFile(spec: PinotSpec, cluster: string, type: PinotNodeType, data: string): string {
+  const lines = [data];
+  if (type === 'controller') {
+    lines.push(
+      `controller.helix.cluster.name=${cluster}`,
+      `controller.zk.str=${spec.external?.zookeeper.spec.zkAddress ?? ''}`,
+    );
+  }
+  const deepStorage = spec.external?.deepStorage?.spec.filter((entry) => entry.nodeType === type).at(-1);
+  if (deepStorage) lines.push(deepStorage.data);
+  return lines.join('\n');
+}
+
+/**
+ * `JAVA_OPTS`: the group's `java_opts`, then one `-Dplugins.include=` with the plugins comma-separated (the JVM keeps
+ * only the last of repeated `-D` flags, and Pinot reads a comma-separated list; the Go operator concatenated the
+ * flags with no separator). No plugins, no flag and no trailing space.
+ */
+export function pinotJavaOpts(javaOpts: string, plugins: readonly string[] | undefined): string {
+  return plugins && plugins.length > 0 ? `${javaOpts} -Dplugins.include=${plugins.join(',')}` : javaOpts;
+}
+
+/**
+ * Claim template names: a single storageConfig keeps the Go operator's `<node>-pvc` (so volumes of an existing
+ * cluster stay bound); several get `<node>-<storageConfig.name>` (the Go operator gave them all the same name).
+ */
+function storageOf(node: PinotNode, k8s: PinotK8sConfig): NodeStorage[] {
+  const configs = k8s.storageConfig ?? [];
+  return configs.map((sc) => ({
+    name: configs.length === 1 ? `${node.name}-pvc` : `${node.name}-${sc.name}`,
+    mountPath: sc.mountPath,
+    spec: sc.spec,
+  }));
+}
+
+function k8sConfigOf(
+  node: PinotNode,
+  k8s: PinotK8sConfig,
+  spec: PinotSpec,
+  javaOpts: string,
+  cluster: string,
+): NodeK8sConfig {
+  const zkAddress = spec.external?.zookeeper.spec.zkAddress ?? '';
+  const { selector: _ignored, ...service } = k8s.service;
+  const env: V1EnvVar[] = [...(k8s.env ?? []), { name: 'JAVA_OPTS', value: pinotJavaOpts(javaOpts, spec.plugins) }];
+  return {
+    image: k8s.image,
+    ...(k8s.imagePullPolicy && { imagePullPolicy: k8s.imagePullPolicy }),
+    ...(k8s.imagePullSecrets && { imagePullSecrets: k8s.imagePullSecrets.map((s) => s.name) }),
+    args: argsOf(node.nodeType, cluster, zkAddress),
+    ports: k8s.port,
+    env,
+    ...(k8s.resources && { resources: k8s.resources }),
+    ...(k8s.livenessProbe && { livenessProbe: k8s.livenessProbe }),
+    ...(k8s.readinessProbe && { readinessProbe: k8s.readinessProbe }),
+    ...(k8s.startUpProbe && { startupProbe: k8s.startUpProbe }),
+    ...(k8s.volumes && { volumes: k8s.volumes }),
+    ...(k8s.volumeMount && { volumeMounts: k8s.volumeMount }),
+    storage: storageOf(node, k8s),
+    service,
+    ...(k8s.nodeSelector && { nodeSelector: k8s.nodeSelector }),
+    ...(k8s.tolerations && { tolerations: k8s.tolerations }),
+    ...(k8s.podMetadata && { podMetadata: k8s.podMetadata }),
+    ...(k8s.serviceAccountName && { serviceAccountName: k8s.serviceAccountName }),
+  };
+}
+
+/** Cross-field checks (the CRD checks them too with CEL; objects stored before it may not have been). */
+function referenceProblems(spec: PinotSpec): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  spec.nodes.forEach((node, i) => {
+    if (!spec.k8sConfig.some((k) => k.name === node.k8sConfig)) {
+      problems.push({
+        field: `spec.nodes[${i}].k8sConfig`,
+        message: `node ${node.name}: no spec.k8sConfig entry named "${node.k8sConfig}"`,
+      });
+    }
+    if (!spec.pinotNodeConfig.some((p) => p.name === node.pinotNodeConfig)) {
+      problems.push({
+        field: `spec.nodes[${i}].pinotNodeConfig`,
+        message: `node ${node.name}: no spec.pinotNodeConfig entry named "${node.pinotNodeConfig}"`,
+      });
+    }
+    if (!spec.deploymentOrder.includes(node.nodeType)) {
+      problems.push({
+        field: 'spec.deploymentOrder',
+        message: `node ${node.name}: node type ${node.nodeType} is not listed`,
+      });
+    }
+  });
+  if (!spec.external?.zookeeper.spec.zkAddress) {
+    problems.push({
+      field: 'spec.external.zookeeper.spec.zkAddress',
+      message: 'required: the ZooKeeper address of the cluster',
+    });
+  }
+  return problems;
+}
+
+/**
+ * Builds every desired child of a Pinot cluster.
+ *
+ * Nodes sharing a `pinotNodeConfig` share its ConfigMap (built once, labelled by the first such node, holding one
+ * file per node type that uses it), so it no longer flip-flops between the nodes' labels. Each pod template carries
+ * the checksum of its ConfigMap (`checksum.dsoi.io/configmap-<name>`) instead of the Go operator's hash variable.
+ *
+ * @throws InvalidSpecError naming each problem's field (unknown groups, missing ZooKeeper address, a Deployment
+ * with storage, a name too long for its kind, ...).
+ */
+export function desiredPinotChildren(owner: PinotOwner): PinotChildren {
+  const spec = parseSpec(pinotSpecSchema, owner.spec);
+  const problems = referenceProblems(spec);
+  if (problems.length > 0) throw new InvalidSpecError(problems);
+  const cluster = owner.metadata.name;
+  const configData = new Map<string, Record<string, string>>();
+  for (const node of spec.nodes) {
+    const group = spec.pinotNodeConfig.find((p) => p.name === node.pinotNodeConfig)!;
+    const data = configData.get(group.name) ?? {};
+    data[configFileOf(node.nodeType)] = pinotConfigFile(spec, cluster, node.nodeType, group.data);
+    configData.set(group.name, data);
+  }
+  const children: ChildSpec[] = [];
+  const seenConfigMaps = new Set<string>();
+  const nodeOfWorkload = new Map<string, string>();
+  spec.nodes.forEach((node, i) => {
+    const k8s = spec.k8sConfig.find((k) => k.name === node.k8sConfig)!;
+    const group = spec.pinotNodeConfig.find((p) => p.name === node.pinotNodeConfig)!;
+    const configMapName = `${cluster}-${group.name}-config`;
+    try {
+      const built = buildNodeWorkload({
+        node: { name: node.name, kind: node.kind, replicas: node.replicas },
+        namespace: owner.metadata.namespace,
+        owner,
+        k8sConfig: k8sConfigOf(node, k8s, spec, group.java_opts, cluster),
+        appConfig: { data: configData.get(group.name)!, mountPath: configDirOf(node.nodeType) },
+        selectorLabels: pinotNodeLabels(cluster, node),
+        names: {
+          workload: `${node.name}-${k8s.name}`,
+          service: `${node.name}-${k8s.name}-svc`,
+          configMap: configMapName,
+          container: `${node.name}-${node.nodeType}`,
+        },
+        configVolumeName: configMapName,
+      });
+      if (built.configMap && !seenConfigMaps.has(configMapName)) {
+        seenConfigMaps.add(configMapName);
+        children.push({ object: built.configMap as KubeObject });
+      }
+      if (built.service) children.push({ object: built.service as KubeObject });
+      children.push({ object: built.workload as KubeObject, rolloutStep: spec.deploymentOrder.indexOf(node.nodeType) });
+      nodeOfWorkload.set(built.workload.metadata.name, node.name);
+    } catch (err) {
+      if (!isBuilderValidationError(err)) throw err;
+      problems.push({ field: `spec.nodes[${i}] (${node.name})`, message: err.message });
+    }
+  });
+  if (problems.length > 0) throw new InvalidSpecError(problems);
+  return { children, nodeOfWorkload };
+}

@@ -1,0 +1,188 @@
+/**
+ * The demo: starts a local control plane (@dsoi/envtest), installs the Pinot CRDs, runs the operator against it,
+ * applies examples/pinot-basic.yaml, prints the children the operator created and the Events it recorded, then
+ * changes the server config to show a rollout that touches only that node, and stops.
+ * Run: `npm run demo` in apps/pinot-operator (Node 24; the @dsoi packages must be built).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Client, createClient, type KubeObject } from '@dsoi/client';
+import { type CustomResourceDefinitionObject, startControlPlane } from '@dsoi/envtest';
+import { createLogger } from '@dsoi/reconcile';
+import { parse } from 'yaml';
+import { pinotCrds } from './api/crds.js';
+import { createPinotOperator } from './operator.js';
+
+/** The fields of the objects the demo prints. */
+interface AnyObject extends KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace: string;
+    readonly generation?: number;
+    readonly ownerReferences?: readonly { readonly kind: string }[];
+  };
+  readonly spec: {
+    readonly replicas?: number;
+    readonly ports?: readonly { readonly port: number }[];
+    readonly template: { readonly spec: { readonly containers: readonly { readonly image: string }[] } };
+    readonly pinotNodeConfig: { name: string; data: string }[];
+  };
+  readonly data?: Record<string, string>;
+  readonly status?: {
+    readonly conditions?: readonly { type: string; status: string; reason: string; message: string }[];
+  };
+  readonly type: string;
+  readonly reason: string;
+  readonly note: string;
+  readonly eventTime?: string;
+  readonly regarding?: { readonly kind: string };
+}
+const example = join(import.meta.dirname, '..', 'examples', 'pinot-basic.yaml');
+const kinds = [
+  { apiVersion: 'v1', kind: 'ConfigMap' },
+  { apiVersion: 'v1', kind: 'Service' },
+  { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+  { apiVersion: 'apps/v1', kind: 'Deployment' },
+];
+
+async function waitFor<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
+async function children(client: Client, namespace: string): Promise<AnyObject[]> {
+  const lists = await Promise.all(kinds.map((type) => client.list<AnyObject>(type, { namespace })));
+  return lists
+    .flatMap((list) => list.items)
+    .filter((o) => o.metadata?.ownerReferences?.some((r: { kind: string }) => r.kind === 'Pinot'));
+}
+
+function printChildren(objects: readonly AnyObject[]): void {
+  for (const o of objects) {
+    const extra =
+      o.kind === 'StatefulSet' || o.kind === 'Deployment'
+        ? `generation ${o.metadata.generation}, image ${o.spec.template.spec.containers[0]?.image}`
+        : o.kind === 'ConfigMap'
+          ? `keys ${Object.keys(o.data ?? {}).join(', ')}`
+          : `ports ${(o.spec.ports ?? []).map((p: { port: number }) => p.port).join(', ')}`;
+    console.log(`  ${o.kind.padEnd(12)} ${o.metadata.name.padEnd(34)} ${extra}`);
+  }
+}
+
+async function printEvents(client: Client, namespace: string, since: number): Promise<number> {
+  const events = (await client.list<AnyObject>({ apiVersion: 'events.k8s.io/v1', kind: 'Event' }, { namespace })).items
+    .filter((e) => e.regarding?.kind === 'Pinot')
+    .sort((a, b) => String(a.eventTime).localeCompare(String(b.eventTime)));
+  for (const e of events.slice(since)) console.log(`  ${e.type.padEnd(7)} ${e.reason.padEnd(15)} ${e.note}`);
+  return events.length;
+}
+
+/** What the StatefulSet controller and kubelet would report once every pod is ready (there are none here). */
+async function markReady(client: Client, sts: AnyObject): Promise<void> {
+  const replicas = sts.spec.replicas ?? 1;
+  await client.patchStatus(sts, {
+    type: 'merge',
+    body: {
+      status: {
+        observedGeneration: sts.metadata.generation,
+        replicas,
+        readyReplicas: replicas,
+        currentReplicas: replicas,
+        updatedReplicas: replicas,
+        availableReplicas: replicas,
+        currentRevision: 'r1',
+        updateRevision: 'r1',
+      },
+    },
+  });
+}
+
+console.log('Starting a local control plane (etcd + kube-apiserver)...');
+const plane = await startControlPlane({ crds: pinotCrds() as unknown as CustomResourceDefinitionObject[] });
+const stop = new AbortController();
+let run: Promise<void> | undefined;
+try {
+  const client = createClient({ kubeConfig: plane.kubeConfig, fieldManager: 'demo' });
+  const operator = createPinotOperator({
+    kubeConfig: plane.kubeConfig,
+    reconcileWaitMs: 2_000,
+    probes: false,
+    metrics: false,
+    logger: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }),
+  });
+  run = operator.start(stop.signal);
+  const pinot = parse(readFileSync(example, 'utf8')) as AnyObject;
+  const namespace = pinot.metadata.namespace as string;
+  await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+  await client.create(pinot);
+  console.log(`Applied ${example} (Pinot ${namespace}/${pinot.metadata.name}); the operator creates its children...\n`);
+  const created = await waitFor('12 children', async () => {
+    const found = await children(client, namespace);
+    return found.length >= 12 ? found : undefined;
+  });
+  console.log('Children (ConfigMap, Service and StatefulSet per node, owned by the Pinot CR):');
+  printChildren(created);
+  console.log('\nEvents on the Pinot CR:');
+  await sleep(1_500);
+  let seen = await printEvents(client, namespace, 0);
+  const status = (await client.get<AnyObject>({ ...pinot, apiVersion: pinot.apiVersion!, kind: pinot.kind! })).status;
+  const conditions = (status?.conditions ?? []) as { type: string; status: string; reason: string; message: string }[];
+  console.log('\nStatus conditions (no kubelet here: nothing reports the pods ready yet):');
+  for (const c of conditions) console.log(`  ${c.type.padEnd(12)} ${c.status.padEnd(6)} ${c.reason}: ${c.message}`);
+
+  console.log('\nSimulating the StatefulSet controller and kubelets: every StatefulSet reports its pods ready...');
+  for (const sts of created.filter((o) => o.kind === 'StatefulSet')) await markReady(client, sts);
+  await waitFor('the cluster to be Ready', async () => {
+    const pinotNow = await client.get<AnyObject>({
+      apiVersion: pinot.apiVersion!,
+      kind: pinot.kind!,
+      namespace,
+      name: pinot.metadata.name!,
+    });
+    return pinotNow.status?.conditions?.some(
+      (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True',
+    )
+      ? true
+      : undefined;
+  });
+  console.log('  Ready True: every node is ready');
+
+  console.log('\nChanging the server config (pinotNodeConfig "server")...');
+  const live = await client.get<AnyObject>({
+    apiVersion: pinot.apiVersion!,
+    kind: pinot.kind!,
+    namespace,
+    name: pinot.metadata.name!,
+  });
+  const spec = structuredClone(live.spec);
+  const server = spec.pinotNodeConfig.find((p) => p.name === 'server')!;
+  server.data = `${server.data}\npinot.server.query.executor.timeout=60000`;
+  await client.patch(live, { type: 'merge', body: { spec: { pinotNodeConfig: spec.pinotNodeConfig } } });
+  await waitFor('the server StatefulSet to roll', async () => {
+    const sts = await client.get<AnyObject>({
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      namespace,
+      name: 'pinot-server-server',
+    });
+    return sts.metadata?.generation === 2 ? sts : undefined;
+  });
+  await sleep(1_000);
+  console.log('Only the server ConfigMap and StatefulSet changed (generation 2); the others stay at generation 1:');
+  printChildren((await children(client, namespace)).filter((o) => o.kind === 'StatefulSet'));
+  console.log('\nNew events:');
+  seen = await printEvents(client, namespace, seen);
+  console.log('\nDone: stopping the operator and the control plane.');
+} finally {
+  stop.abort();
+  await run?.catch((err: unknown) => console.error(err));
+  await plane.stop();
+}

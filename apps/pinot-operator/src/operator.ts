@@ -1,0 +1,221 @@
+/**
+ * The Pinot operator: one manager running four controllers (Pinot clusters and the REST-backed PinotSchema,
+ * PinotTable and PinotTenant), with the Go operator's settings (`RECONCILE_WAIT`, `DENY_LIST`, `WATCH_NAMESPACE`).
+ */
+import type { KubeObject, TypeMeta } from '@dsoi/client';
+import {
+  annotationsChanged,
+  type BindAddress,
+  createManager,
+  generationChanged,
+  type Logger,
+  labelsChanged,
+  type Manager,
+  type ManagerLeaderElectionOptions,
+  namespaceFilter,
+  notPaused,
+  or,
+  type Predicate,
+  type ReconcileRequest,
+} from '@dsoi/reconcile';
+import type { SharedInformerHandle } from '@dsoi/store';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { pinotApiVersion } from './api/common.js';
+import type { Pinot } from './api/pinot.js';
+import { createPinotReconciler, pinotOwnedKinds } from './cluster/pinotReconciler.js';
+import { type ControllerUrlOverride, createEndpointResolver } from './rest/controllerEndpoint.js';
+import { pinotHttpClientDefaults } from './rest/pinotHttpClient.js';
+import { type RestKind, schemaKind, tableKind, tenantKind } from './rest/restKinds.js';
+import { createRestReconciler, type RestObject } from './rest/restReconciler.js';
+import { parseJson } from './rest/semanticJson.js';
+
+/** The Pinot cluster kind. */
+export const pinotType: TypeMeta = { apiVersion: pinotApiVersion, kind: 'Pinot' };
+const serviceType: TypeMeta = { apiVersion: 'v1', kind: 'Service' };
+
+/** The Go operator's ignore annotation of Pinot clusters (`"true"` = do not reconcile), still honoured. */
+export const legacyPinotIgnoreAnnotation = 'pinot.datainfra.io/reconcile';
+
+/** Options of {@link createPinotOperator}. */
+export interface PinotOperatorOptions {
+  /** Cluster and credentials. */
+  readonly kubeConfig: KubeConfig;
+  /** Periodic re-check of a converged object (`RECONCILE_WAIT`). @default 10_000 */
+  readonly reconcileWaitMs?: number;
+  /** Namespaces never reconciled (`DENY_LIST`), also on periodic re-checks. @default [] */
+  readonly denyList?: readonly string[];
+  /** The only namespaces reconciled (`WATCH_NAMESPACE`); one namespace also narrows the watches. @default all */
+  readonly watchNamespaces?: readonly string[];
+  /** The Pinot controller URL, instead of discovery from the controller Service (outside the cluster, tests). @default discovery */
+  readonly controllerUrl?: ControllerUrlOverride;
+  /** Time allowed per Pinot REST request. @default 10_000 */
+  readonly httpTimeoutMs?: number;
+  /** Leader election. @default false */
+  readonly leaderElection?: ManagerLeaderElectionOptions | false;
+  /** @default { host: '127.0.0.1', port: 8081 } */
+  readonly probes?: BindAddress | false;
+  /** @default { host: '127.0.0.1', port: 8080 } */
+  readonly metrics?: BindAddress | false;
+  /** @default a pino JSON logger */
+  readonly logger?: Logger;
+  /** Field manager and Event reporter. @default 'pinot-operator' */
+  readonly name?: string;
+}
+
+/** The defaults of {@link PinotOperatorOptions}. */
+export const pinotOperatorDefaults = Object.freeze({
+  reconcileWaitMs: 10_000,
+  httpTimeoutMs: pinotHttpClientDefaults.timeoutMs,
+  name: 'pinot-operator',
+  leaderElectionId: 'e8b13a47.datainfra.io',
+});
+
+/** A configured Pinot operator. */
+export interface PinotOperator {
+  readonly manager: Manager;
+  /** Runs until `signal` aborts (see `Manager.start`). */
+  start(signal: AbortSignal): Promise<void>;
+}
+
+/** A deletion started: the finalizers must run even if nothing else changed. */
+const deletionStarted: Predicate = (event) => {
+  const deleting = (object: KubeObject) =>
+    Boolean((object.metadata as { deletionTimestamp?: string } | undefined)?.deletionTimestamp);
+  return event.type === 'update' && deleting(event.object) !== deleting(event.oldObject);
+};
+
+/** Creates the operator; nothing runs until `start`. */
+export function createPinotOperator(options: PinotOperatorOptions): PinotOperator {
+  const {
+    kubeConfig,
+    reconcileWaitMs = pinotOperatorDefaults.reconcileWaitMs,
+    denyList = [],
+    watchNamespaces = [],
+    controllerUrl,
+    httpTimeoutMs = pinotOperatorDefaults.httpTimeoutMs,
+    name = pinotOperatorDefaults.name,
+  } = options;
+  const manager = createManager({
+    name,
+    kubeConfig,
+    leaderElection: options.leaderElection ?? false,
+    ...(options.probes !== undefined && { probes: options.probes }),
+    ...(options.metrics !== undefined && { metrics: options.metrics }),
+    ...(options.logger && { logger: options.logger }),
+  });
+  // One namespace narrows every watch; several are watched cluster-wide and filtered.
+  const namespace = watchNamespaces.length === 1 ? watchNamespaces[0] : undefined;
+  const scope = namespace === undefined ? {} : { namespace };
+  const filters = (legacyAnnotation: string) => [
+    namespaceFilter({ allow: watchNamespaces, deny: denyList }),
+    notPaused(),
+    notPaused(legacyAnnotation),
+    or(generationChanged, annotationsChanged, labelsChanged, deletionStarted),
+  ];
+
+  const handles: SharedInformerHandle[] = [];
+  const acquire = <TObject extends KubeObject>(type: TypeMeta) => {
+    const handle = manager.store.informer<TObject>(type, scope);
+    handles.push(handle as unknown as SharedInformerHandle);
+    return handle.informer;
+  };
+  const pinots = acquire<Pinot>(pinotType);
+  const services = acquire(serviceType);
+  const restInformers = new Map(
+    [schemaKind, tableKind, tenantKind].map((kind) => [kind.type.kind, acquire<RestObject>(kind.type)] as const),
+  );
+
+  manager.addController<Pinot>({
+    name: 'pinot',
+    for: pinotType,
+    owns: pinotOwnedKinds,
+    ...scope,
+    predicates: filters(legacyPinotIgnoreAnnotation) as Predicate<Pinot & KubeObject>[],
+    reconciler: createPinotReconciler({ client: manager.client, recorder: manager.recorder, reconcileWaitMs }),
+  });
+
+  const resolveEndpoint = createEndpointResolver({
+    listServices: (ns, labels) => services.list({ namespace: ns, labelSelector: labels }),
+    reader: manager.client,
+    ...(controllerUrl !== undefined && { controllerUrl }),
+  });
+  const objectsOfCluster =
+    (kind: RestKind) =>
+    (pinot: KubeObject): ReconcileRequest[] =>
+      restInformers
+        .get(kind.type.kind)!
+        .list({ namespace: pinot.metadata?.namespace ?? '' })
+        .filter((o) => o.spec.pinotCluster === pinot.metadata?.name)
+        .map((o) => ({ namespace: o.metadata.namespace, name: o.metadata.name }));
+  const schemaNameOf = (o: RestObject) =>
+    (parseJson(String(o.spec['schema.json'] ?? '')) as { schemaName?: string } | undefined)?.schemaName;
+
+  for (const kind of [schemaKind, tableKind, tenantKind]) {
+    const isTable = kind === tableKind;
+    manager.addController<RestObject>({
+      name: kind.type.kind.toLowerCase(),
+      for: kind.type,
+      ...scope,
+      predicates: filters(kind.legacyIgnoreAnnotation) as Predicate<RestObject & KubeObject>[],
+      watches: [
+        // The cluster appearing or going away (deleting objects stuck on it may let go).
+        { type: pinotType, map: objectsOfCluster(kind) },
+        ...(isTable
+          ? [
+              {
+                // A schema Pinot accepted anew may need a segment reload of its tables.
+                type: schemaKind.type,
+                map: (schema: KubeObject) => {
+                  const name = schemaNameOf(schema as RestObject);
+                  return restInformers
+                    .get('PinotTable')!
+                    .list({ namespace: schema.metadata?.namespace ?? '' })
+                    .filter(
+                      (t) =>
+                        (
+                          parseJson(String(t.spec['tables.json'] ?? '')) as
+                            | { segmentsConfig?: { schemaName?: string } }
+                            | undefined
+                        )?.segmentsConfig?.schemaName === name,
+                    )
+                    .map((t) => ({ namespace: t.metadata.namespace, name: t.metadata.name }));
+                },
+              },
+            ]
+          : []),
+      ],
+      reconciler: createRestReconciler({
+        kind,
+        client: manager.client,
+        recorder: manager.recorder,
+        getPinot: (ns, clusterName) => pinots.get(clusterName, ns),
+        resolveEndpoint,
+        reconcileWaitMs,
+        httpTimeoutMs,
+        ...(isTable && {
+          schemaLookup: (ns: string, cluster: string, schemaName: string) =>
+            restInformers
+              .get('PinotSchema')!
+              .list({ namespace: ns })
+              .filter(
+                (s) =>
+                  s.spec.pinotCluster === cluster && schemaNameOf(s) === schemaName && !s.metadata.deletionTimestamp,
+              )
+              .map((s) => s.status?.['currentSchemas.json'] as string | undefined)
+              .find((current) => current !== undefined),
+        }),
+      }),
+    });
+  }
+
+  return {
+    manager,
+    async start(signal) {
+      try {
+        await manager.start(signal);
+      } finally {
+        for (const handle of handles) handle.release();
+      }
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * What differs between PinotSchema, PinotTable and PinotTenant: their JSON field, the key that names the object in
+ * Pinot, the REST paths (the Go operator's), how "missing" looks, the finalizer and the status field.
+ */
+import type { TypeMeta } from '@dsoi/client';
+import type { ZodType } from 'zod';
+import { pinotApiVersion } from '../api/common.js';
+import { pinotSchemaSpecSchema, pinotTableSpecSchema, pinotTenantSpecSchema } from '../api/pinotRest.js';
+import type { PinotResponse } from './pinotHttpClient.js';
+
+/** The REST behaviour of one kind. */
+export interface RestKind {
+  readonly type: TypeMeta & { readonly kind: 'PinotSchema' | 'PinotTable' | 'PinotTenant' };
+  /** zod schema of `spec`. */
+  readonly specSchema: ZodType<Record<string, unknown>>;
+  /** The spec field holding the JSON document, e.g. `schema.json`. */
+  readonly documentField: string;
+  /** The status field remembering the document Pinot accepted last, e.g. `currentSchemas.json`. */
+  readonly currentField: string;
+  /** The key of the document that names the object in Pinot, e.g. `schemaName`. */
+  readonly nameKey: string;
+  /** The Go finalizer name, kept. */
+  readonly finalizer: string;
+  /** The Go operator's ignore annotation (`"true"` = do not reconcile), still honoured. */
+  readonly legacyIgnoreAnnotation: string;
+  /** Prefix of the status `type` codes and Event reasons, e.g. `PinotSchemaController`. */
+  readonly codePrefix: string;
+  readonly getPath: (name: string) => string;
+  readonly createPath: () => string;
+  readonly updatePath: (name: string) => string;
+  readonly deletePath: (name: string, spec: Record<string, unknown>) => string;
+  /** Whether a GET answer means "exists"; `undefined` for an answer that is neither yes nor no (an error). */
+  readonly exists: (response: PinotResponse) => boolean | undefined;
+}
+
+const byStatus = (response: PinotResponse) =>
+  response.status === 200 ? true : response.status === 404 ? false : undefined;
+
+/** The `?type=` of a table call: OFFLINE or REALTIME; a hybrid table (both) gets none. */
+export function tableTypeQuery(tableType: unknown): string {
+  const type = String(tableType ?? '').toUpperCase();
+  return type === 'OFFLINE' || type === 'REALTIME' ? `?type=${type}` : '';
+}
+
+const enc = encodeURIComponent;
+
+/** PinotSchema: `/schemas`. */
+export const schemaKind: RestKind = {
+  type: { apiVersion: pinotApiVersion, kind: 'PinotSchema' },
+  specSchema: pinotSchemaSpecSchema as ZodType<Record<string, unknown>>,
+  documentField: 'schema.json',
+  currentField: 'currentSchemas.json',
+  nameKey: 'schemaName',
+  finalizer: 'pinotschema.datainfra.io/finalizer',
+  legacyIgnoreAnnotation: 'pinotschema.datainfra.io/reconcile',
+  codePrefix: 'PinotSchemaController',
+  getPath: (name) => `/schemas/${enc(name)}`,
+  createPath: () => '/schemas',
+  updatePath: (name) => `/schemas/${enc(name)}`,
+  deletePath: (name) => `/schemas/${enc(name)}`,
+  exists: byStatus,
+};
+
+/** PinotTable: `/tables`; Pinot answers a missing table with 200 and `{}` (or 404). */
+export const tableKind: RestKind = {
+  type: { apiVersion: pinotApiVersion, kind: 'PinotTable' },
+  specSchema: pinotTableSpecSchema as ZodType<Record<string, unknown>>,
+  documentField: 'tables.json',
+  currentField: 'currentTable.json',
+  nameKey: 'tableName',
+  finalizer: 'pinottable.datainfra.io/finalizer',
+  legacyIgnoreAnnotation: 'pinottable.datainfra.io/reconcile',
+  codePrefix: 'PinotTableController',
+  getPath: (name) => `/tables/${enc(name)}`,
+  createPath: () => '/tables',
+  updatePath: (name) => `/tables/${enc(name)}`,
+  deletePath: (name, spec) => `/tables/${enc(name)}${tableTypeQuery(spec.pinotTableType)}`,
+  exists: (response) => {
+    if (response.status === 404) return false;
+    if (response.status !== 200) return undefined;
+    return response.body.trim() !== '{}';
+  },
+};
+
+/** PinotTenant: `/tenants`; an update is a PUT on the collection, as in the Go operator. */
+export const tenantKind: RestKind = {
+  type: { apiVersion: pinotApiVersion, kind: 'PinotTenant' },
+  specSchema: pinotTenantSpecSchema as ZodType<Record<string, unknown>>,
+  documentField: 'tenants.json',
+  currentField: 'currentTenants.json',
+  nameKey: 'tenantName',
+  finalizer: 'pinottenant.datainfra.io/finalizer',
+  legacyIgnoreAnnotation: 'pinottenant.datainfra.io/reconcile',
+  codePrefix: 'PinotTenantController',
+  getPath: (name) => `/tenants/${enc(name)}`,
+  createPath: () => '/tenants',
+  updatePath: () => '/tenants',
+  deletePath: (name, spec) => `/tenants/${enc(name)}?type=${enc(String(spec.pinotTenantType ?? '').toUpperCase())}`,
+  exists: byStatus,
+};

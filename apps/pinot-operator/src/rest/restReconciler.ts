@@ -1,0 +1,285 @@
+/**
+ * The reconcile of PinotSchema, PinotTable and PinotTenant: push the JSON document to the Pinot controller (create
+ * when missing, update when it differs semantically from what Pinot last accepted), keep an honest status, and on
+ * deletion remove the finalizer only once Pinot confirmed the delete, or once the Pinot cluster CR itself is gone.
+ */
+import type { Client } from '@dsoi/client';
+import type { EventRecorder } from '@dsoi/events';
+import {
+  type Condition,
+  done,
+  finalize,
+  type ReconcileFunction,
+  requeueAfter,
+  setCondition,
+  toMetaTime,
+  updateStatus,
+} from '@dsoi/reconcile';
+import type { Pinot } from '../api/pinot.js';
+import type { PinotRestObject, PinotRestStatus } from '../api/pinotRest.js';
+import { describeProblems, InvalidSpecError, parseSpec } from '../cluster/specProblems.js';
+import { EndpointError, type EndpointResolver } from './controllerEndpoint.js';
+import {
+  createPinotHttpClient,
+  type PinotHttpClient,
+  PinotRequestError,
+  type PinotResponse,
+} from './pinotHttpClient.js';
+import type { RestKind } from './restKinds.js';
+import { reloadSegments, type SchemaLookup } from './segmentReload.js';
+import { parseJson, semanticJsonEqual } from './semanticJson.js';
+
+/** A REST-backed object as the reconcile sees it. */
+export type RestObject = PinotRestObject<Record<string, unknown>>;
+
+/** Options of {@link createRestReconciler}. */
+export interface RestReconcilerOptions {
+  readonly kind: RestKind;
+  readonly client: Pick<Client, 'patch' | 'patchStatus'>;
+  readonly recorder: Pick<EventRecorder, 'record'>;
+  /** The Pinot cluster CR by namespace and name, from the cache. */
+  readonly getPinot: (namespace: string, name: string) => Pinot | undefined;
+  readonly resolveEndpoint: EndpointResolver;
+  /** The periodic re-check (`RECONCILE_WAIT`). */
+  readonly reconcileWaitMs: number;
+  /** Time allowed per Pinot request. */
+  readonly httpTimeoutMs: number;
+  /** PinotTable only: finds the pushed schema a table uses, for segment reloads. @default none */
+  readonly schemaLookup?: SchemaLookup;
+}
+
+/** A Pinot call failed (a non-2xx answer): retried with backoff. The message names the call and Pinot's answer. */
+export class PinotApiError extends Error {
+  override readonly name = 'PinotApiError';
+  readonly status: number;
+  constructor(what: string, response: PinotResponse) {
+    super(`${what}: HTTP ${response.status}: ${truncate(response.body, 300)}`);
+    this.status = response.status;
+  }
+}
+
+const maxReasonLength = 1024;
+function truncate(text: string, max = maxReasonLength): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+const ok = (response: PinotResponse) => response.status >= 200 && response.status < 300;
+
+/** What the spec names in Pinot, or the problems. */
+function readSpec(kind: RestKind, object: RestObject): { document: string; name: string } {
+  const spec = parseSpec(kind.specSchema, object.spec);
+  const document = String(spec[kind.documentField]);
+  const parsed = parseJson(document);
+  const field = `spec["${kind.documentField}"]`;
+  if (parsed === undefined || typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new InvalidSpecError([{ field, message: 'must be a JSON object' }]);
+  }
+  const name = (parsed as Record<string, unknown>)[kind.nameKey];
+  if (typeof name !== 'string' || name === '') {
+    throw new InvalidSpecError([{ field, message: `must have a non-empty string "${kind.nameKey}"` }]);
+  }
+  return { document, name };
+}
+
+/** The name of the object in Pinot as last pushed (used to clean up when the spec became invalid). */
+function pushedName(kind: RestKind, object: RestObject): string | undefined {
+  const parsed = parseJson(object.status?.[kind.currentField] as string | undefined) as
+    | Record<string, unknown>
+    | undefined;
+  const name = parsed?.[kind.nameKey];
+  return typeof name === 'string' && name !== '' ? name : undefined;
+}
+
+/** Creates the reconcile function of one REST kind. */
+export function createRestReconciler(options: RestReconcilerOptions): ReconcileFunction<RestObject> {
+  const { kind, client, recorder, getPinot, resolveEndpoint, reconcileWaitMs, httpTimeoutMs, schemaLookup } = options;
+  const code = (suffix: string) => `${kind.codePrefix}${suffix}`;
+
+  return async ({ object, signal, log }) => {
+    if (!object) return done();
+    const { namespace } = object.metadata;
+    const deleting = Boolean(object.metadata.deletionTimestamp);
+    const generation = object.metadata.generation ?? 0;
+    const regarding = {
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      name: object.metadata.name,
+      namespace,
+      ...(object.metadata.uid && { uid: object.metadata.uid }),
+    };
+    const event = (type: 'Normal' | 'Warning', reason: string, note: string) =>
+      recorder.record({ regarding, type, reason, action: 'Sync', note });
+    let status: PinotRestStatus = { ...(object.status ?? {}) } as PinotRestStatus;
+    const condition = (state: Condition['status'], reason: string, message: string) => {
+      status.conditions = setCondition(status.conditions as Condition[] | undefined, {
+        type: 'Ready',
+        status: state,
+        reason,
+        message: truncate(message),
+        observedGeneration: generation,
+      });
+    };
+    /** Records an operation in the Go status fields (kept) and the Ready condition. */
+    const operation = (suffix: string, success: boolean, body: string, extra: Record<string, unknown> = {}) => {
+      status = {
+        ...status,
+        type: code(suffix),
+        message: code(suffix),
+        status: success ? 'True' : 'False',
+        reason: truncate(body),
+        lastUpdateTime: toMetaTime(new Date()),
+        ...extra,
+      };
+      condition(
+        success ? 'True' : 'False',
+        code(suffix),
+        success ? `Pinot accepted the ${kind.type.kind}` : `Pinot answered: ${truncate(body, 300)}`,
+      );
+    };
+    const flush = () => updateStatus(client, object, { ...status, observedGeneration: generation }, { signal });
+    const removeFinalizer = async () => {
+      await finalize({ client, object, finalizer: kind.finalizer, cleanup: async () => {}, signal });
+    };
+
+    // 1. The spec: a bad one is reported, never retried, and never blocks deletion.
+    let target: { document: string; name: string } | undefined;
+    try {
+      target = readSpec(kind, object);
+    } catch (err) {
+      if (!(err instanceof InvalidSpecError)) throw err;
+      if (!deleting) {
+        event('Warning', 'InvalidSpec', describeProblems(err.problems));
+        condition('False', 'InvalidSpec', describeProblems(err.problems));
+        await flush();
+        return done();
+      }
+    }
+    const nameInPinot = target?.name ?? pushedName(kind, object);
+    if (deleting && nameInPinot === undefined) {
+      // Never pushed (or unknowable): nothing to delete in Pinot.
+      await removeFinalizer();
+      return done();
+    }
+
+    // 2. The cluster: gone while deleting → let go (its Pinot is gone too); gone otherwise → wait for it.
+    const clusterName = String((object.spec as { pinotCluster?: unknown }).pinotCluster ?? '');
+    const pinot = getPinot(namespace, clusterName);
+    if (!pinot || pinot.metadata.deletionTimestamp) {
+      if (deleting) {
+        event(
+          'Normal',
+          'PinotClusterGone',
+          `Pinot cluster ${clusterName} is gone; finalizer removed without a call to Pinot`,
+        );
+        await removeFinalizer();
+        return done();
+      }
+      condition('False', 'PinotClusterNotFound', `spec.pinotCluster: no Pinot ${namespace}/${clusterName}`);
+      await flush();
+      return requeueAfter(reconcileWaitMs);
+    }
+
+    // 3. Where and how to call Pinot.
+    let http: PinotHttpClient;
+    try {
+      const endpoint = await resolveEndpoint(pinot, signal);
+      http = createPinotHttpClient({
+        baseUrl: endpoint.baseUrl,
+        ...(endpoint.credentials && { credentials: endpoint.credentials }),
+        timeoutMs: httpTimeoutMs,
+        signal,
+      });
+    } catch (err) {
+      if (!(err instanceof EndpointError)) throw err;
+      condition('False', err.reason, err.message);
+      await flush();
+      throw err;
+    }
+    const call = async (what: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: string) => {
+      try {
+        return await http.request(method, path, body);
+      } catch (err) {
+        if (!(err instanceof PinotRequestError)) throw err;
+        condition('False', 'PinotUnreachable', `${what}: ${err.message}`);
+        await flush();
+        throw err;
+      }
+    };
+
+    // 4. Deletion: the finalizer goes only after Pinot confirmed (2xx, or 404: already gone).
+    if (deleting) {
+      await finalize({
+        client,
+        object,
+        finalizer: kind.finalizer,
+        signal,
+        cleanup: async () => {
+          const response = await call('delete', 'DELETE', kind.deletePath(nameInPinot!, object.spec));
+          if (!ok(response) && response.status !== 404) {
+            operation('DeleteFail', false, response.body);
+            event(
+              'Warning',
+              code('DeleteFail'),
+              `DELETE ${nameInPinot}: HTTP ${response.status}: ${truncate(response.body, 300)}`,
+            );
+            await flush();
+            throw new PinotApiError(`delete ${kind.type.kind} ${nameInPinot}`, response);
+          }
+          event('Normal', code('DeleteSuccess'), `deleted ${nameInPinot} from Pinot`);
+        },
+      });
+      return done();
+    }
+    await finalize({ client, object, finalizer: kind.finalizer, cleanup: async () => {}, signal });
+
+    // 5. Create or update. "Exists in Pinot but our status is empty" (adoption) pushes the spec as an update.
+    const { document, name } = target!;
+    const current = status[kind.currentField] as string | undefined;
+    const answer = await call('read', 'GET', kind.getPath(name));
+    const exists = kind.exists(answer);
+    if (exists === undefined) {
+      condition('False', 'PinotRequestFailed', `GET ${name}: HTTP ${answer.status}: ${truncate(answer.body, 300)}`);
+      await flush();
+      throw new PinotApiError(`read ${kind.type.kind} ${name}`, answer);
+    }
+    if (!exists || !semanticJsonEqual(current, document)) {
+      const creating = !exists;
+      const response = creating
+        ? await call('create', 'POST', kind.createPath(), document)
+        : await call('update', 'PUT', kind.updatePath(name), document);
+      const suffix = creating ? 'Create' : 'Update';
+      if (!ok(response)) {
+        operation(`${suffix}Fail`, false, response.body);
+        event(
+          'Warning',
+          code(`${suffix}Fail`),
+          `${suffix.toLowerCase()} ${name}: HTTP ${response.status}: ${truncate(response.body, 300)}`,
+        );
+        await flush();
+        throw new PinotApiError(`${suffix.toLowerCase()} ${kind.type.kind} ${name}`, response);
+      }
+      operation(`${suffix}Success`, true, response.body, { [kind.currentField]: document });
+      event(
+        'Normal',
+        code(`${suffix}Success`),
+        `${creating ? 'created' : 'updated'} ${name} in Pinot${creating || current ? '' : ' (it existed; the spec was pushed)'}`,
+      );
+      log.info({ name, operation: suffix }, 'pushed to Pinot');
+    } else {
+      condition('True', 'Synced', `Pinot has the desired ${kind.type.kind}`);
+    }
+
+    // 6. PinotTable: reload segments when the table's schema changed (in the reconcile, not in a watch filter).
+    if (schemaLookup && object.spec.segmentReload === true) {
+      const reload = await reloadSegments({ object, status, schemaLookup, call, tableName: name });
+      status = reload.status;
+      if (reload.event) event(reload.event.type, reload.event.reason, reload.event.note);
+      if (reload.error) {
+        await flush();
+        throw reload.error;
+      }
+    }
+    await flush();
+    return requeueAfter(reconcileWaitMs);
+  };
+}

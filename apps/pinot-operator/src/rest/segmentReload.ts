@@ -1,0 +1,77 @@
+/**
+ * Segment reload of a PinotTable when its schema changed, done in the table's reconcile (the Go operator did it in
+ * a watch predicate, with a 2 s sleep, a possibly stale status and a loop that stopped at the first table without
+ * reload). The table remembers the schema it reloaded for (`status.reloadedSchema`); a schema change that Pinot
+ * accepted since then triggers `POST /segments/{table}/reload`.
+ */
+import type { PinotRestStatus } from '../api/pinotRest.js';
+import type { PinotResponse } from './pinotHttpClient.js';
+import { tableTypeQuery } from './restKinds.js';
+import { parseJson, semanticJsonEqual } from './semanticJson.js';
+
+/** Finds the schema JSON Pinot last accepted for a schema name of a cluster (`status.currentSchemas.json`). */
+export type SchemaLookup = (namespace: string, pinotCluster: string, schemaName: string) => string | undefined;
+
+/** What a reload step decided. */
+export interface ReloadResult {
+  readonly status: PinotRestStatus;
+  readonly event?: { readonly type: 'Normal' | 'Warning'; readonly reason: string; readonly note: string };
+  readonly error?: Error;
+}
+
+/** Options of {@link reloadSegments}. */
+export interface ReloadOptions {
+  readonly object: { readonly metadata: { readonly namespace: string }; readonly spec: Record<string, unknown> };
+  readonly status: PinotRestStatus;
+  readonly schemaLookup: SchemaLookup;
+  readonly call: (what: string, method: 'POST', path: string, body?: string) => Promise<PinotResponse>;
+  readonly tableName: string;
+}
+
+const keptReloads = 10;
+
+/** Reloads the table's segments when the schema Pinot holds changed since the last reload. */
+export async function reloadSegments(options: ReloadOptions): Promise<ReloadResult> {
+  const { object, schemaLookup, call, tableName } = options;
+  const status = { ...options.status };
+  const table = parseJson(String(object.spec['tables.json'] ?? '')) as
+    | { segmentsConfig?: { schemaName?: string } }
+    | undefined;
+  const schemaName = table?.segmentsConfig?.schemaName ?? tableName;
+  const schema = schemaLookup(object.metadata.namespace, String(object.spec.pinotCluster ?? ''), schemaName);
+  if (schema === undefined) return { status };
+  // The first sighting is the baseline: nothing changed yet.
+  if (status.reloadedSchema === undefined) return { status: { ...status, reloadedSchema: schema } };
+  if (semanticJsonEqual(status.reloadedSchema, schema)) return { status };
+  const response = await call(
+    'reload',
+    'POST',
+    `/segments/${encodeURIComponent(tableName)}/reload${tableTypeQuery(object.spec.pinotTableType)}`,
+  );
+  if (response.status < 200 || response.status >= 300) {
+    const note = `reload of ${tableName} after a change of schema ${schemaName}: HTTP ${response.status}: ${response.body.slice(0, 300)}`;
+    return {
+      status: {
+        ...status,
+        type: 'PinotTableReloadAllSegmentsFail',
+        message: 'PinotTableReloadAllSegmentsFail',
+        status: 'False',
+        reason: response.body.slice(0, 1024),
+      },
+      event: { type: 'Warning', reason: 'PinotTableReloadAllSegmentsFail', note },
+      error: new Error(note),
+    };
+  }
+  return {
+    status: {
+      ...status,
+      reloadedSchema: schema,
+      reloadStatus: [...(status.reloadStatus ?? []), response.body.slice(0, 1024)].slice(-keptReloads),
+    },
+    event: {
+      type: 'Normal',
+      reason: 'PinotTableReloadAllSegments',
+      note: `reloaded the segments of ${tableName} after a change of schema ${schemaName}`,
+    },
+  };
+}

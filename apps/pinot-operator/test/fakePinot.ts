@@ -1,0 +1,152 @@
+/** A fake Pinot controller: a local HTTP server that records every request and answers like Pinot's REST API. */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: string;
+}
+
+interface Failure {
+  method: string;
+  pattern: RegExp;
+  status: number;
+  body: string;
+  times: number;
+}
+
+export interface FakePinot {
+  readonly url: string;
+  readonly requests: RecordedRequest[];
+  readonly schemas: Map<string, string>;
+  readonly tables: Map<string, string>;
+  readonly tenants: Map<string, string>;
+  /** Answers the next `times` matching requests with `status` (default: for ever). */
+  fail(method: string, pattern: RegExp, status: number, options?: { times?: number; body?: string }): void;
+  /** Never answers matching requests (to test timeouts). */
+  hang(method: string, pattern: RegExp): void;
+  clearFailures(): void;
+  /** `METHOD path` of every request, in order. */
+  calls(): string[];
+  close(): Promise<void>;
+}
+
+/** Starts a fake Pinot on 127.0.0.1 (a free port); with `credentials`, requests without them get 401. */
+export async function startFakePinot(credentials?: { username: string; password: string }): Promise<FakePinot> {
+  const requests: RecordedRequest[] = [];
+  const schemas = new Map<string, string>();
+  const tables = new Map<string, string>();
+  const tenants = new Map<string, string>();
+  let failures: Failure[] = [];
+  const hanging: { method: string; pattern: RegExp }[] = [];
+  const expected = credentials
+    ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
+    : undefined;
+
+  const send = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(typeof body === 'string' ? body : JSON.stringify(body));
+  };
+  const nameOf = (body: string, key: string) => {
+    try {
+      return (JSON.parse(body) as Record<string, string>)[key];
+    } catch {
+      return undefined;
+    }
+  };
+
+  function answer(method: string, path: string, body: string, res: ServerResponse) {
+    const url = new URL(path, 'http://pinot');
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const [collection, name, action] = parts;
+    const store =
+      collection === 'schemas'
+        ? schemas
+        : collection === 'tables'
+          ? tables
+          : collection === 'tenants'
+            ? tenants
+            : undefined;
+    if (collection === 'segments' && action === 'reload' && method === 'POST') {
+      return send(res, 200, { status: `Request to reload all segments of table ${name} submitted` });
+    }
+    if (!store) return send(res, 404, { code: 404, error: `no route ${path}` });
+    const key = collection === 'schemas' ? 'schemaName' : collection === 'tables' ? 'tableName' : 'tenantName';
+    if (method === 'GET' && name) {
+      const found = store.get(name);
+      if (collection === 'tables') return send(res, 200, found ? { OFFLINE: JSON.parse(found) } : {});
+      return found ? send(res, 200, found) : send(res, 404, { code: 404, error: `${name} not found` });
+    }
+    if (method === 'POST' && !name) {
+      const created = nameOf(body, key);
+      if (!created) return send(res, 400, { code: 400, error: 'invalid JSON' });
+      if (store.has(created)) return send(res, 409, { code: 409, error: `${created} already exists` });
+      store.set(created, body);
+      return send(res, 200, { status: `${created} successfully added` });
+    }
+    if (method === 'PUT') {
+      const updated = name ?? nameOf(body, key);
+      if (!updated || !store.has(updated)) return send(res, 404, { code: 404, error: `${updated} not found` });
+      store.set(updated, body);
+      return send(res, 200, { status: `${updated} successfully updated` });
+    }
+    if (method === 'DELETE' && name) {
+      if (!store.delete(name)) return send(res, 404, { code: 404, error: `${name} not found` });
+      return send(res, 200, { status: `${name} successfully deleted` });
+    }
+    return send(res, 405, { code: 405, error: `${method} ${path}` });
+  }
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const method = req.method ?? 'GET';
+      const path = req.url ?? '/';
+      const body = Buffer.concat(chunks).toString('utf8');
+      requests.push({ method, path, headers: req.headers, body });
+      if (hanging.some((h) => h.method === method && h.pattern.test(path))) return;
+      if (expected && req.headers.authorization !== expected)
+        return send(res, 401, { code: 401, error: 'HTTP 401 Unauthorized' });
+      const failure = failures.find((f) => f.method === method && f.pattern.test(path) && f.times > 0);
+      if (failure) {
+        failure.times--;
+        return send(res, failure.status, failure.body);
+      }
+      answer(method, path, body, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    schemas,
+    tables,
+    tenants,
+    fail(method, pattern, status, options = {}) {
+      failures.push({
+        method,
+        pattern,
+        status,
+        times: options.times ?? Number.POSITIVE_INFINITY,
+        body: options.body ?? JSON.stringify({ code: status, error: 'injected failure' }),
+      });
+    },
+    hang(method, pattern) {
+      hanging.push({ method, pattern });
+    },
+    clearFailures() {
+      failures = [];
+      hanging.length = 0;
+    },
+    calls: () => requests.map((r) => `${r.method} ${r.path}`),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

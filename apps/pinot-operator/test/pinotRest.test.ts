@@ -1,0 +1,253 @@
+import type { Client } from '@dsoi/client';
+import { createTestNamespace } from '@dsoi/envtest/testing';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type FakePinot, startFakePinot } from './fakePinot.js';
+import { minimalPinot, pinotSchemaCr, pinotTableCr, pinotTenantCr, schemaJson, tableJson } from './fixtures.js';
+import {
+  eventsOf,
+  exists,
+  installPinotCrds,
+  kubeConfig,
+  type RunningOperator,
+  read,
+  runOperator,
+  types,
+} from './harness.js';
+
+let admin: Client;
+const cleanups: (() => Promise<void>)[] = [];
+beforeAll(async () => {
+  admin = await installPinotCrds();
+});
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((f) => f()));
+});
+
+const poll = <T>(fn: () => Promise<T> | T, timeout = 20_000) => expect.poll(fn, { timeout, interval: 200 });
+const ready = (o: any) => o?.status?.conditions?.find((c: any) => c.type === 'Ready');
+
+/** A namespace with a Pinot cluster CR, a fake Pinot and the operator pointed at it. */
+async function setup(prefix: string, options: { credentials?: { username: string; password: string } } = {}) {
+  const ns = await createTestNamespace(kubeConfig, prefix);
+  const pinot: FakePinot = await startFakePinot(options.credentials);
+  const op: RunningOperator = await runOperator({
+    watchNamespaces: [ns],
+    controllerUrl: pinot.url,
+    httpTimeoutMs: 2_000,
+  });
+  cleanups.push(async () => {
+    await op.stop();
+    await pinot.close();
+  });
+  const cluster = minimalPinot(ns);
+  if (options.credentials) {
+    await admin.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'pinot-control-plane-secret', namespace: ns },
+      stringData: {
+        CONTROL_PLANE_USERNAME: options.credentials.username,
+        CONTROL_PLANE_PASSWORD: options.credentials.password,
+      },
+    });
+    cluster.spec.auth = { type: 'basic-auth', secretRef: { name: 'pinot-control-plane-secret', namespace: ns } };
+  }
+  await admin.create(cluster);
+  return { ns, pinot };
+}
+
+describe('PinotSchema', () => {
+  it('creates the schema in Pinot, adds the finalizer and records an honest status (scenario 18)', async () => {
+    const { ns, pinot } = await setup('schema');
+    await admin.create(pinotSchemaCr(ns));
+    await poll(async () => (await read(admin, types.schema, ns, 'baseballstats')).status?.type).toBe(
+      'PinotSchemaControllerCreateSuccess',
+    );
+    expect(pinot.calls().slice(0, 2)).toEqual(['GET /schemas/baseballStats', 'POST /schemas']);
+    const post = pinot.requests.find((r) => r.method === 'POST')!;
+    expect(JSON.parse(post.body)).toEqual(JSON.parse(schemaJson));
+    expect(post.headers['content-type']).toBe('application/json');
+    const cr = await read(admin, types.schema, ns, 'baseballstats');
+    expect(cr.metadata.finalizers).toEqual(['pinotschema.datainfra.io/finalizer']);
+    expect(cr.status).toMatchObject({ status: 'True', 'currentSchemas.json': schemaJson, observedGeneration: 1 });
+    expect(cr.status.lastUpdateTime).toBeDefined();
+    expect(ready(cr).status).toBe('True');
+
+    // Update: semantic comparison with what Pinot accepted; whitespace or key order alone changes nothing.
+    const reordered = JSON.stringify(
+      { metricFieldSpecs: JSON.parse(schemaJson).metricFieldSpecs, ...JSON.parse(schemaJson) },
+      null,
+      2,
+    );
+    await admin.patch(
+      { ...types.schema, namespace: ns, name: 'baseballstats' },
+      { type: 'merge', body: { spec: { 'schema.json': reordered } } },
+    );
+    await poll(async () => (await read(admin, types.schema, ns, 'baseballstats')).status?.observedGeneration).toBe(2);
+    expect(pinot.calls().filter((c) => c.startsWith('PUT'))).toEqual([]);
+    const evolved = schemaJson.replace('"metricFieldSpecs":[', '"metricFieldSpecs":[{"name":"hits","dataType":"INT"},');
+    await admin.patch(
+      { ...types.schema, namespace: ns, name: 'baseballstats' },
+      { type: 'merge', body: { spec: { 'schema.json': evolved } } },
+    );
+    await poll(async () => (await read(admin, types.schema, ns, 'baseballstats')).status?.type).toBe(
+      'PinotSchemaControllerUpdateSuccess',
+    );
+    expect(pinot.schemas.get('baseballStats')).toBe(evolved);
+  });
+
+  it('pushes the spec to a schema that already exists in Pinot with an empty status, without a parse error (bug 23)', async () => {
+    const { ns, pinot } = await setup('adopt');
+    pinot.schemas.set('baseballStats', '{"schemaName":"baseballStats","dimensionFieldSpecs":[]}');
+    await admin.create(pinotSchemaCr(ns));
+    await poll(async () => (await read(admin, types.schema, ns, 'baseballstats')).status?.type).toBe(
+      'PinotSchemaControllerUpdateSuccess',
+    );
+    expect(pinot.calls()).toContain('PUT /schemas/baseballStats');
+    expect(pinot.schemas.get('baseballStats')).toBe(schemaJson);
+  });
+
+  it('reports a failure honestly and retries until Pinot accepts (bug 22)', async () => {
+    const { ns, pinot } = await setup('fail');
+    pinot.fail('POST', /^\/schemas$/, 500, { body: '{"code":500,"error":"ZooKeeper unavailable"}' });
+    await admin.create(pinotSchemaCr(ns));
+    await poll(async () => (await read(admin, types.schema, ns, 'baseballstats')).status?.type).toBe(
+      'PinotSchemaControllerCreateFail',
+    );
+    const failed = await read(admin, types.schema, ns, 'baseballstats');
+    expect(failed.status.status).toBe('False');
+    expect(failed.status.reason).toContain('ZooKeeper unavailable');
+    expect(failed.status['currentSchemas.json']).toBeUndefined();
+    expect(ready(failed)).toMatchObject({ status: 'False', reason: 'PinotSchemaControllerCreateFail' });
+    await poll(async () =>
+      (await eventsOf(admin, ns, 'baseballstats')).some(
+        (e) => e.type === 'Warning' && e.reason === 'PinotSchemaControllerCreateFail',
+      ),
+    ).toBe(true);
+    await poll(() => pinot.calls().filter((c) => c === 'POST /schemas').length).toBeGreaterThanOrEqual(3);
+    pinot.clearFailures();
+    await poll(async () => (await read(admin, types.schema, ns, 'baseballstats')).status?.type, 30_000).toBe(
+      'PinotSchemaControllerCreateSuccess',
+    );
+  });
+
+  it('keeps the finalizer until Pinot confirms the delete (bug 21)', async () => {
+    const { ns, pinot } = await setup('delete');
+    await admin.create(pinotSchemaCr(ns));
+    await poll(() => pinot.schemas.has('baseballStats')).toBe(true);
+    pinot.fail('DELETE', /^\/schemas\/baseballStats$/, 409, {
+      body: '{"code":409,"error":"Cannot delete schema baseballStats, as it is associated with table baseballStats_OFFLINE"}',
+    });
+    await admin.delete({ ...types.schema, namespace: ns, name: 'baseballstats' });
+    await poll(async () => (await read(admin, types.schema, ns, 'baseballstats')).status?.type).toBe(
+      'PinotSchemaControllerDeleteFail',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await exists(admin, types.schema, ns, 'baseballstats')).toBe(true);
+    expect(pinot.calls().filter((c) => c.startsWith('POST') || c.startsWith('PUT'))).toEqual(['POST /schemas']);
+    pinot.clearFailures();
+    await poll(() => exists(admin, types.schema, ns, 'baseballstats'), 30_000).toBe(false);
+    expect(pinot.schemas.has('baseballStats')).toBe(false);
+  });
+
+  it('lets go of the finalizer when the Pinot cluster CR is gone (bug 21: no longer stuck in Terminating)', async () => {
+    const { ns, pinot } = await setup('orphan');
+    await admin.create(pinotSchemaCr(ns));
+    await poll(() => pinot.schemas.has('baseballStats')).toBe(true);
+    pinot.fail('DELETE', /.*/, 503);
+    await admin.delete({ ...types.pinot, namespace: ns, name: 'pinot-simple' });
+    await poll(() => exists(admin, types.pinot, ns, 'pinot-simple')).toBe(false);
+    await admin.delete({ ...types.schema, namespace: ns, name: 'baseballstats' });
+    await poll(() => exists(admin, types.schema, ns, 'baseballstats')).toBe(false);
+    expect(pinot.calls()).not.toContain('DELETE /schemas/baseballStats');
+  });
+
+  it('reports an invalid JSON document as a Warning event and a condition, without calling Pinot', async () => {
+    const { ns, pinot } = await setup('badjson');
+    await admin.create(pinotSchemaCr(ns, '{"dimensionFieldSpecs": ['));
+    await poll(async () => ready(await read(admin, types.schema, ns, 'baseballstats'))?.reason).toBe('InvalidSpec');
+    expect(ready(await read(admin, types.schema, ns, 'baseballstats')).message).toContain('spec["schema.json"]');
+    await poll(async () => (await eventsOf(admin, ns, 'baseballstats')).some((e) => e.reason === 'InvalidSpec')).toBe(
+      true,
+    );
+    expect(pinot.calls().filter((c) => c.includes('schemas'))).toEqual([]);
+  });
+});
+
+describe('PinotTable', () => {
+  it('creates the table, reloads its segments when the schema changes, and deletes with ?type= (bugs 25, 27)', async () => {
+    const { ns, pinot } = await setup('table');
+    await admin.create(pinotSchemaCr(ns));
+    await admin.create(pinotTableCr(ns));
+    await poll(async () => (await read(admin, types.table, ns, 'baseballstats')).status?.type).toBe(
+      'PinotTableControllerCreateSuccess',
+    );
+    expect(pinot.calls()).toContain('POST /tables');
+    expect(JSON.parse(pinot.tables.get('baseballStats')!)).toEqual(JSON.parse(tableJson));
+    await poll(async () => (await read(admin, types.table, ns, 'baseballstats')).status?.reloadedSchema).toBe(
+      schemaJson,
+    );
+    expect(pinot.calls().some((c) => c.includes('/reload'))).toBe(false);
+
+    const evolved = schemaJson.replace('"metricFieldSpecs":[', '"metricFieldSpecs":[{"name":"hits","dataType":"INT"},');
+    await admin.patch(
+      { ...types.schema, namespace: ns, name: 'baseballstats' },
+      { type: 'merge', body: { spec: { 'schema.json': evolved } } },
+    );
+    await poll(() => pinot.calls().filter((c) => c === 'POST /segments/baseballStats/reload?type=OFFLINE').length).toBe(
+      1,
+    );
+    await poll(async () => (await read(admin, types.table, ns, 'baseballstats')).status?.reloadStatus?.length).toBe(1);
+    await poll(async () =>
+      (await eventsOf(admin, ns, 'baseballstats')).some((e) => e.reason === 'PinotTableReloadAllSegments'),
+    ).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(pinot.calls().filter((c) => c.includes('/reload'))).toHaveLength(1);
+
+    await admin.delete({ ...types.table, namespace: ns, name: 'baseballstats' });
+    await poll(() => exists(admin, types.table, ns, 'baseballstats')).toBe(false);
+    expect(pinot.calls()).toContain('DELETE /tables/baseballStats?type=OFFLINE');
+  });
+});
+
+describe('PinotTenant with basic auth', () => {
+  it('authenticates every request from the Secret, creates, updates and deletes the tenant, and never leaks the password (scenario 21)', async () => {
+    const credentials = { username: 'u', password: 's3cr3t-pa55' };
+    const { ns, pinot } = await setup('tenant', { credentials });
+    await admin.create(pinotTenantCr(ns));
+    await poll(async () => (await read(admin, types.tenant, ns, 'samplebrokertenant')).status?.type).toBe(
+      'PinotTenantControllerCreateSuccess',
+    );
+    expect(pinot.calls().slice(0, 2)).toEqual(['GET /tenants/sampleBrokerTenant', 'POST /tenants']);
+    const grown = '{"tenantRole":"BROKER","tenantName":"sampleBrokerTenant","numberOfInstances":2}';
+    await admin.patch(
+      { ...types.tenant, namespace: ns, name: 'samplebrokertenant' },
+      { type: 'merge', body: { spec: { 'tenants.json': grown } } },
+    );
+    await poll(async () => (await read(admin, types.tenant, ns, 'samplebrokertenant')).status?.type).toBe(
+      'PinotTenantControllerUpdateSuccess',
+    );
+    expect(pinot.calls()).toContain('PUT /tenants');
+    expect(pinot.tenants.get('sampleBrokerTenant')).toBe(grown);
+    await admin.delete({ ...types.tenant, namespace: ns, name: 'samplebrokertenant' });
+    await poll(() => exists(admin, types.tenant, ns, 'samplebrokertenant')).toBe(false);
+    expect(pinot.calls()).toContain('DELETE /tenants/sampleBrokerTenant?type=BROKER');
+    const basic = `Basic ${Buffer.from('u:s3cr3t-pa55').toString('base64')}`;
+    expect(pinot.requests.every((r) => r.headers.authorization === basic)).toBe(true);
+    const events = await admin.list(types.event, { namespace: ns });
+    expect(JSON.stringify(events.items)).not.toContain('s3cr3t');
+  });
+
+  it('reports a missing auth Secret in the status and retries', async () => {
+    const { ns, pinot } = await setup('nosecret');
+    await admin.patch(
+      { ...types.pinot, namespace: ns, name: 'pinot-simple' },
+      { type: 'merge', body: { spec: { auth: { type: 'basic-auth', secretRef: { name: 'missing' } } } } },
+    );
+    await admin.create(pinotTenantCr(ns));
+    await poll(async () => ready(await read(admin, types.tenant, ns, 'samplebrokertenant'))?.reason).toBe(
+      'AuthSecretNotFound',
+    );
+    expect(pinot.requests).toEqual([]);
+  });
+});
