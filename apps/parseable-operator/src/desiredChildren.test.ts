@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { desiredTenantChildren, parseablePort, parseObjectStoreData, type TenantOwner } from './desiredChildren.ts';
+import { InvalidSpecError } from './specProblems.ts';
+
+function tenant(spec: Record<string, unknown>): TenantOwner {
+  return {
+    apiVersion: 'parseable.io/v1beta1',
+    kind: 'ParseableTenant',
+    metadata: { name: 'logs', namespace: 'obs', uid: 'u-1' },
+    spec: {
+      deploymentOrder: ['server'],
+      nodes: [{ name: 'srv', type: 'server', kind: 'StatefulSet', replicas: 1, k8sConfig: 'k', parseableConfig: 'p' }],
+      k8sConfig: [
+        {
+          name: 'k',
+          image: 'parseable/parseable:v1.0.0',
+          service: { selector: { stale: 'x' }, ports: [{ port: 80, targetPort: 8000 }] },
+        },
+      ],
+      parseableConfig: [{ name: 'p', env: { P_ADDR: '0.0.0.0:9000' } }],
+      ...spec,
+    },
+  };
+}
+
+const problemsOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof InvalidSpecError) return err.problems.map((p) => p.field);
+    throw err;
+  }
+  return [];
+};
+
+describe('desiredTenantChildren', () => {
+  it('accepts both StatefulSet spellings, replaces the Service selector and listens on the port of P_ADDR', () => {
+    const { children, retainedClaims } = desiredTenantChildren(tenant({}));
+    expect(children.map((c) => `${c.object.kind}/${c.object.metadata?.name}`)).toEqual([
+      'ConfigMap/srv-p',
+      'Service/srv-k',
+      'StatefulSet/k-srv',
+    ]);
+    const service = children[1]!.object as { spec: { selector: Record<string, string> } };
+    expect(service.spec.selector).toEqual({
+      app: 'parseable',
+      custom_resource: 'logs',
+      nodeType: 'server',
+      parseableConfig: 'p',
+      k8sConfigGroup: 'k',
+    });
+    const sts = children[2]!.object as any;
+    expect(sts.spec.template.spec.containers[0].ports).toEqual([
+      { name: 'http', containerPort: 9000, protocol: 'TCP' },
+    ]);
+    expect(children[2]!.rolloutStep).toBe(0);
+    expect(retainedClaims).toEqual([]);
+  });
+
+  it('names every problem by its field instead of crashing', () => {
+    const fields = problemsOf(() =>
+      desiredTenantChildren(
+        tenant({
+          nodes: [
+            { name: 'srv', type: 'server', kind: 'Deployment', replicas: 1, k8sConfig: 'nope', parseableConfig: 'p' },
+            { name: 'srv', type: 'query', kind: 'Pod', replicas: -1, k8sConfig: 'k', parseableConfig: 'p' },
+          ],
+        }),
+      ),
+    );
+    expect(fields).toEqual(['spec.nodes[1].kind', 'spec.nodes[1].replicas']);
+    const references = problemsOf(() =>
+      desiredTenantChildren(
+        tenant({
+          nodes: [
+            { name: 'srv', type: 'server', kind: 'Deployment', replicas: 1, k8sConfig: 'nope', parseableConfig: 'p' },
+            { name: 'srv', type: 'query', kind: 'Deployment', replicas: 1, k8sConfig: 'k', parseableConfig: 'p' },
+          ],
+        }),
+      ),
+    );
+    expect(references).toEqual(['spec.nodes[0].k8sConfig', 'spec.nodes[1].name', 'spec.nodes[1].type']);
+  });
+
+  it('reports a StatefulSet name over 52 characters on its node', () => {
+    const long = 'n'.repeat(51); // the StatefulSet k-<51 n> has 53 characters
+    const fields = problemsOf(() =>
+      desiredTenantChildren(
+        tenant({
+          nodes: [
+            { name: long, type: 'server', kind: 'Statefulset', replicas: 1, k8sConfig: 'k', parseableConfig: 'p' },
+          ],
+        }),
+      ),
+    );
+    expect(fields).toEqual([`spec.nodes[0] (${long})`]);
+  });
+});
+
+describe('object store data and port', () => {
+  it('parses KEY=VALUE lines, skipping blanks and comments, and names a bad line', () => {
+    expect(parseObjectStoreData('# s3\nP_S3_URL = https://s3:9000 \n\nP_S3_BUCKET=a=b\n')).toEqual({
+      P_S3_URL: 'https://s3:9000',
+      P_S3_BUCKET: 'a=b',
+    });
+    expect(() => parseObjectStoreData('P_S3_URL=x\n=nokey')).toThrow('spec.external.objectStore.spec.data: line 2');
+  });
+
+  it('defaults the port to 8000', () => {
+    expect(parseablePort({})).toBe(8000);
+    expect(parseablePort({ P_ADDR: '0.0.0.0:8080' })).toBe(8080);
+    expect(parseablePort({ P_ADDR: 'nonsense' })).toBe(8000);
+  });
+});

@@ -1,0 +1,280 @@
+/**
+ * The desired children of a ParseableTenant (spec section 2.2), with the Go operator's names and labels: per node a
+ * ConfigMap `<node>-<parseableConfig>`, a Service `<node>-<k8sConfig>`, a Deployment or StatefulSet
+ * `<k8sConfig>-<node>` and one PersistentVolumeClaim `<node>-<k8sConfig>-<storage>` per storageConfig entry; per
+ * tenant the object-store ConfigMap `<tenant>-ext`. Every node of every `deploymentOrder` type is built. Pure: no I/O.
+ */
+import {
+  type BuiltConfigMap,
+  type BuiltPersistentVolumeClaim,
+  buildConfigMap,
+  buildNodeWorkload,
+  buildPersistentVolumeClaim,
+  isBuilderValidationError,
+  type NodeK8sConfig,
+  type OwnerObject,
+  withConfigChecksum,
+} from '@dsoi/builder';
+import type { KubeObject } from '@dsoi/client';
+import type { ChildSpec } from '@dsoi/reconcile';
+import type { V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import type { ParseableConfig, ParseableK8sConfig, ParseableNode, ParseableTenantSpec } from './schema.ts';
+import { InvalidSpecError, parseTenantSpec, type SpecProblem } from './specProblems.ts';
+
+/** The identity of the tenant the children belong to. */
+export interface TenantOwner extends OwnerObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace: string; readonly uid: string };
+  readonly spec: unknown;
+}
+
+/** What a reconcile applies. */
+export interface TenantChildren {
+  /** The checked spec. */
+  readonly spec: ParseableTenantSpec;
+  /** Children owned by the tenant; workloads carry their rollout step (the index of their type in deploymentOrder). */
+  readonly children: ChildSpec[];
+  /**
+   * Data claims applied without an ownerReference (`persistentVolumeClaimRetentionPolicy.whenDeleted: Retain`, the
+   * default), so deleting the tenant never deletes them; empty with `Delete` (they are then among `children`).
+   */
+  readonly retainedClaims: BuiltPersistentVolumeClaim[];
+  /** Workload name → node name, for status messages. */
+  readonly nodeOfWorkload: ReadonlyMap<string, string>;
+}
+
+/** The port Parseable listens on when `P_ADDR` does not say (the Go operator hard-coded it). */
+export const defaultParseablePort = 8000;
+
+/** The Go operator's pod security context (uid, gid and fsGroup 1000), kept. */
+const podSecurityContext = { runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, fsGroupChangePolicy: 'Always' };
+
+/** The five labels the Go operator put on a node's children; also the node's workload and Service selector. */
+export function parseableNodeLabels(tenant: string, node: ParseableNode): Record<string, string> {
+  return {
+    app: 'parseable',
+    custom_resource: tenant,
+    nodeType: node.type,
+    parseableConfig: node.parseableConfig,
+    k8sConfigGroup: node.k8sConfig,
+  };
+}
+
+/** The ConfigMap name of the object-store settings (`spec.external`). */
+export function externalConfigMapName(tenant: string): string {
+  return `${tenant}-ext`;
+}
+
+/** The container port: the port of `P_ADDR` (`host:port`), else 8000. */
+export function parseablePort(env: Readonly<Record<string, string>>): number {
+  const match = /:(\d{1,5})\s*$/.exec(env.P_ADDR ?? '');
+  const port = match ? Number(match[1]) : Number.NaN;
+  return port >= 1 && port <= 65_535 ? port : defaultParseablePort;
+}
+
+/**
+ * Parses `external.objectStore.spec.data`: `KEY=VALUE` lines, blank lines and `#` comments ignored.
+ * @throws InvalidSpecError naming the field and the line.
+ */
+export function parseObjectStoreData(data: string): Record<string, string> {
+  const field = 'spec.external.objectStore.spec.data';
+  const result: Record<string, string> = {};
+  const problems: SpecProblem[] = [];
+  data.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const eq = line.indexOf('=');
+    const key = eq === -1 ? '' : line.slice(0, eq).trim();
+    if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(key)) {
+      problems.push({ field, message: `line ${i + 1} is not KEY=VALUE with an environment variable name as KEY` });
+      return;
+    }
+    result[key] = line.slice(eq + 1).trim();
+  });
+  if (problems.length > 0) throw new InvalidSpecError(problems);
+  return result;
+}
+
+/** Cross-field checks the CRD schema cannot express. */
+function referenceProblems(spec: ParseableTenantSpec): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const seen = new Set<string>();
+  spec.nodes.forEach((node, i) => {
+    if (seen.has(node.name))
+      problems.push({ field: `spec.nodes[${i}].name`, message: `duplicate node name "${node.name}"` });
+    seen.add(node.name);
+    if (!spec.k8sConfig.some((k) => k.name === node.k8sConfig)) {
+      problems.push({
+        field: `spec.nodes[${i}].k8sConfig`,
+        message: `node ${node.name}: no spec.k8sConfig entry named "${node.k8sConfig}"`,
+      });
+    }
+    if (!spec.parseableConfig.some((p) => p.name === node.parseableConfig)) {
+      problems.push({
+        field: `spec.nodes[${i}].parseableConfig`,
+        message: `node ${node.name}: no spec.parseableConfig entry named "${node.parseableConfig}"`,
+      });
+    }
+    if (!spec.deploymentOrder.includes(node.type)) {
+      problems.push({
+        field: `spec.nodes[${i}].type`,
+        message: `node ${node.name}: type "${node.type}" is not listed in spec.deploymentOrder`,
+      });
+    }
+  });
+  return problems;
+}
+
+interface NodeClaim {
+  readonly claim: string;
+  readonly volume: string;
+  readonly mountPath: string;
+  readonly entry: NonNullable<ParseableK8sConfig['storageConfig']>[number];
+}
+
+function claimsOf(node: ParseableNode, k8s: ParseableK8sConfig): NodeClaim[] {
+  return (k8s.storageConfig ?? []).map((entry) => ({
+    claim: `${node.name}-${k8s.name}-${entry.name}`,
+    volume: entry.name,
+    mountPath: entry.mountPath,
+    entry,
+  }));
+}
+
+function k8sConfigOf(
+  node: ParseableNode,
+  k8s: ParseableK8sConfig,
+  config: ParseableConfig,
+  ext: BuiltConfigMap | undefined,
+): NodeK8sConfig {
+  const claims = claimsOf(node, k8s);
+  const volumes: V1Volume[] = [
+    ...claims.map((c) => ({ name: c.volume, persistentVolumeClaim: { claimName: c.claim } })),
+    ...(k8s.volumes ?? []),
+  ];
+  const volumeMounts: V1VolumeMount[] = [
+    ...claims.map((c) => ({ name: c.volume, mountPath: c.mountPath })),
+    ...(k8s.volumeMount ?? []),
+  ];
+  // The Go operator replaced the Service selector; a selector given here is ignored the same way.
+  const { selector: _replaced, ...service } = k8s.service ?? {};
+  return {
+    image: k8s.image,
+    ...(k8s.imagePullPolicy && { imagePullPolicy: k8s.imagePullPolicy }),
+    args: ['parseable', ...(config.cliArgs ?? [])],
+    ports: [{ name: 'http', containerPort: parseablePort(config.env), protocol: 'TCP' }],
+    ...(k8s.env && { env: k8s.env }),
+    // The object store first: a key the node's own config also sets is taken from the node's config (last wins).
+    ...(ext && { envFrom: [{ configMapRef: { name: ext.metadata.name } }] }),
+    ...(k8s.resources && { resources: k8s.resources }),
+    ...(k8s.livenessProbe && { livenessProbe: k8s.livenessProbe }),
+    ...(k8s.readinessProbe && { readinessProbe: k8s.readinessProbe }),
+    ...(k8s.startupProbe && { startupProbe: k8s.startupProbe }),
+    volumes,
+    volumeMounts,
+    ...(k8s.service && { service }),
+    ...(k8s.nodeSelector && { nodeSelector: k8s.nodeSelector }),
+    ...(k8s.tolerations && { tolerations: k8s.tolerations }),
+    ...(k8s.podMetadata && { podMetadata: k8s.podMetadata }),
+    ...(k8s.serviceAccountName && { serviceAccountName: k8s.serviceAccountName }),
+    securityContext: podSecurityContext,
+    containerSecurityContext: { allowPrivilegeEscalation: false },
+  };
+}
+
+/** A builder error as a problem of the node it came from. */
+function asProblem(err: unknown, field: string): SpecProblem {
+  if (isBuilderValidationError(err)) return { field, message: err.message };
+  if (err instanceof InvalidSpecError) return err.problems[0]!;
+  throw err;
+}
+
+/**
+ * Builds every desired child of a tenant: all nodes, whatever their type (in `deploymentOrder` order for the
+ * rollout), the object-store ConfigMap when `spec.external` is set (in every pod's `envFrom`, its checksum on every
+ * pod template), and the data claims, retained or owned as `persistentVolumeClaimRetentionPolicy` says.
+ *
+ * @throws InvalidSpecError naming each problem's field (schema violations, unknown groups, an unlisted node type,
+ * bad object-store lines, a name too long for its kind, ...).
+ */
+export function desiredTenantChildren(owner: TenantOwner): TenantChildren {
+  const spec = parseTenantSpec(owner.spec);
+  const problems = referenceProblems(spec);
+  if (problems.length > 0) throw new InvalidSpecError(problems);
+  const tenant = owner.metadata.name;
+  const namespace = owner.metadata.namespace;
+  const retain = (spec.persistentVolumeClaimRetentionPolicy?.whenDeleted ?? 'Retain') === 'Retain';
+  const children: ChildSpec[] = [];
+  const retainedClaims: BuiltPersistentVolumeClaim[] = [];
+  const nodeOfWorkload = new Map<string, string>();
+  let ext: BuiltConfigMap | undefined;
+  if (spec.external) {
+    try {
+      const data = parseObjectStoreData(spec.external.objectStore.spec.data);
+      ext = buildConfigMap({
+        name: externalConfigMapName(tenant),
+        namespace,
+        labels: { app: 'parseable', custom_resource: tenant },
+        data,
+      });
+      children.push({ object: ext as KubeObject });
+    } catch (err) {
+      problems.push(asProblem(err, 'spec.external'));
+    }
+  }
+  spec.nodes.forEach((node, i) => {
+    const k8s = spec.k8sConfig.find((k) => k.name === node.k8sConfig)!;
+    const config = spec.parseableConfig.find((p) => p.name === node.parseableConfig)!;
+    const labels = parseableNodeLabels(tenant, node);
+    try {
+      // Claims first: they are applied before the workloads that mount them.
+      for (const c of claimsOf(node, k8s)) {
+        const claim = buildPersistentVolumeClaim({ name: c.claim, namespace, labels, spec: c.entry.spec });
+        if (retain) retainedClaims.push(claim);
+        else children.push({ object: claim as KubeObject });
+      }
+      const built = buildNodeWorkload({
+        node: { name: node.name, kind: node.kind, replicas: node.replicas },
+        namespace,
+        owner,
+        k8sConfig: k8sConfigOf(node, k8s, config, ext),
+        appConfig: { data: config.env, asEnv: true },
+        selectorLabels: labels,
+        names: {
+          workload: `${k8s.name}-${node.name}`,
+          service: `${node.name}-${k8s.name}`,
+          configMap: `${node.name}-${config.name}`,
+          container: `${node.name}-${node.type}`,
+        },
+      });
+      const workload = structuredClone(built.workload);
+      if (ext) workload.spec.template = withConfigChecksum(workload.spec.template, ext);
+      if (built.configMap) children.push({ object: built.configMap as KubeObject });
+      if (built.service) children.push({ object: built.service as KubeObject });
+      children.push({ object: workload as KubeObject, rolloutStep: spec.deploymentOrder.indexOf(node.type) });
+      nodeOfWorkload.set(workload.metadata.name, node.name);
+    } catch (err) {
+      problems.push(asProblem(err, `spec.nodes[${i}] (${node.name})`));
+    }
+  });
+  problems.push(...duplicateNames(children, retainedClaims));
+  if (problems.length > 0) throw new InvalidSpecError(problems);
+  return { spec, children, retainedClaims, nodeOfWorkload };
+}
+
+/** Two nodes whose derived names collide (`a-b` + `c` and `a` + `b-c`) would overwrite each other's children. */
+function duplicateNames(children: readonly ChildSpec[], claims: readonly BuiltPersistentVolumeClaim[]): SpecProblem[] {
+  const seen = new Set<string>();
+  const problems: SpecProblem[] = [];
+  for (const object of [...children.map((c) => c.object), ...claims]) {
+    const key = `${object.kind}/${object.metadata?.name}`;
+    if (seen.has(key))
+      problems.push({
+        field: 'spec.nodes',
+        message: `two nodes derive the same ${object.kind} name "${object.metadata?.name}"`,
+      });
+    seen.add(key);
+  }
+  return problems;
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+/**
+ * The operator binary: reads the Go operator's flags and environment (`--kubeconfig`, `--metrics-bind-address`,
+ * `--health-probe-bind-address`, `--leader-elect`, `RECONCILE_WAIT`, `DENY_LIST`, `WATCH_NAMESPACE`) and runs until
+ * SIGTERM/SIGINT. A bad flag or variable exits with code 2 and says which.
+ */
+import {
+  createLogger,
+  OperatorFlagsError,
+  operatorFlagsUsage,
+  parseOperatorFlags,
+  shutdownSignal,
+} from '@dsoi/reconcile';
+import { KubeConfig } from '@kubernetes/client-node';
+import { createParseableOperator, parseableOperatorDefaults } from './operator.ts';
+
+function loadKubeConfig(path: string | undefined): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  if (path) kubeConfig.loadFromFile(path);
+  else kubeConfig.loadFromDefault();
+  return kubeConfig;
+}
+
+async function main(): Promise<number> {
+  let flags: ReturnType<typeof parseOperatorFlags>;
+  try {
+    flags = parseOperatorFlags();
+  } catch (err) {
+    if (!(err instanceof OperatorFlagsError)) throw err;
+    console.error(`parseable-operator: ${err.message}`);
+    return 2;
+  }
+  if (flags.help) {
+    console.log(`Usage: parseable-operator [flags]\n\n${operatorFlagsUsage()}`);
+    return 0;
+  }
+  const logger = createLogger({ name: parseableOperatorDefaults.name, level: process.env.LOG_LEVEL ?? 'info' });
+  const namespace = flags.leaderElectionNamespace;
+  if (flags.leaderElect && !namespace) {
+    console.error('parseable-operator: --leader-elect needs --leader-election-namespace or POD_NAMESPACE');
+    return 2;
+  }
+  const operator = createParseableOperator({
+    kubeConfig: loadKubeConfig(flags.kubeconfig),
+    reconcileWaitMs: flags.reconcileWaitMs,
+    denyList: flags.denyList,
+    watchNamespaces: flags.watchNamespaces,
+    leaderElection:
+      flags.leaderElect && namespace ? { namespace, leaseName: parseableOperatorDefaults.leaderElectionId } : false,
+    probes: flags.healthProbeBindAddress,
+    metrics: flags.metricsBindAddress,
+    logger,
+  });
+  logger.info(
+    { reconcileWaitMs: flags.reconcileWaitMs, denyList: flags.denyList, watchNamespaces: flags.watchNamespaces },
+    'starting the Parseable operator',
+  );
+  await operator.start(shutdownSignal());
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error('parseable-operator: fatal:', err);
+    process.exit(1);
+  },
+);

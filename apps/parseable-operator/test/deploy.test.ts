@@ -1,0 +1,179 @@
+/**
+ * Packaging: the committed CRD YAML is what the zod schema generates, every example is valid (server-side dry run,
+ * strict field validation), the Helm chart renders to valid objects, its RBAC is enough to run the operator (as the
+ * chart's ServiceAccount, leader election included), and the binary refuses a bad RECONCILE_WAIT.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTestNamespace, kubeconfigEnv, serviceAccountKubeConfig } from '@dsoi/envtest/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { crdFiles, parseableTenantCrd } from '../src/crds.ts';
+import { desiredTenantChildren } from '../src/desiredChildren.ts';
+import { renderChart } from './chart.ts';
+import {
+  conditionOf,
+  eventsOf,
+  eventually,
+  example,
+  installParseableCrd,
+  kubeConfig,
+  markReady,
+  read,
+  runOperator,
+  sleep,
+  types,
+  waitFor,
+} from './harness.ts';
+
+const appDir = join(import.meta.dirname, '..');
+let admin: Awaited<ReturnType<typeof installParseableCrd>>;
+beforeAll(async () => {
+  admin = await installParseableCrd();
+});
+
+describe('packaging', () => {
+  it('commits the CRD YAML the zod schema generates (run `npm run generate` when this fails)', () => {
+    for (const file of crdFiles()) expect(readFileSync(join(appDir, file.path), 'utf8'), file.path).toBe(file.content);
+    const crd = parseableTenantCrd();
+    expect(crd.metadata.name).toBe('parseabletenants.parseable.io');
+    expect(crd.spec.scope).toBe('Namespaced');
+    expect(crd.spec.versions.map((v) => [v.name, v.served, v.storage, v.subresources])).toEqual([
+      ['v1beta1', true, true, { status: {} }],
+    ]);
+  });
+
+  it('accepts every example (server-side dry run, strict) and builds its children', async () => {
+    const ns = await createTestNamespace(kubeConfig, 'pt-examples');
+    const files = readdirSync(join(appDir, 'examples')).filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThanOrEqual(5);
+    for (const file of files) {
+      const tenant = example(file, ns);
+      await admin.apply(tenant, { dryRun: true, fieldValidation: 'Strict' });
+      const built = desiredTenantChildren({
+        ...tenant,
+        metadata: { ...tenant.metadata, uid: '00000000-0000-0000-0000-000000000000' },
+      });
+      expect(built.children.length, file).toBeGreaterThan(0);
+    }
+  });
+
+  it('renders a chart whose objects the API server accepts and whose RBAC is enough to run the operator', async () => {
+    const release = await createTestNamespace(kubeConfig, 'pt-chart');
+    const tenants = await createTestNamespace(kubeConfig, 'pt-rbac');
+    const objects = renderChart({ name: release, namespace: release });
+    expect(objects.map((o) => o.kind).sort()).toEqual([
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'Deployment',
+      'Role',
+      'RoleBinding',
+      'ServiceAccount',
+    ]);
+    for (const object of objects) await admin.apply(object, { dryRun: true, fieldValidation: 'Strict' });
+    const deployment = objects.find((o) => o.kind === 'Deployment');
+    expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+
+    // Grant exactly the chart's RBAC to its ServiceAccount, and run the operator as that account.
+    for (const object of objects.filter((o) => o.kind !== 'Deployment')) await admin.apply(object);
+    const asOperator = await serviceAccountKubeConfig(kubeConfig, { namespace: release, name: release });
+    const operator = await runOperator({
+      kubeConfig: asOperator,
+      watchNamespaces: [tenants],
+      leaderElection: { namespace: release, leaseName: release },
+    });
+    try {
+      const tenant = example('parseable-distributed-s3.yaml', tenants);
+      await admin.apply(tenant);
+      await waitFor(admin, types.claim, tenants, 'ingestor-ingestor-staging');
+      await waitFor(admin, types.statefulSet, tenants, 'ingestor-ingestor');
+      await markReady(admin, types.statefulSet, tenants, 'ingestor-ingestor');
+      await markReady(
+        admin,
+        types.deployment,
+        tenants,
+        await waitFor(admin, types.deployment, tenants, 'querier-querier').then((d) => d.metadata.name),
+      );
+      await eventually(
+        async () => (await conditionOf(admin, tenants, 'parseable', 'Ready'))?.status === 'True',
+        'Ready as the chart account',
+      );
+      // Pruning: removing a node deletes its children (delete on the owned kinds).
+      tenant.spec.nodes = tenant.spec.nodes.filter((n: { name: string }) => n.name !== 'querier');
+      tenant.spec.deploymentOrder = ['ingest'];
+      await admin.apply(tenant);
+      await eventually(
+        async () => (await admin.list(types.deployment, { namespace: tenants })).items.length === 0,
+        'querier pruned',
+      );
+      await eventually(
+        async () => (await eventsOf(admin, tenants, 'parseable')).some((e) => e.reason === 'Deleted'),
+        'Deleted event',
+      );
+    } finally {
+      await operator.stop();
+    }
+  });
+
+  it('the binary exits with code 2 and names RECONCILE_WAIT when it is not a duration', () => {
+    const run = spawnSync(process.execPath, [join(appDir, 'src', 'main.ts')], {
+      env: { ...process.env, RECONCILE_WAIT: 'soon' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('RECONCILE_WAIT');
+  });
+
+  it('the binary reads WATCH_NAMESPACE, DENY_LIST and RECONCILE_WAIT, and stops cleanly on SIGTERM', async () => {
+    const [watched, denied] = await Promise.all([
+      createTestNamespace(kubeConfig, 'pt-bin'),
+      createTestNamespace(kubeConfig, 'pt-bin-deny'),
+    ]);
+    const child = spawn(
+      process.execPath,
+      [join(appDir, 'src', 'main.ts'), '--metrics-bind-address=0', '--health-probe-bind-address=0'],
+      {
+        env: {
+          ...process.env,
+          KUBECONFIG: process.env[kubeconfigEnv],
+          WATCH_NAMESPACE: `${watched},${denied}`,
+          DENY_LIST: denied,
+          RECONCILE_WAIT: '1s',
+          LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      for (const ns of [watched, denied]) await admin.apply(example('parseable-ephemeral.yaml', ns));
+      const name = 'parseable-server-parseable-server';
+      await waitFor(admin, types.deployment, watched, name);
+      await markReady(admin, types.deployment, watched, name);
+      await eventually(
+        async () => (await conditionOf(admin, watched, 'parseable', 'Ready'))?.status === 'True',
+        'Ready',
+      );
+      // A status-only change wakes no watch; only the periodic re-check (RECONCILE_WAIT=1s, default 10s) restores it.
+      await admin.patchStatus(
+        { ...types.tenant, namespace: watched, name: 'parseable' },
+        { type: 'merge', body: { status: { conditions: null } } },
+      );
+      await eventually(
+        async () => (await conditionOf(admin, watched, 'parseable', 'Ready'))?.status === 'True',
+        'status restored by the re-check',
+        4_000,
+      );
+      await sleep(500);
+      expect(await read(admin, types.deployment, denied, name)).toBeUndefined();
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited, stderr).toBe(0);
+  });
+});

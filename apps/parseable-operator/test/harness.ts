@@ -1,0 +1,154 @@
+/** Runs the operator against the test control plane, scoped to the test's namespaces, plus small helpers. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Client, createClient, isNotFound, type KubeObject } from '@dsoi/client';
+import type { CustomResourceDefinitionObject } from '@dsoi/envtest';
+import { installCrds, testKubeConfig } from '@dsoi/envtest/testing';
+import { createLogger } from '@dsoi/reconcile';
+import { loadYaml } from '@kubernetes/client-node';
+import { parseableTenantCrd } from '../src/crds.ts';
+import { createParseableOperator, type ParseableOperatorOptions } from '../src/operator.ts';
+
+export const kubeConfig = testKubeConfig();
+
+export const types = {
+  tenant: { apiVersion: 'parseable.io/v1beta1', kind: 'ParseableTenant' },
+  configMap: { apiVersion: 'v1', kind: 'ConfigMap' },
+  service: { apiVersion: 'v1', kind: 'Service' },
+  claim: { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
+  statefulSet: { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+  deployment: { apiVersion: 'apps/v1', kind: 'Deployment' },
+  event: { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
+} as const;
+
+type Type = { readonly apiVersion: string; readonly kind: string };
+
+/** Installs the generated CRD (idempotent) and returns an admin client. */
+export async function installParseableCrd(): Promise<Client> {
+  await installCrds(kubeConfig, [parseableTenantCrd() as unknown as CustomResourceDefinitionObject]);
+  return createClient({ kubeConfig, fieldManager: 'test-admin' });
+}
+
+/** An example of examples/, in `namespace`. */
+export function example(file: string, namespace: string, name?: string): any {
+  const object = loadYaml<any>(readFileSync(join(import.meta.dirname, '..', 'examples', file), 'utf8'));
+  object.metadata = { ...object.metadata, namespace, ...(name && { name }) };
+  return object;
+}
+
+export interface RunningOperator {
+  stop(): Promise<void>;
+}
+
+/** Runs the operator until `stop()`; probes and metrics off, RECONCILE_WAIT 1 s, logs silent (TEST_LOG_LEVEL). */
+export async function runOperator(
+  options: Partial<ParseableOperatorOptions> & { watchNamespaces: string[] },
+): Promise<RunningOperator> {
+  const operator = createParseableOperator({
+    kubeConfig,
+    reconcileWaitMs: 1_000,
+    probes: false,
+    metrics: false,
+    logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    ...options,
+  });
+  const stop = new AbortController();
+  const run = operator.start(stop.signal);
+  return {
+    async stop() {
+      stop.abort();
+      await run;
+    },
+  };
+}
+
+/** Polls `check` until it returns a value other than `undefined`/`false`, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Reads an object (any shape), or `undefined` when it does not exist. */
+export function read(admin: Client, type: Type, namespace: string, name: string): Promise<any> {
+  return admin.get({ ...type, namespace, name }).catch((err: unknown) => {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  });
+}
+
+/** Waits until the object exists and returns it. */
+export function waitFor(admin: Client, type: Type, namespace: string, name: string): Promise<any> {
+  return eventually(() => read(admin, type, namespace, name), `${type.kind} ${namespace}/${name}`);
+}
+
+/** The Events (events.k8s.io/v1) regarding an object. */
+export async function eventsOf(admin: Client, namespace: string, name: string) {
+  const list = await admin.list<
+    KubeObject & { type: string; reason: string; note?: string; regarding: { name: string } }
+  >(types.event, { namespace });
+  return list.items.filter((e) => e.regarding.name === name);
+}
+
+/** The condition of `type` on a tenant. */
+export async function conditionOf(admin: Client, namespace: string, name: string, type: string): Promise<any> {
+  const tenant = await read(admin, types.tenant, namespace, name);
+  return tenant?.status?.conditions?.find((c: { type: string }) => c.type === type);
+}
+
+/** Simulates the workload controllers and kubelets (spec section 6): the workload rolled out and is ready. */
+export async function markReady(
+  admin: Client,
+  type: typeof types.statefulSet | typeof types.deployment,
+  namespace: string,
+  name: string,
+) {
+  const live = await read(admin, type, namespace, name);
+  const gen = live.metadata.generation;
+  const replicas = live.spec.replicas ?? 1;
+  const status =
+    type.kind === 'StatefulSet'
+      ? {
+          observedGeneration: gen,
+          replicas,
+          currentRevision: 'r2',
+          updateRevision: 'r2',
+          currentReplicas: replicas,
+          readyReplicas: replicas,
+          updatedReplicas: replicas,
+          availableReplicas: replicas,
+        }
+      : {
+          observedGeneration: gen,
+          replicas,
+          updatedReplicas: replicas,
+          readyReplicas: replicas,
+          availableReplicas: replicas,
+          conditions: [
+            { type: 'Available', status: 'True' },
+            { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' },
+          ],
+        };
+  await admin.patchStatus({ ...type, namespace, name }, { type: 'merge', body: { status } });
+}
+
+/** Merge-patches a tenant's spec. */
+export function patchSpec(admin: Client, namespace: string, name: string, spec: object): Promise<unknown> {
+  return admin.patch({ ...types.tenant, namespace, name }, { type: 'merge', body: { spec } });
+}
+
+/** Sleeps. */
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
