@@ -2,6 +2,8 @@
  * The demo: starts a local control plane (@dsoi/envtest), installs the Pinot CRDs, runs the operator against it,
  * applies examples/pinot-basic.yaml, prints the children the operator created and the Events it recorded, then
  * changes the server config to show a rollout that touches only that node, and stops.
+ * With KUBECONFIG set, it uses that cluster instead: it applies the CRDs and the sample, shows what the operator
+ * created, and leaves the sample running (delete its namespace to clean up).
  * Run: `npm run demo` in apps/pinot-operator (Node 24; the @dsoi packages must be built).
  */
 import { readFileSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Client, createClient, type KubeObject } from '@dsoi/client';
 import { type CustomResourceDefinitionObject, startControlPlane } from '@dsoi/envtest';
 import { createLogger } from '@dsoi/reconcile';
+import { KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { pinotCrds } from './api/crds.js';
 import { createPinotOperator } from './operator.js';
@@ -105,8 +108,26 @@ async function markReady(client: Client, sts: AnyObject): Promise<void> {
   });
 }
 
-console.log('Starting a local control plane (etcd + kube-apiserver)...');
-const plane = await startControlPlane({ crds: pinotCrds() as unknown as CustomResourceDefinitionObject[] });
+/** The cluster in KUBECONFIG, with the CRDs applied, or a fresh local control plane. */
+async function cluster(): Promise<{ kubeConfig: KubeConfig; local: boolean; stop: () => Promise<void> }> {
+  if (process.env.KUBECONFIG) {
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromDefault();
+    console.log(
+      `Using the cluster of KUBECONFIG (context ${kubeConfig.getCurrentContext()}); applying the Pinot CRDs...`,
+    );
+    const admin = createClient({ kubeConfig, fieldManager: 'pinot-operator-demo' });
+    for (const crd of pinotCrds()) await admin.apply(crd as unknown as KubeObject, { force: true });
+    await sleep(3_000); // let the API server establish the CRDs
+    admin.close();
+    return { kubeConfig, local: false, stop: async () => {} };
+  }
+  console.log('Starting a local control plane (etcd + kube-apiserver)...');
+  const plane = await startControlPlane({ crds: pinotCrds() as unknown as CustomResourceDefinitionObject[] });
+  return { kubeConfig: plane.kubeConfig, local: true, stop: () => plane.stop() };
+}
+
+const plane = await cluster();
 const stop = new AbortController();
 let run: Promise<void> | undefined;
 try {
@@ -121,8 +142,8 @@ try {
   run = operator.start(stop.signal);
   const pinot = parse(readFileSync(example, 'utf8')) as AnyObject;
   const namespace = pinot.metadata.namespace as string;
-  await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-  await client.create(pinot);
+  await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+  await client.apply(pinot, { force: true });
   console.log(`Applied ${example} (Pinot ${namespace}/${pinot.metadata.name}); the operator creates its children...\n`);
   const created = await waitFor('12 children', async () => {
     const found = await children(client, namespace);
@@ -138,48 +159,52 @@ try {
   console.log('\nStatus conditions (no kubelet here: nothing reports the pods ready yet):');
   for (const c of conditions) console.log(`  ${c.type.padEnd(12)} ${c.status.padEnd(6)} ${c.reason}: ${c.message}`);
 
-  console.log('\nSimulating the StatefulSet controller and kubelets: every StatefulSet reports its pods ready...');
-  for (const sts of created.filter((o) => o.kind === 'StatefulSet')) await markReady(client, sts);
-  await waitFor('the cluster to be Ready', async () => {
-    const pinotNow = await client.get<AnyObject>({
+  if (!plane.local) {
+    console.log(`\nLeaving the sample running on your cluster: \`kubectl delete namespace ${namespace}\` removes it.`);
+  } else {
+    console.log('\nSimulating the StatefulSet controller and kubelets: every StatefulSet reports its pods ready...');
+    for (const sts of created.filter((o) => o.kind === 'StatefulSet')) await markReady(client, sts);
+    await waitFor('the cluster to be Ready', async () => {
+      const pinotNow = await client.get<AnyObject>({
+        apiVersion: pinot.apiVersion!,
+        kind: pinot.kind!,
+        namespace,
+        name: pinot.metadata.name!,
+      });
+      return pinotNow.status?.conditions?.some(
+        (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True',
+      )
+        ? true
+        : undefined;
+    });
+    console.log('  Ready True: every node is ready');
+
+    console.log('\nChanging the server config (pinotNodeConfig "server")...');
+    const live = await client.get<AnyObject>({
       apiVersion: pinot.apiVersion!,
       kind: pinot.kind!,
       namespace,
       name: pinot.metadata.name!,
     });
-    return pinotNow.status?.conditions?.some(
-      (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True',
-    )
-      ? true
-      : undefined;
-  });
-  console.log('  Ready True: every node is ready');
-
-  console.log('\nChanging the server config (pinotNodeConfig "server")...');
-  const live = await client.get<AnyObject>({
-    apiVersion: pinot.apiVersion!,
-    kind: pinot.kind!,
-    namespace,
-    name: pinot.metadata.name!,
-  });
-  const spec = structuredClone(live.spec);
-  const server = spec.pinotNodeConfig.find((p) => p.name === 'server')!;
-  server.data = `${server.data}\npinot.server.query.executor.timeout=60000`;
-  await client.patch(live, { type: 'merge', body: { spec: { pinotNodeConfig: spec.pinotNodeConfig } } });
-  await waitFor('the server StatefulSet to roll', async () => {
-    const sts = await client.get<AnyObject>({
-      apiVersion: 'apps/v1',
-      kind: 'StatefulSet',
-      namespace,
-      name: 'pinot-server-server',
+    const spec = structuredClone(live.spec);
+    const server = spec.pinotNodeConfig.find((p) => p.name === 'server')!;
+    server.data = `${server.data}\npinot.server.query.executor.timeout=60000`;
+    await client.patch(live, { type: 'merge', body: { spec: { pinotNodeConfig: spec.pinotNodeConfig } } });
+    await waitFor('the server StatefulSet to roll', async () => {
+      const sts = await client.get<AnyObject>({
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        namespace,
+        name: 'pinot-server-server',
+      });
+      return sts.metadata?.generation === 2 ? sts : undefined;
     });
-    return sts.metadata?.generation === 2 ? sts : undefined;
-  });
-  await sleep(1_000);
-  console.log('Only the server ConfigMap and StatefulSet changed (generation 2); the others stay at generation 1:');
-  printChildren((await children(client, namespace)).filter((o) => o.kind === 'StatefulSet'));
-  console.log('\nNew events:');
-  seen = await printEvents(client, namespace, seen);
+    await sleep(1_000);
+    console.log('Only the server ConfigMap and StatefulSet changed (generation 2); the others stay at generation 1:');
+    printChildren((await children(client, namespace)).filter((o) => o.kind === 'StatefulSet'));
+    console.log('\nNew events:');
+    seen = await printEvents(client, namespace, seen);
+  }
   console.log('\nDone: stopping the operator and the control plane.');
 } finally {
   stop.abort();
