@@ -161,7 +161,7 @@ class RunningPlane implements ControlPlane {
       mode: 0o600,
     });
     mkdirSync(join(this.dir, 'pki'));
-    await this.startEtcd(etcdPort!, peerPort!);
+    await this.startEtcd(peerPort!);
     this.apiServerArgs = this.apiServerFlags(apiPort!);
     await this.startApiServer();
     this.writeKubeconfig();
@@ -176,7 +176,7 @@ class RunningPlane implements ControlPlane {
     return proc;
   }
 
-  private async startEtcd(port: number, peerPort: number): Promise<void> {
+  private async startEtcd(peerPort: number): Promise<void> {
     const peer = `http://127.0.0.1:${peerPort}`;
     const proc = this.launch('etcd', this.binaries.etcd, [
       '--name=envtest',

@@ -55,7 +55,7 @@ describe('loadCrds', () => {
     );
     const [crd, ...rest] = loadCrds([dir]);
     expect(rest).toEqual([]);
-    const schema = (crd?.spec.versions[0] as unknown as { schema: { openAPIV3Schema: Record<string, unknown> } })
+    const schema = (crd!.spec.versions[0] as unknown as { schema: { openAPIV3Schema: Record<string, unknown> } })
       .schema;
     expect(schema.openAPIV3Schema['x-kubernetes-validations']).toEqual([{ rule: 'has(self.spec)' }]);
   });
