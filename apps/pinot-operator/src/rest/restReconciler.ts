@@ -95,6 +95,9 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
   const { kind, client, recorder, getPinot, resolveEndpoint, reconcileWaitMs, httpTimeoutMs, schemaLookup } = options;
   const code = (suffix: string) => `${kind.codePrefix}${suffix}`;
 
+  // The last document Pinot accepted, per object uid. The cache can lag our own status patch by an event, so a
+  // reconcile woken by an earlier event would otherwise see an empty status and push the same spec again.
+  const accepted = new Map<string, string>();
   return async ({ object, signal, log }) => {
     if (!object) return done();
     const { namespace } = object.metadata;
@@ -226,6 +229,7 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
             throw new PinotApiError(`delete ${kind.type.kind} ${nameInPinot}`, response);
           }
           event('Normal', code('DeleteSuccess'), `deleted ${nameInPinot} from Pinot`);
+          accepted.delete(object.metadata.uid ?? '');
         },
       });
       return done();
@@ -234,7 +238,8 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
 
     // 5. Create or update. "Exists in Pinot but our status is empty" (adoption) pushes the spec as an update.
     const { document, name } = target!;
-    const current = status[kind.currentField] as string | undefined;
+    const uid = object.metadata.uid ?? '';
+    const current = accepted.get(uid) ?? (status[kind.currentField] as string | undefined);
     const answer = await call('read', 'GET', kind.getPath(name));
     const exists = kind.exists(answer);
     if (exists === undefined) {
@@ -258,6 +263,7 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
         await flush();
         throw new PinotApiError(`${suffix.toLowerCase()} ${kind.type.kind} ${name}`, response);
       }
+      accepted.set(uid, document);
       operation(`${suffix}Success`, true, response.body, { [kind.currentField]: document });
       event(
         'Normal',
