@@ -69,9 +69,10 @@ async function eventsPerSecond(
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
-    const port = await new Promise<number>((resolve) =>
-      server.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))),
-    );
+    const port = await new Promise<number>((resolve, reject) => {
+      server.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+      server.once('exit', (code) => reject(new Error(`the replay server exited with code ${code}`)));
+    });
     const kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(
       kubeconfig,
