@@ -98,6 +98,8 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
   // The last document Pinot accepted, per object uid. The cache can lag our own status patch by an event, so a
   // reconcile woken by an earlier event would otherwise see an empty status and push the same spec again.
   const accepted = new Map<string, string>();
+  // Likewise the schema a table's segments were last reloaded for, so a stale cached status cannot reload twice.
+  const reloadedFor = new Map<string, string>();
   return async ({ object, signal, log }) => {
     if (!object) return done();
     const { namespace } = object.metadata;
@@ -230,6 +232,7 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
           }
           event('Normal', code('DeleteSuccess'), `deleted ${nameInPinot} from Pinot`);
           accepted.delete(object.metadata.uid ?? '');
+          reloadedFor.delete(object.metadata.uid ?? '');
         },
       });
       return done();
@@ -277,8 +280,16 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
 
     // 6. PinotTable: reload segments when the table's schema changed (in the reconcile, not in a watch filter).
     if (schemaLookup && object.spec.segmentReload === true) {
-      const reload = await reloadSegments({ object, status, schemaLookup, call, tableName: name });
+      const known = reloadedFor.get(uid);
+      const reload = await reloadSegments({
+        object,
+        status: known === undefined ? status : { ...status, reloadedSchema: known },
+        schemaLookup,
+        call,
+        tableName: name,
+      });
       status = reload.status;
+      if (reload.status.reloadedSchema !== undefined) reloadedFor.set(uid, reload.status.reloadedSchema);
       if (reload.event) event(reload.event.type, reload.event.reason, reload.event.note);
       if (reload.error) {
         await flush();
