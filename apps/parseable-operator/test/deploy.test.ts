@@ -87,9 +87,8 @@ describe('packaging', () => {
       await admin.apply(tenant);
       await waitFor(admin, types.claim, tenants, 'ingestor-ingestor-staging');
       await waitFor(admin, types.statefulSet, tenants, 'ingestor-ingestor');
-      await markReady(admin, types.statefulSet, tenants, 'ingestor-ingestor');
+      await markReady(types.statefulSet, tenants, 'ingestor-ingestor');
       await markReady(
-        admin,
         types.deployment,
         tenants,
         await waitFor(admin, types.deployment, tenants, 'querier-querier').then((d) => d.metadata.name),
@@ -154,7 +153,7 @@ describe('packaging', () => {
       for (const ns of [watched, denied]) await admin.apply(example('parseable-ephemeral.yaml', ns));
       const name = 'parseable-server-parseable-server';
       await waitFor(admin, types.deployment, watched, name);
-      await markReady(admin, types.deployment, watched, name);
+      await markReady(types.deployment, watched, name);
       await eventually(
         async () => (await conditionOf(admin, watched, 'parseable', 'Ready'))?.status === 'True',
         'Ready',

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Client, createClient, isNotFound, type KubeObject } from '@dsoi/client';
 import type { CustomResourceDefinitionObject } from '@dsoi/envtest';
-import { installCrds, testKubeConfig } from '@dsoi/envtest/testing';
+import { installCrds, markWorkloadReady, testKubeConfig } from '@dsoi/envtest/testing';
 import { createLogger } from '@dsoi/reconcile';
 import { loadYaml } from '@kubernetes/client-node';
 import { parseableTenantCrd } from '../src/crds.ts';
@@ -111,38 +111,11 @@ export async function conditionOf(admin: Client, namespace: string, name: string
 
 /** Simulates the workload controllers and kubelets (spec section 6): the workload rolled out and is ready. */
 export async function markReady(
-  admin: Client,
   type: typeof types.statefulSet | typeof types.deployment,
   namespace: string,
   name: string,
-) {
-  const live = await read(admin, type, namespace, name);
-  const gen = live.metadata.generation;
-  const replicas = live.spec.replicas ?? 1;
-  const status =
-    type.kind === 'StatefulSet'
-      ? {
-          observedGeneration: gen,
-          replicas,
-          currentRevision: 'r2',
-          updateRevision: 'r2',
-          currentReplicas: replicas,
-          readyReplicas: replicas,
-          updatedReplicas: replicas,
-          availableReplicas: replicas,
-        }
-      : {
-          observedGeneration: gen,
-          replicas,
-          updatedReplicas: replicas,
-          readyReplicas: replicas,
-          availableReplicas: replicas,
-          conditions: [
-            { type: 'Available', status: 'True' },
-            { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' },
-          ],
-        };
-  await admin.patchStatus({ ...type, namespace, name }, { type: 'merge', body: { status } });
+): Promise<void> {
+  await markWorkloadReady(kubeConfig, { kind: type.kind, namespace, name });
 }
 
 /** Merge-patches a tenant's spec. */

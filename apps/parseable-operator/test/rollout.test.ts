@@ -43,8 +43,8 @@ describe('ParseableTenant rollout', () => {
     const querier = await waitFor(admin, types.deployment, ns, 'querier-querier');
     expect(ingestor.spec.replicas).toBe(2);
     expect(querier.spec.replicas).toBe(1);
-    await markReady(admin, types.statefulSet, ns, 'ingestor-ingestor');
-    await markReady(admin, types.deployment, ns, 'querier-querier');
+    await markReady(types.statefulSet, ns, 'ingestor-ingestor');
+    await markReady(types.deployment, ns, 'querier-querier');
     await eventually(async () => (await conditionOf(admin, ns, 'parseable', 'Ready'))?.status === 'True', 'Ready');
 
     // Upgrade both nodes: the ingestor (step 0) goes first, the querier waits until it is ready again.
@@ -65,7 +65,7 @@ describe('ParseableTenant rollout', () => {
     expect(image(waiting)).toBe('parseable/parseable:v1.0.0');
     expect(waiting.metadata.generation).toBe(querier.metadata.generation);
 
-    await markReady(admin, types.statefulSet, ns, 'ingestor-ingestor');
+    await markReady(types.statefulSet, ns, 'ingestor-ingestor');
     await eventually(
       async () => image(await read(admin, types.deployment, ns, 'querier-querier')) === 'parseable/parseable:v1.1.0',
       'querier upgraded',
@@ -97,8 +97,8 @@ describe('ParseableTenant rollout', () => {
     }
     const before = sts.spec.template.metadata.annotations[extChecksum];
     expect(before).toBe(deploy.spec.template.metadata.annotations[extChecksum]);
-    await markReady(admin, types.statefulSet, ns, 'ingestor-ingestor');
-    await markReady(admin, types.deployment, ns, 'querier-querier');
+    await markReady(types.statefulSet, ns, 'ingestor-ingestor');
+    await markReady(types.deployment, ns, 'querier-querier');
 
     tenant.spec.external.objectStore.spec.data = 'P_S3_URL=https://minio.minio:9000\nP_S3_BUCKET=logs\n';
     await admin.apply(tenant);
@@ -110,7 +110,7 @@ describe('ParseableTenant rollout', () => {
       const live = await read(admin, types.statefulSet, ns, 'ingestor-ingestor');
       return live.spec.template.metadata.annotations[extChecksum] !== before && live;
     }, 'ingestor pods roll');
-    await markReady(admin, types.statefulSet, ns, 'ingestor-ingestor');
+    await markReady(types.statefulSet, ns, 'ingestor-ingestor');
     await eventually(async () => {
       const live = await read(admin, types.deployment, ns, 'querier-querier');
       return (
@@ -134,8 +134,8 @@ describe('ParseableTenant rollout', () => {
     const small = await waitFor(admin, types.deployment, ns, 'parseable-server-small-parseable-small');
     const medium = await waitFor(admin, types.deployment, ns, 'parseable-server-medium-parseable-medium');
     expect(medium.spec.template.spec.containers[0].ports).toMatchObject([{ containerPort: 8001 }]);
-    await markReady(admin, types.deployment, ns, small.metadata.name);
-    await markReady(admin, types.deployment, ns, medium.metadata.name);
+    await markReady(types.deployment, ns, small.metadata.name);
+    await markReady(types.deployment, ns, medium.metadata.name);
     const key = 'checksum.dsoi.io/configmap-parseable-small-parseable-server-config';
 
     tenant.spec.parseableConfig[0].env.P_PASSWORD = 'changed';

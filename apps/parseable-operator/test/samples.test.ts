@@ -104,7 +104,7 @@ describe('ParseableTenant samples', () => {
 
     // Not ready until the Deployment is; then Ready with the observed generation.
     expect((await conditionOf(admin, ns, 'parseable', 'Ready'))?.status).not.toBe('True');
-    await markReady(admin, types.deployment, ns, 'parseable-server-parseable-server');
+    await markReady(types.deployment, ns, 'parseable-server-parseable-server');
     const ready = await eventually(async () => {
       const condition = await conditionOf(admin, ns, 'parseable', 'Ready');
       return condition?.status === 'True' && condition;

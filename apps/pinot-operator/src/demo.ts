@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Client, createClient, type KubeObject } from '@dsoi/client';
 import { type CustomResourceDefinitionObject, startControlPlane } from '@dsoi/envtest';
+import { markWorkloadReady } from '@dsoi/envtest/testing';
 import { createLogger } from '@dsoi/reconcile';
 import { KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
@@ -88,26 +89,6 @@ async function printEvents(client: Client, namespace: string, since: number): Pr
   return events.length;
 }
 
-/** What the StatefulSet controller and kubelet would report once every pod is ready (there are none here). */
-async function markReady(client: Client, sts: AnyObject): Promise<void> {
-  const replicas = sts.spec.replicas ?? 1;
-  await client.patchStatus(sts, {
-    type: 'merge',
-    body: {
-      status: {
-        observedGeneration: sts.metadata.generation,
-        replicas,
-        readyReplicas: replicas,
-        currentReplicas: replicas,
-        updatedReplicas: replicas,
-        availableReplicas: replicas,
-        currentRevision: 'r1',
-        updateRevision: 'r1',
-      },
-    },
-  });
-}
-
 /** The cluster in KUBECONFIG, with the CRDs applied, or a fresh local control plane. */
 async function cluster(): Promise<{ kubeConfig: KubeConfig; local: boolean; stop: () => Promise<void> }> {
   if (process.env.KUBECONFIG) {
@@ -163,7 +144,10 @@ try {
     console.log(`\nLeaving the sample running on your cluster: \`kubectl delete namespace ${namespace}\` removes it.`);
   } else {
     console.log('\nSimulating the StatefulSet controller and kubelets: every StatefulSet reports its pods ready...');
-    for (const sts of created.filter((o) => o.kind === 'StatefulSet')) await markReady(client, sts);
+    for (const sts of created.filter((o) => o.kind === 'StatefulSet')) {
+      // What the StatefulSet controller and kubelets would report once every pod is ready (there are none here).
+      await markWorkloadReady(plane.kubeConfig, { kind: 'StatefulSet', namespace, name: sts.metadata.name });
+    }
     await waitFor('the cluster to be Ready', async () => {
       const pinotNow = await client.get<AnyObject>({
         apiVersion: pinot.apiVersion!,

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Client, createClient, type KubeObject } from '@dsoi/client';
 import type { CustomResourceDefinitionObject } from '@dsoi/envtest';
-import { installCrds, testKubeConfig } from '@dsoi/envtest/testing';
+import { installCrds, markWorkloadReady, testKubeConfig } from '@dsoi/envtest/testing';
 import { createLogger } from '@dsoi/reconcile';
 import { parse } from 'yaml';
 import { createPinotOperator, type PinotOperator, type PinotOperatorOptions } from '../src/operator.js';
@@ -97,36 +97,9 @@ export async function exists(
 
 /** Simulates the StatefulSet/Deployment controllers and kubelets: the workload rolled out and is ready (spec 6). */
 export async function markReady(
-  admin: Client,
   type: typeof types.statefulSet | typeof types.deployment,
   namespace: string,
   name: string,
-) {
-  const live = await read(admin, type, namespace, name);
-  const gen = live.metadata.generation;
-  const replicas = live.spec.replicas ?? 1;
-  const status =
-    type.kind === 'StatefulSet'
-      ? {
-          observedGeneration: gen,
-          replicas,
-          currentRevision: 'r2',
-          updateRevision: 'r2',
-          currentReplicas: replicas,
-          readyReplicas: replicas,
-          updatedReplicas: replicas,
-          availableReplicas: replicas,
-        }
-      : {
-          observedGeneration: gen,
-          replicas,
-          updatedReplicas: replicas,
-          readyReplicas: replicas,
-          availableReplicas: replicas,
-          conditions: [
-            { type: 'Available', status: 'True' },
-            { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' },
-          ],
-        };
-  await admin.patchStatus({ ...type, namespace, name }, { type: 'merge', body: { status } });
+): Promise<void> {
+  await markWorkloadReady(kubeConfig, { kind: type.kind, namespace, name });
 }

@@ -132,8 +132,8 @@ describe('Pinot cluster controller', () => {
     await start([ns]);
     await admin.create(minimalPinot(ns));
     await poll(() => exists(admin, types.deployment, ns, 'pinot-broker-broker')).toBe(true);
-    await markReady(admin, types.statefulSet, ns, 'pinot-controller-controller');
-    await markReady(admin, types.deployment, ns, 'pinot-broker-broker');
+    await markReady(types.statefulSet, ns, 'pinot-controller-controller');
+    await markReady(types.deployment, ns, 'pinot-broker-broker');
     await poll(async () => condition(await read(admin, types.pinot, ns, 'pinot-simple'), 'Ready')?.status).toBe('True');
     const brokerBefore = await read(admin, types.deployment, ns, 'pinot-broker-broker');
     const stsBefore = await read(admin, types.statefulSet, ns, 'pinot-controller-controller');
@@ -164,7 +164,7 @@ describe('Pinot cluster controller', () => {
     ).toBeGreaterThanOrEqual(2);
 
     // Now a change of both images: the controller rolls first; the broker waits until the controller is ready.
-    await markReady(admin, types.statefulSet, ns, 'pinot-controller-controller');
+    await markReady(types.statefulSet, ns, 'pinot-controller-controller');
     const next = await read(admin, types.pinot, ns, 'pinot-simple');
     for (const k of next.spec.k8sConfig) k.image = 'apachepinot/pinot:1.2.0';
     await setSpec(ns, next.spec);
@@ -180,9 +180,9 @@ describe('Pinot cluster controller', () => {
     expect(blocked.status.waitingOn).toContain('pinot-controller');
     expect(await image(types.deployment, 'pinot-broker-broker')).toBe('apachepinot/pinot:latest');
 
-    await markReady(admin, types.statefulSet, ns, 'pinot-controller-controller');
+    await markReady(types.statefulSet, ns, 'pinot-controller-controller');
     await poll(() => image(types.deployment, 'pinot-broker-broker')).toBe('apachepinot/pinot:1.2.0');
-    await markReady(admin, types.deployment, ns, 'pinot-broker-broker');
+    await markReady(types.deployment, ns, 'pinot-broker-broker');
     await poll(async () => condition(await read(admin, types.pinot, ns, 'pinot-simple'), 'Ready')?.status).toBe('True');
     const done = await read(admin, types.pinot, ns, 'pinot-simple');
     expect(Date.parse(done.status.rolloutFinishTime)).toBeGreaterThanOrEqual(Date.parse(done.status.rolloutStartTime));
@@ -194,7 +194,7 @@ describe('Pinot cluster controller', () => {
     await start([ns]);
     await admin.create(minimalPinot(ns));
     await poll(() => exists(admin, types.deployment, ns, 'pinot-broker-broker')).toBe(true);
-    await markReady(admin, types.statefulSet, ns, 'pinot-controller-controller');
+    await markReady(types.statefulSet, ns, 'pinot-controller-controller');
     const before = {
       sts: await read(admin, types.statefulSet, ns, 'pinot-controller-controller'),
       broker: await read(admin, types.deployment, ns, 'pinot-broker-broker'),

@@ -94,4 +94,44 @@ export async function serviceAccountKubeConfig(
   return result;
 }
 
+/** Which workload {@link markWorkloadReady} marks. */
+export interface WorkloadRef {
+  readonly kind: 'StatefulSet' | 'Deployment';
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/**
+ * Simulates what envtest does not run (the StatefulSet/Deployment controllers and kubelets): patches the workload's
+ * status so it reads as fully rolled out and ready at its current generation. Returns the status it wrote.
+ */
+export async function markWorkloadReady(
+  kubeConfig: KubeConfig,
+  workload: WorkloadRef,
+): Promise<Record<string, unknown>> {
+  const target = targetOf(kubeConfig);
+  const path = `/apis/apps/v1/namespaces/${workload.namespace}/${workload.kind === 'StatefulSet' ? 'statefulsets' : 'deployments'}/${workload.name}`;
+  const live = await apiCall<{ metadata: { generation?: number }; spec: { replicas?: number } }>(target, 'GET', path);
+  const replicas = live.spec.replicas ?? 1;
+  const counts = {
+    observedGeneration: live.metadata.generation,
+    replicas,
+    readyReplicas: replicas,
+    updatedReplicas: replicas,
+    availableReplicas: replicas,
+  };
+  const status =
+    workload.kind === 'StatefulSet'
+      ? { ...counts, currentReplicas: replicas, currentRevision: 'r2', updateRevision: 'r2' }
+      : {
+          ...counts,
+          conditions: [
+            { type: 'Available', status: 'True' },
+            { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' },
+          ],
+        };
+  await apiCall(target, 'PATCH', `${path}/status`, { status }, { contentType: 'application/merge-patch+json' });
+  return status;
+}
+
 export { installCrds } from './crds.js';

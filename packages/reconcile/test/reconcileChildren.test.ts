@@ -1,5 +1,5 @@
 import { type Client, createClient, type KubeObject } from '@dsoi/client';
-import { createTestNamespace, installCrds, testKubeConfig } from '@dsoi/envtest/testing';
+import { createTestNamespace, installCrds, markWorkloadReady, testKubeConfig } from '@dsoi/envtest/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildrenReport, done, reconcileChildren } from '../src/index.js';
 import { startOperator, type TestOperator } from './fixtures/operator.js';
@@ -150,24 +150,7 @@ describe('reconcileChildren against a real API server', () => {
 
 /** Simulates the StatefulSet controller and kubelet: the workload has rolled out and all replicas are ready. */
 async function markReady(namespace: string, name: string) {
-  const live = await admin.get<any>({ ...statefulSetType, namespace, name });
-  await admin.patchStatus(
-    { ...statefulSetType, namespace, name },
-    {
-      type: 'merge',
-      body: {
-        status: {
-          observedGeneration: live.metadata.generation,
-          replicas: live.spec.replicas,
-          readyReplicas: live.spec.replicas,
-          currentReplicas: live.spec.replicas,
-          updatedReplicas: live.spec.replicas,
-          currentRevision: 'rev',
-          updateRevision: 'rev',
-        },
-      },
-    },
-  );
+  await markWorkloadReady(kubeConfig, { kind: 'StatefulSet', namespace, name });
 }
 
 async function enqueueAndWait(op: TestOperator, namespace: string, name: string) {
