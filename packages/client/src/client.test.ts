@@ -274,7 +274,14 @@ describe('retries', () => {
       [429, 1],
       [200, 2],
     ]);
-    expect(client.stats()).toEqual({ requests: 2, retries: 1, failures: 1, byVerb: { get: 2 } });
+    expect(client.stats()).toEqual({
+      requests: 2,
+      retries: 1,
+      failures: 1,
+      byVerb: { get: 2 },
+      inFlight: 0,
+      waiting: 0,
+    });
   });
 
   it('retries a 429 even for a create, which is never processed when rejected', async () => {
@@ -562,5 +569,55 @@ describe('input checks', () => {
       metadata: { generateName: 'broker-', namespace: 'pinot' },
     });
     expect(requests[0]?.url).toBe('/api/v1/namespaces/pinot/configmaps?fieldManager=pinot-operator');
+  });
+});
+
+describe('client-side limits', () => {
+  it('keeps at most maxConcurrentRequests requests at the server; the rest wait their turn', async () => {
+    let atServer = 0;
+    let peak = 0;
+    const held: ServerResponse[] = [];
+    const { client } = await setup(
+      (_req, res) => {
+        atServer++;
+        peak = Math.max(peak, atServer);
+        held.push(res);
+        res.on('finish', () => atServer--);
+      },
+      { maxConcurrentRequests: 3 },
+    );
+    const gets = Array.from({ length: 10 }, () => client.get(ref));
+    await vi.waitFor(() => expect(held).toHaveLength(3));
+    expect(client.stats()).toMatchObject({ inFlight: 3, waiting: 7 });
+    // Answer one request at a time: each answer lets exactly one waiting request through.
+    for (let answered = 0; answered < 10; answered++) {
+      await vi.waitFor(() => expect(held.length).toBeGreaterThan(0));
+      json(held.shift()!, 200, live);
+    }
+    await expect(Promise.all(gets)).resolves.toHaveLength(10);
+    expect(peak).toBe(3);
+    expect(client.stats()).toMatchObject({ requests: 10, inFlight: 0, waiting: 0 });
+  });
+
+  it('an open watch does not hold a slot once its headers arrived', async () => {
+    const { client } = await setup(
+      (req, res) => {
+        if (req.url.includes('watch=true')) {
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          res.write('');
+          return;
+        }
+        json(res, 200, live);
+      },
+      { maxConcurrentRequests: 1 },
+    );
+    const abort = new AbortController();
+    const events = client.watch({ apiVersion: 'v1', kind: 'ConfigMap' }, { namespace: 'pinot', signal: abort.signal });
+    const iterator = events[Symbol.asyncIterator]();
+    const first = iterator.next().catch(() => undefined);
+    await vi.waitFor(() => expect(client.stats().byVerb.watch).toBe(1));
+    await expect(client.get(ref)).resolves.toEqual(live);
+    abort.abort();
+    await first;
   });
 });

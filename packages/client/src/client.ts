@@ -6,6 +6,7 @@ import { createCaller } from './internal/caller.js';
 import { checkFieldManager, objectRef, toRef } from './internal/objectRefs.js';
 import { groupVersionPath, queryString, resourcePath } from './internal/paths.js';
 import { type ClientStats, createRequester, type RequestInfo } from './internal/requester.js';
+import { createRequestLimiter, type RateLimit } from './internal/requestLimiter.js';
 import { createHttpTransport } from './internal/transport.js';
 import { createWriteOperations, patchContentTypes, type WriteOperations } from './internal/writeOperations.js';
 import type { GetOptions, ListOptions, Reader } from './reader.js';
@@ -89,6 +90,17 @@ export interface ClientOptions {
   readonly userAgent?: string;
   /** Source of randomness in [0, 1) for backoff jitter. @default Math.random */
   readonly random?: () => number;
+  /**
+   * Requests in flight at once; more wait their turn (FIFO). Each attempt counts; a watch holds its slot only until
+   * its headers arrive. Bounds sockets and the load one process can put on the API server. @default 32
+   */
+  readonly maxConcurrentRequests?: number;
+  /**
+   * A client-side token bucket (client-go's QPS/burst). Off by default, as in controller-runtime since 0.21 on SIG
+   * API Machinery's advice: the API server protects itself with API Priority and Fairness (and answers 429, which is
+   * retried). @default false
+   */
+  readonly rateLimit?: RateLimit | false;
 }
 
 /** The defaults of `ClientOptions` and of list paging. */
@@ -97,6 +109,8 @@ export const clientDefaults = Object.freeze({
   retry: retryDefaults,
   userAgent: 'dsoi-client',
   listLimit: 500,
+  maxConcurrentRequests: 32,
+  rateLimit: false,
 });
 
 /**
@@ -114,8 +128,11 @@ export function createClient({
   onWarning,
   userAgent = clientDefaults.userAgent,
   random = Math.random,
+  maxConcurrentRequests = clientDefaults.maxConcurrentRequests,
+  rateLimit = clientDefaults.rateLimit,
 }: ClientOptions): Client {
   checkFieldManager(fieldManager, 'createClient');
+  const limiter = createRequestLimiter({ maxConcurrentRequests, rateLimit });
   const transport = createHttpTransport(kubeConfig);
   const definedRetry = Object.fromEntries(Object.entries(retry).filter(([, value]) => value !== undefined));
   const requester = createRequester({
@@ -126,6 +143,7 @@ export function createClient({
     userAgent,
     onRequest,
     onWarning,
+    limiter,
   });
   const mapper = createResourceMapper((group, version) => {
     const apiVersion = group === '' ? version : `${group}/${version}`;

@@ -43,8 +43,9 @@ export {
   UnauthorizedError,
   UnknownKindError,
 } from './errors.js';
-// Measurements: the onRequest observer and stats()
 export type { ClientStats, RequestInfo, RequestVerb } from './internal/requester.js';
+// Measurements: the onRequest observer and stats()
+export type { RateLimit } from './internal/requestLimiter.js';
 // The read seam (implemented by the client and by the store's read handle)
 export type { GetOptions, ListOptions, Reader, RequestOptions } from './reader.js';
 // Resource mapping: discovery, or kinds registered up front

@@ -13,6 +13,7 @@ import {
 } from '../errors.js';
 import type { RetryOptions } from '../retry.js';
 import { type BackoffPolicy, backoffDelayMs, sleep } from './backoff.js';
+import type { RequestLimiter } from './requestLimiter.js';
 import { credentialsErrorCode, readBody, type Transport } from './transport.js';
 
 /** The Kubernetes verb of a request, as audit logs and RBAC name it (server-side apply is a `patch`). */
@@ -51,6 +52,10 @@ export interface ClientStats {
   readonly failures: number;
   /** Requests per Kubernetes verb. */
   readonly byVerb: Readonly<Partial<Record<RequestVerb, number>>>;
+  /** Requests holding one of the `maxConcurrentRequests` slots now (a watch only until its headers arrive). */
+  readonly inFlight: number;
+  /** Requests waiting for a slot or a rate-limit token now. */
+  readonly waiting: number;
 }
 
 /** Everything the requester needs to send and describe one call. */
@@ -87,6 +92,8 @@ export interface RequesterSettings {
   readonly userAgent: string;
   readonly onRequest: ((info: RequestInfo) => void) | undefined;
   readonly onWarning: ((warning: string, info: RequestInfo) => void) | undefined;
+  /** Bounds concurrency (and optionally rate) of the attempts. */
+  readonly limiter: RequestLimiter;
 }
 
 /** Sends plans; `json` reads the body, `open` hands back the streaming response (for watches). */
@@ -125,6 +132,8 @@ export function retryDelayMs(err: KubeApiError, retry: number, policy: BackoffPo
 export function createRequester(settings: RequesterSettings): Requester {
   const { transport } = settings;
   const counters = { requests: 0, retries: 0, failures: 0, byVerb: {} as Partial<Record<RequestVerb, number>> };
+  // Attempts waiting in the limiter (for a rate-limit token or a slot).
+  let waiting = 0;
 
   const observe = (plan: RequestPlan, code: number, startedMs: number, attempt: number): RequestInfo => {
     const info: RequestInfo = {
@@ -158,6 +167,16 @@ export function createRequester(settings: RequesterSettings): Requester {
     streamSignal: AbortSignal | undefined,
     consume: (response: IncomingMessage) => Promise<string | undefined>,
   ): Promise<{ response: IncomingMessage; body: string | undefined }> => {
+    const signalsBeforeSend = [options.signal, streamSignal].filter((s): s is AbortSignal => s !== undefined);
+    waiting++;
+    let release: () => void;
+    try {
+      release = await settings.limiter.acquire(
+        signalsBeforeSend.length === 0 ? undefined : AbortSignal.any(signalsBeforeSend),
+      );
+    } finally {
+      waiting--;
+    }
     counters.requests++;
     counters.byVerb[plan.verb] = (counters.byVerb[plan.verb] ?? 0) + 1;
     if (attempt > 1) counters.retries++;
@@ -216,6 +235,7 @@ export function createRequester(settings: RequesterSettings): Requester {
       });
     } finally {
       clearTimeout(timer);
+      release();
     }
   };
 
@@ -278,7 +298,7 @@ export function createRequester(settings: RequesterSettings): Requester {
       });
       return response;
     },
-    stats: () => ({ ...counters, byVerb: { ...counters.byVerb } }),
+    stats: () => ({ ...counters, byVerb: { ...counters.byVerb }, inFlight: settings.limiter.inFlight(), waiting }),
   };
 }
 
