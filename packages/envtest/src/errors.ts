@@ -1,7 +1,13 @@
 /** Errors of @dsoi/envtest: each says what failed and what to do about it. */
 
-/** Why the control plane could not be used. */
-export type EnvtestErrorReason = 'BinariesNotFound' | 'BuildFailed' | 'StartFailed' | 'Timeout' | 'RequestFailed';
+/** Why the control plane (or a test helper such as the fault proxy) could not be used. */
+export type EnvtestErrorReason =
+  | 'BinariesNotFound'
+  | 'BuildFailed'
+  | 'StartFailed'
+  | 'Timeout'
+  | 'RequestFailed'
+  | 'ProxyFailed';
 
 /** Base class of every error thrown by @dsoi/envtest. */
 export class EnvtestError extends Error {

@@ -1,6 +1,6 @@
 /**
- * Test helpers (`@dsoi/envtest/testing`): one control plane per test run, a fresh namespace per test, and
- * identities with narrow RBAC.
+ * Test helpers (`@dsoi/envtest/testing`): one control plane per test run, a fresh namespace per test, identities
+ * with narrow RBAC, and a fault-injecting proxy.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -135,3 +135,14 @@ export async function markWorkloadReady(
 }
 
 export { installCrds } from './crds.js';
+export type {
+  DropWatchesOptions,
+  FaultProxy,
+  FaultProxyOptions,
+  FaultProxyStats,
+  ProxyRequestRecord,
+} from './faultProxy.js';
+// Fault proxy
+export { createFaultProxy, faultProxyDefaults } from './faultProxy.js';
+export type { Fault, FaultMatch, FaultRule, GoneFault, ResetFault, StallFault, StatusFault } from './faultRules.js';
+export type { KubeVerb, RequestInfo } from './requestInfo.js';
