@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, hash, hashText } from '@dsoi/hash';
 import { configMap, statefulSet } from './fixtures.ts';
-import { fmt, markdownTable } from './table.ts';
+import { type BenchSection, fmt, markdownTable } from './table.ts';
 
 interface Measure {
   readonly usPerObject: number;
@@ -26,7 +26,7 @@ function measure(objects: readonly unknown[], bytes: number, fn: (value: unknown
 }
 
 /** Runs the hash benchmark and returns its Markdown section. */
-export function runHashBench(quick: boolean): string {
+export function runHashBench(quick: boolean): BenchSection {
   const minMs = quick ? 300 : 2_000;
   const rows: string[][] = [];
   for (const [label, make] of [
@@ -60,5 +60,8 @@ export function runHashBench(quick: boolean): string {
       rows.push([label, size, name, fmt(m.usPerObject), fmt(m.mbPerSecond)]);
     }
   }
-  return `## Hash\n\n${markdownTable(['object', 'size', 'what', 'µs / object', 'MB/s'], rows)}\n`;
+  return {
+    markdown: `## Hash\n\n${markdownTable(['object', 'size', 'what', 'µs / object', 'MB/s'], rows)}\n`,
+    targets: [],
+  };
 }

@@ -1,19 +1,46 @@
 /**
- * `npm run bench`: runs every benchmark and writes tools/bench/RESULTS.md. `--quick` shortens each measurement.
- * Absolute times drift on shared machines; compare rows of the same run.
+ * `npm run bench`: runs every benchmark and writes tools/bench/RESULTS.md, ending with the targets of issue #9.
+ * `--quick` shortens and scales down each measurement (under 5 minutes on 2 cores); `--only=<hash|store|reconcile|
+ * operator>` runs one. Absolute times drift on shared machines; compare rows of the same run.
  */
 import { writeFileSync } from 'node:fs';
 import { runHashBench } from './hashBench.ts';
+import { runOperatorBench } from './operatorBench.ts';
 import { runReconcileBench } from './reconcileBench.ts';
 import { runStoreBench } from './storeBench.ts';
-import { runHeader } from './table.ts';
+import { type BenchSection, markdownTable, runHeader } from './table.ts';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
-const sections: string[] = [];
-if (!only || only === 'hash') sections.push(runHashBench(quick));
-if (!only || only === 'store') sections.push(await runStoreBench(quick));
-if (!only || only === 'reconcile') sections.push(await runReconcileBench(quick));
-const report = `# dsoi benchmarks\n\n${runHeader()}${quick ? ' (quick mode)' : ''}\n\n${sections.join('\n')}`;
+const benches: [string, (quick: boolean) => BenchSection | Promise<BenchSection>][] = [
+  ['hash', runHashBench],
+  ['store', runStoreBench],
+  ['reconcile', runReconcileBench],
+  ['operator', runOperatorBench],
+];
+const started = performance.now();
+const sections: BenchSection[] = [];
+for (const [name, run] of benches) {
+  if (only && only !== name) continue;
+  const sectionStarted = performance.now();
+  console.error(`bench: ${name}…`);
+  sections.push(await run(quick));
+  console.error(`bench: ${name} took ${((performance.now() - sectionStarted) / 1000).toFixed(0)} s`);
+}
+const targets = sections.flatMap((s) => s.targets);
+const report = [
+  '# dsoi benchmarks',
+  '',
+  `${runHeader()}; ${quick ? 'quick mode (`--quick`: fewer objects and CRs, shorter observation)' : 'full mode'}; ran ${((performance.now() - started) / 60_000).toFixed(1)} min`,
+  '',
+  ...sections.map((s) => s.markdown),
+  '## Targets',
+  '',
+  markdownTable(
+    ['target', 'measured', 'verdict'],
+    targets.map((t) => [t.target, t.measured, t.verdict]),
+  ),
+  '',
+].join('\n');
 writeFileSync(new URL('../RESULTS.md', import.meta.url), report);
 console.log(report);

@@ -17,3 +17,22 @@ export function runHeader(): string {
 export function fmt(value: number, digits = 1): string {
   return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
+
+/** One line of the final Targets table: a target of issue #9, what this run measured and the verdict. */
+export interface TargetResult {
+  readonly target: string;
+  readonly measured: string;
+  /** `met`, `missed (…by how much)` or `not evaluated (why)`. */
+  readonly verdict: string;
+}
+
+/** What each benchmark returns: its Markdown section and the targets it evaluates. */
+export interface BenchSection {
+  readonly markdown: string;
+  readonly targets: readonly TargetResult[];
+}
+
+/** The verdict of a target: `met`, or `missed (<by>)`. */
+export function verdict(met: boolean, missedBy: string): string {
+  return met ? 'met' : `missed (${missedBy})`;
+}
