@@ -1,7 +1,10 @@
-/** Errors of @dsoi/reconcile: a terminal error stops retries, the rest say which controller and key failed. */
+/**
+ * Errors of @dsoi/reconcile: a terminal error stops retries, the rest say which controller and key failed, or which
+ * permissions the operator lacks at start-up.
+ */
 
 /** Why a reconcile failed, as the controller reports it. */
-export type ReconcileErrorReason = 'Terminal' | 'Timeout' | 'Failed';
+export type ReconcileErrorReason = 'Terminal' | 'Timeout' | 'Failed' | 'Forbidden';
 
 /** Base class of the errors @dsoi/reconcile throws or records. */
 export class ReconcileError extends Error {
@@ -61,5 +64,53 @@ export class ChildrenError extends ReconcileError {
     });
     this.failures = failures;
     this.report = report;
+  }
+}
+
+/** One permission the start-up check found denied. */
+export interface MissingPermission {
+  /** The RBAC verb, e.g. `list`. */
+  readonly verb: string;
+  /** The API group; `''` for the core group. */
+  readonly group: string;
+  /** The plural resource, e.g. `statefulsets`. */
+  readonly resource: string;
+  /** E.g. `status`. */
+  readonly subresource?: string;
+  /** `undefined`: in every namespace (cluster-wide). */
+  readonly namespace?: string;
+  /** One object's name (a Lease), when the check was about it. */
+  readonly name?: string;
+  /** Who needs it, e.g. `controller "pinot" (watches owned apps/v1 StatefulSet)`. */
+  readonly neededBy: readonly string[];
+  /** The authorizer's reason or evaluation error, when it gave one. */
+  readonly reason?: string;
+}
+
+/** `cannot "list" "statefulsets.apps" in namespace "x"`, or `(cluster-wide)` without a namespace. */
+export function describeMissingPermission(permission: MissingPermission): string {
+  const { verb, group, resource, subresource, namespace, name } = permission;
+  const what = `${resource}${group ? `.${group}` : ''}${subresource ? `/${subresource}` : ''}`;
+  const named = name === undefined ? '' : ` named "${name}"`;
+  const where = namespace === undefined ? '(cluster-wide)' : `in namespace "${namespace}"`;
+  return `cannot "${verb}" "${what}"${named} ${where}`;
+}
+
+/**
+ * `manager.start()` rejects with it, before leader election and before any controller starts, when RBAC denies
+ * something the operator needs (checked with SelfSubjectAccessReview); `missing` lists every one.
+ */
+export class MissingPermissionsError extends ReconcileError {
+  override readonly name = 'MissingPermissionsError';
+  /** Every denied permission, with who needs it. */
+  readonly missing: readonly MissingPermission[];
+  constructor(operator: string, missing: readonly MissingPermission[]) {
+    const lines = missing.map((p) => `  ${describeMissingPermission(p)}, needed by ${p.neededBy.join(', ')}`);
+    super(
+      'Forbidden',
+      `${operator}: ${missing.length} permission(s) missing (grant them to its ServiceAccount, or start with ` +
+        `checkPermissions: false to skip this check):\n${lines.join('\n')}`,
+    );
+    this.missing = missing;
   }
 }

@@ -13,9 +13,16 @@ export type {
 } from './controller.js';
 // Controllers
 export { controllerDefaults, createController } from './controller.js';
-export type { ReconcileErrorReason } from './errors.js';
+export type { MissingPermission, ReconcileErrorReason } from './errors.js';
 // Errors
-export { ChildrenError, isTerminalError, ReconcileError, ReconcileTimeoutError, TerminalError } from './errors.js';
+export {
+  ChildrenError,
+  isTerminalError,
+  MissingPermissionsError,
+  ReconcileError,
+  ReconcileTimeoutError,
+  TerminalError,
+} from './errors.js';
 export type { FinalizableObject, FinalizeOptions, FinalizeOutcome } from './finalizer.js';
 export { finalize, skipCleanupAnnotation } from './finalizer.js';
 export type { EventHandler, ReconcileRequest } from './handlers.js';
@@ -34,7 +41,13 @@ export type {
 export { createLeaderElector, leaderElectionDefaults } from './leaderElection.js';
 export type { Logger } from './logger.js';
 export { createLogger } from './logger.js';
-export type { BindAddress, Manager, ManagerLeaderElectionOptions, ManagerOptions } from './manager.js';
+export type {
+  BindAddress,
+  ManagedControllerOptions,
+  Manager,
+  ManagerLeaderElectionOptions,
+  ManagerOptions,
+} from './manager.js';
 // Manager: runs controllers with a shared store, leader election, metrics and probes
 export { createManager, LeaderElectionLostError, managerDefaults } from './manager.js';
 export type { ControllerMetrics } from './metrics.js';
@@ -77,6 +90,8 @@ export type { ChildrenReport, ChildSpec, ReconcileChildrenOptions } from './reco
 export { reconcileChildren } from './reconcileChildren.js';
 export type { ReconcileResult } from './reconcileResult.js';
 export { done, requeue, requeueAfter } from './reconcileResult.js';
+// Start-up permission check (the manager's `checkPermissions`)
+export type { ControllerPermissions, PermissionRequest } from './requiredPermissions.js';
 export { createRestClientMetrics } from './restClientMetrics.js';
 export type { ShutdownSignalOptions } from './shutdownSignal.js';
 export { shutdownSignal, shutdownSignalDefaults } from './shutdownSignal.js';

@@ -1,19 +1,28 @@
 /**
  * The manager runs an operator: one client, one shared store, an Event recorder, controllers, leader election,
- * metrics and probes, and a graceful shutdown that drains in-flight reconciles before it releases the lease.
+ * metrics and probes, a start-up check of its RBAC permissions, and a graceful shutdown that drains in-flight
+ * reconciles before it releases the lease.
  */
 import { hostname } from 'node:os';
-import type { KubeObject } from '@dsoi/client';
-import { type Client, createClient } from '@dsoi/client';
+import type { KubeObject, RequestInfo } from '@dsoi/client';
+import { type Client, type ClientOptions, createClient } from '@dsoi/client';
 import { createEventRecorder, type EventRecorder } from '@dsoi/events';
 import { createStoreFactory, type StoreFactory } from '@dsoi/store';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { checkPermissions } from './checkPermissions.js';
 import { type Controller, type ControllerOptions, createController } from './controller.js';
+import { MissingPermissionsError } from './errors.js';
 import { createHealthServer } from './healthServer.js';
 import { createLeaderElector, type LeaderElector } from './leaderElection.js';
 import { createLogger, type Logger } from './logger.js';
 import { createControllerMetrics } from './metrics.js';
+import {
+  type ControllerNeeds,
+  type ControllerPermissions,
+  type PermissionRequest,
+  requiredPermissions,
+} from './requiredPermissions.js';
 import { createRestClientMetrics } from './restClientMetrics.js';
 
 /** Where a server listens. */
@@ -56,6 +65,24 @@ export interface ManagerOptions {
   readonly logger?: Logger;
   /** @default a new Registry with Node's default metrics */
   readonly registry?: Registry;
+  /**
+   * Before leader election and before any controller starts, ask the API server (SelfSubjectAccessReview) whether
+   * every permission the controllers, the leader election and `extraPermissions` need is granted, and reject `start`
+   * with a `MissingPermissionsError` listing each one that is not. @default true
+   */
+  readonly checkPermissions?: boolean;
+  /**
+   * What the operator does outside its controllers' derived needs, e.g. reads of a kind it does not watch. Namespace:
+   * all, unless given. A controller's own extras go in its `permissions.extra`. @default []
+   */
+  readonly extraPermissions?: readonly PermissionRequest[];
+  /** Called after every HTTP attempt of the manager's client (besides the `rest_client_*` metrics). @default none */
+  readonly onRequest?: (info: RequestInfo) => void;
+  /**
+   * Limits of the manager's client: requests in flight at once and an optional QPS/burst token bucket (see
+   * `ClientOptions` of @dsoi/client). @default the client's: 32 in flight, no rate limit
+   */
+  readonly clientLimits?: Pick<ClientOptions, 'maxConcurrentRequests' | 'rateLimit'>;
 }
 
 /** Defaults of {@link ManagerOptions}. */
@@ -64,7 +91,17 @@ export const managerDefaults = Object.freeze({
   metrics: Object.freeze({ host: '127.0.0.1', port: 8080 }),
   readyWhenStandby: true,
   shutdownTimeoutMs: 30_000,
+  checkPermissions: true,
 });
+
+/** What {@link Manager.addController} takes: a controller's options, and what its reconciler writes. */
+export type ManagedControllerOptions<TObject extends KubeObject = KubeObject> = Omit<
+  ControllerOptions<TObject>,
+  'store' | 'logger' | 'metrics'
+> & {
+  /** What the start-up permission check adds to the watches. @default status and Events written, no finalizer */
+  readonly permissions?: ControllerPermissions;
+};
 
 /** A running operator. */
 export interface Manager {
@@ -74,14 +111,16 @@ export interface Manager {
   readonly registry: Registry;
   readonly logger: Logger;
   /** Adds a controller that runs on this manager's store, logger and metrics. Call before `start`. */
-  addController<TObject extends KubeObject = KubeObject>(
-    options: Omit<ControllerOptions<TObject>, 'store' | 'logger' | 'metrics'>,
-  ): Controller;
+  addController<TObject extends KubeObject = KubeObject>(options: ManagedControllerOptions<TObject>): Controller;
   /**
-   * Serves probes and metrics, waits for leadership (if configured), then runs the store and every controller until
-   * `signal` aborts. Shutdown: stop taking work, let in-flight reconciles finish (up to `shutdownTimeoutMs`), stop the
-   * informers, flush Events, release the Lease, close the servers. Rejects with a `LeaderElectionLostError` if the
-   * lease is lost: the process should exit so it restarts as a standby.
+   * Serves probes and metrics, checks the operator's permissions (unless `checkPermissions: false`), waits for
+   * leadership (if configured), then runs the store and every controller until `signal` aborts. Shutdown: stop taking
+   * work, let in-flight reconciles finish (up to `shutdownTimeoutMs`), stop the informers, flush Events, release the
+   * Lease, close the servers.
+   *
+   * Errors: rejects with a `MissingPermissionsError` when RBAC denies something the operator needs (nothing was
+   * started), and with a `LeaderElectionLostError` if the lease is lost: the process should exit so it restarts as a
+   * standby.
    */
   start(signal: AbortSignal): Promise<void>;
   /** The controllers added so far. */
@@ -109,11 +148,29 @@ export function createManager(options: ManagerOptions): Manager {
     metrics = managerDefaults.metrics,
     readyWhenStandby = managerDefaults.readyWhenStandby,
     shutdownTimeoutMs = managerDefaults.shutdownTimeoutMs,
+    checkPermissions: checkingPermissions = managerDefaults.checkPermissions,
+    extraPermissions = [],
+    onRequest,
   } = options;
   const logger = options.logger ?? createLogger({ name });
   const registry = options.registry ?? defaultRegistry();
-  const client = createClient({ kubeConfig, fieldManager: name, onRequest: createRestClientMetrics(registry) });
-  const store = createStoreFactory(client);
+  const metricsObserver = createRestClientMetrics(registry);
+  const observe = onRequest
+    ? (info: RequestInfo) => {
+        metricsObserver(info);
+        onRequest(info);
+      }
+    : metricsObserver;
+  const client = createClient({ kubeConfig, fieldManager: name, onRequest: observe, ...options.clientLimits });
+  // Informer trouble goes to the operator's structured log, not to the console: a retried list/watch failure is a
+  // warning (one retried at once, such as a first 410 Gone, only debug); a throwing event handler is an error.
+  const store = createStoreFactory(client, {
+    informerOptions: {
+      onError: (err, info) =>
+        logger[info.retryInMs === 0 ? 'debug' : 'warn']({ err, ...info }, `informer ${info.operation} failed`),
+      onHandlerError: (err, info) => logger.error({ err, event: info.event }, 'informer event handler failed'),
+    },
+  });
   const identity = (leaderElection ? leaderElection.identity : undefined) ?? `${hostname()}_${process.pid}`;
   const recorder = createEventRecorder({
     sink: client.eventSink(),
@@ -122,21 +179,55 @@ export function createManager(options: ManagerOptions): Manager {
   });
   const controllerMetrics = createControllerMetrics(registry);
   const controllers: Controller[] = [];
-  const elector: LeaderElector | undefined = leaderElection
-    ? createLeaderElector({
-        client,
-        name: leaderElection.leaseName ?? `${name}-leader`,
-        namespace: leaderElection.namespace,
-        identity,
-        logger,
-        registry,
-        ...pick(leaderElection, ['leaseDurationMs', 'renewDeadlineMs', 'retryPeriodMs']),
-      })
-    : undefined;
+  const controllerNeeds: ControllerNeeds[] = [];
+  const lease = leaderElection && {
+    namespace: leaderElection.namespace,
+    leaseName: leaderElection.leaseName ?? `${name}-leader`,
+  };
+  const elector: LeaderElector | undefined =
+    leaderElection && lease
+      ? createLeaderElector({
+          client,
+          name: lease.leaseName,
+          namespace: lease.namespace,
+          identity,
+          logger,
+          registry,
+          ...pick(leaderElection, ['leaseDurationMs', 'renewDeadlineMs', 'retryPeriodMs']),
+        })
+      : undefined;
   let leading = false;
   const servers: { probes?: { url(): string }; metrics?: { url(): string } } = {};
 
   const ready = () => (leading ? store.hasSynced() : readyWhenStandby && elector !== undefined);
+
+  /** The start-up check: every permission at once, so the error lists them all, not the first one an informer hits. */
+  async function verifyPermissions(signal: AbortSignal): Promise<void> {
+    const required = requiredPermissions({
+      controllers: controllerNeeds,
+      ...(lease && { leaderElection: lease }),
+      extra: extraPermissions,
+    });
+    let result: Awaited<ReturnType<typeof checkPermissions>>;
+    try {
+      result = await checkPermissions(client, required, { signal });
+    } catch (err) {
+      if (signal.aborted) throw err;
+      // The check could not run (the API server failed it, retries included): say so, and start as without it.
+      logger.warn({ err }, 'could not check permissions; starting without the check');
+      return;
+    }
+    if (result.unknownKinds.length > 0) {
+      const kinds = result.unknownKinds.map((type) => `${type.apiVersion} ${type.kind}`);
+      logger.warn({ kinds }, 'not served by the API server (yet): permissions on these kinds were not checked');
+    }
+    if (result.missing.length > 0) {
+      const error = new MissingPermissionsError(name, result.missing);
+      logger.error({ missing: result.missing.length, checked: result.checked, err: error }, 'missing permissions');
+      throw error;
+    }
+    logger.info({ checked: result.checked }, 'permissions checked: all granted');
+  }
 
   async function runControllers(signal: AbortSignal): Promise<void> {
     const work = new AbortController();
@@ -172,9 +263,10 @@ export function createManager(options: ManagerOptions): Manager {
     recorder,
     registry,
     logger,
-    addController(controllerOptions) {
+    addController({ permissions, ...controllerOptions }) {
       const controller = createController({ ...controllerOptions, store, logger, metrics: controllerMetrics });
       controllers.push(controller);
+      controllerNeeds.push({ ...controllerOptions, ...(permissions && { permissions }) });
       return controller;
     },
     controllers: () => controllers,
@@ -212,6 +304,7 @@ export function createManager(options: ManagerOptions): Manager {
         'manager starting',
       );
       try {
+        if (checkingPermissions) await verifyPermissions(signal);
         if (!elector) {
           await runControllers(signal);
           return;
