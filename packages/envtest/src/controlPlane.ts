@@ -200,7 +200,9 @@ class RunningPlane implements ControlPlane {
       `--secure-port=${port}`,
       '--advertise-address=127.0.0.1',
       `--cert-dir=${join(d, 'pki')}`,
-      '--service-cluster-ip-range=10.0.0.0/24',
+      // 65,534 ClusterIPs: a load test of hundreds of clusters with several Services each must not run out (a /24
+      // ran out after 254 Services; a real cluster's default is a /12).
+      '--service-cluster-ip-range=10.0.0.0/16',
       `--service-account-issuer=https://127.0.0.1:${port}`,
       `--service-account-key-file=${join(d, 'sa.key')}`,
       `--service-account-signing-key-file=${join(d, 'sa.key')}`,
