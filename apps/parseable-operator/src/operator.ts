@@ -12,6 +12,7 @@ import {
   labelsChanged,
   type Manager,
   type ManagerLeaderElectionOptions,
+  type ManagerOptions,
   namespaceFilter,
   notPaused,
   or,
@@ -49,6 +50,8 @@ export interface ParseableOperatorOptions {
   readonly logger?: Logger;
   /** Field manager and Event reporter. @default 'parseable-operator' */
   readonly name?: string;
+  /** Called after every Kubernetes API request the operator makes (see `ManagerOptions`). @default none */
+  readonly onRequest?: ManagerOptions['onRequest'];
 }
 
 /** The defaults of {@link ParseableOperatorOptions}. */
@@ -98,6 +101,7 @@ export function createParseableOperator(options: ParseableOperatorOptions): Pars
     ...(options.probes !== undefined && { probes: options.probes }),
     ...(options.metrics !== undefined && { metrics: options.metrics }),
     ...(options.logger && { logger: options.logger }),
+    ...(options.onRequest && { onRequest: options.onRequest }),
   });
   // One namespace narrows every watch (and the RBAC it needs); several are watched cluster-wide and filtered.
   const scope = watchNamespaces.length === 1 ? { namespace: watchNamespaces[0]! } : {};
@@ -108,6 +112,10 @@ export function createParseableOperator(options: ParseableOperatorOptions): Pars
     watches: [{ type: persistentVolumeClaimType, map: claimToTenant }],
     ...scope,
     predicates: tenantPredicates(options) as Predicate<ParseableTenant & KubeObject>[],
+    // Checked at start-up besides the watches: retained data claims are applied (and released) outside `owns`.
+    permissions: {
+      extra: [{ verbs: ['create', 'patch'], type: persistentVolumeClaimType, purpose: 'applies retained data claims' }],
+    },
     reconciler: createTenantReconciler({ client: manager.client, recorder: manager.recorder, reconcileWaitMs }),
   });
   return { manager, start: (signal) => manager.start(signal) };

@@ -1,26 +1,24 @@
 /**
  * Packaging: the committed CRD YAML is what the zod schema generates, every example is valid (server-side dry run,
- * strict field validation), the Helm chart renders to valid objects, its RBAC is enough to run the operator (as the
- * chart's ServiceAccount, leader election included), and the binary refuses a bad RECONCILE_WAIT.
+ * strict field validation), the Helm chart renders to valid objects (its RBAC is proven in rbac.test.ts), and the
+ * binary refuses a bad RECONCILE_WAIT.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTestNamespace, kubeconfigEnv, serviceAccountKubeConfig } from '@dsoi/envtest/testing';
+import { createTestNamespace, kubeconfigEnv } from '@dsoi/envtest/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { crdFiles, parseableTenantCrd } from '../src/crds.ts';
 import { desiredTenantChildren } from '../src/desiredChildren.ts';
 import { renderChart } from './chart.ts';
 import {
   conditionOf,
-  eventsOf,
   eventually,
   example,
   installParseableCrd,
   kubeConfig,
   markReady,
   read,
-  runOperator,
   sleep,
   types,
   waitFor,
@@ -58,9 +56,8 @@ describe('packaging', () => {
     }
   });
 
-  it('renders a chart whose objects the API server accepts and whose RBAC is enough to run the operator', async () => {
+  it('renders a chart whose objects the API server accepts', async () => {
     const release = await createTestNamespace(kubeConfig, 'pt-chart');
-    const tenants = await createTestNamespace(kubeConfig, 'pt-rbac');
     const objects = renderChart({ name: release, namespace: release });
     expect(objects.map((o) => o.kind).sort()).toEqual([
       'ClusterRole',
@@ -73,45 +70,6 @@ describe('packaging', () => {
     for (const object of objects) await admin.apply(object, { dryRun: true, fieldValidation: 'Strict' });
     const deployment = objects.find((o) => o.kind === 'Deployment');
     expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
-
-    // Grant exactly the chart's RBAC to its ServiceAccount, and run the operator as that account.
-    for (const object of objects.filter((o) => o.kind !== 'Deployment')) await admin.apply(object);
-    const asOperator = await serviceAccountKubeConfig(kubeConfig, { namespace: release, name: release });
-    const operator = await runOperator({
-      kubeConfig: asOperator,
-      watchNamespaces: [tenants],
-      leaderElection: { namespace: release, leaseName: release },
-    });
-    try {
-      const tenant = example('parseable-distributed-s3.yaml', tenants);
-      await admin.apply(tenant);
-      await waitFor(admin, types.claim, tenants, 'ingestor-ingestor-staging');
-      await waitFor(admin, types.statefulSet, tenants, 'ingestor-ingestor');
-      await markReady(types.statefulSet, tenants, 'ingestor-ingestor');
-      await markReady(
-        types.deployment,
-        tenants,
-        await waitFor(admin, types.deployment, tenants, 'querier-querier').then((d) => d.metadata.name),
-      );
-      await eventually(
-        async () => (await conditionOf(admin, tenants, 'parseable', 'Ready'))?.status === 'True',
-        'Ready as the chart account',
-      );
-      // Pruning: removing a node deletes its children (delete on the owned kinds).
-      tenant.spec.nodes = tenant.spec.nodes.filter((n: { name: string }) => n.name !== 'querier');
-      tenant.spec.deploymentOrder = ['ingest'];
-      await admin.apply(tenant);
-      await eventually(
-        async () => (await admin.list(types.deployment, { namespace: tenants })).items.length === 0,
-        'querier pruned',
-      );
-      await eventually(
-        async () => (await eventsOf(admin, tenants, 'parseable')).some((e) => e.reason === 'Deleted'),
-        'Deleted event',
-      );
-    } finally {
-      await operator.stop();
-    }
   });
 
   it('the binary exits with code 2 and names RECONCILE_WAIT when it is not a duration', () => {

@@ -12,6 +12,7 @@ import {
   labelsChanged,
   type Manager,
   type ManagerLeaderElectionOptions,
+  type ManagerOptions,
   namespaceFilter,
   notPaused,
   or,
@@ -32,6 +33,7 @@ import { parseJson } from './rest/semanticJson.js';
 /** The Pinot cluster kind. */
 export const pinotType: TypeMeta = { apiVersion: pinotApiVersion, kind: 'Pinot' };
 const serviceType: TypeMeta = { apiVersion: 'v1', kind: 'Service' };
+const secretType: TypeMeta = { apiVersion: 'v1', kind: 'Secret' };
 
 /** The Go operator's ignore annotation of Pinot clusters (`"true"` = do not reconcile), still honoured. */
 export const legacyPinotIgnoreAnnotation = 'pinot.datainfra.io/reconcile';
@@ -60,6 +62,10 @@ export interface PinotOperatorOptions {
   readonly logger?: Logger;
   /** Field manager and Event reporter. @default 'pinot-operator' */
   readonly name?: string;
+  /** Requests in flight at once and an optional QPS/burst of the Kubernetes client. @default 32 in flight, no QPS limit */
+  readonly clientLimits?: ManagerOptions['clientLimits'];
+  /** Called after every Kubernetes API request the operator makes (see `ManagerOptions`). @default none */
+  readonly onRequest?: ManagerOptions['onRequest'];
 }
 
 /** The defaults of {@link PinotOperatorOptions}. */
@@ -102,6 +108,8 @@ export function createPinotOperator(options: PinotOperatorOptions): PinotOperato
     ...(options.probes !== undefined && { probes: options.probes }),
     ...(options.metrics !== undefined && { metrics: options.metrics }),
     ...(options.logger && { logger: options.logger }),
+    ...(options.clientLimits && { clientLimits: options.clientLimits }),
+    ...(options.onRequest && { onRequest: options.onRequest }),
   });
   // One namespace narrows every watch; several are watched cluster-wide and filtered.
   const namespace = watchNamespaces.length === 1 ? watchNamespaces[0] : undefined;
@@ -157,6 +165,8 @@ export function createPinotOperator(options: PinotOperatorOptions): PinotOperato
       for: kind.type,
       ...scope,
       predicates: filters(kind.legacyIgnoreAnnotation) as Predicate<RestObject & KubeObject>[],
+      // Checked at start-up besides the watches: the finalizer patches, and the GET of a cluster's auth Secret.
+      permissions: { finalizer: true, extra: [{ verbs: ['get'], type: secretType, purpose: 'reads the auth Secret' }] },
       watches: [
         // The cluster appearing or going away (deleting objects stuck on it may let go).
         { type: pinotType, map: objectsOfCluster(kind) },
