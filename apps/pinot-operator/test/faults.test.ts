@@ -1,0 +1,465 @@
+/**
+ * Reliability: the operator keeps converging through the faults a real cluster throws at it. Each scenario runs
+ * the operator against its own real control plane through @dsoi/envtest's fault proxy and ends with "every CR
+ * converges to the expected children and status, and no reconcile was lost" (see reliability.ts: RECONCILE_WAIT is
+ * 10 minutes, so only watch events can bring the changes in).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Client, createClient, type KubeObject } from '@dsoi/client';
+import { type ControlPlane, startControlPlane } from '@dsoi/envtest';
+import { createFaultProxy, createTestNamespace, type FaultProxy, type ProxyRequestRecord } from '@dsoi/envtest/testing';
+import { createLogger } from '@dsoi/reconcile';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPinotOperator, pinotType } from '../src/operator.js';
+import {
+  childRefsOf,
+  fourNodePinot,
+  pinotCrdObjects,
+  simulateWorkloads,
+  waitForConvergence,
+  withRevision,
+} from './reliability.js';
+
+let plane: ControlPlane;
+let admin: Client;
+const tmp = mkdtempSync(join(tmpdir(), 'pinot-faults-'));
+
+beforeAll(async () => {
+  plane = await startControlPlane({ crds: pinotCrdObjects(), garbageCollector: true });
+  admin = createClient({ kubeConfig: plane.kubeConfig, fieldManager: 'test-admin' });
+});
+afterAll(async () => {
+  admin?.close();
+  await plane?.stop();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const names = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${i + 1}`);
+
+async function createClusters(namespace: string, clusterNames: readonly string[]) {
+  for (const name of clusterNames) await admin.create(fourNodePinot(namespace, name));
+}
+
+/** Sets a new config revision on a live CR (rolls its four workloads in deploymentOrder). */
+async function setRevision(namespace: string, name: string, revision: number) {
+  const live = await admin.get<KubeObject & { spec: any }>({ ...pinotType, namespace, name });
+  await admin.replace(withRevision(live, revision));
+}
+
+interface InProcessOperator {
+  /** Rejects if the operator stopped or failed before `stop()`. */
+  assertRunning(): void;
+  stop(): Promise<void>;
+}
+
+/** Runs the operator in this process against the proxy, watching one namespace. */
+function runOperator(proxy: FaultProxy, namespace: string): InProcessOperator {
+  const operator = createPinotOperator({
+    kubeConfig: proxy.kubeConfig,
+    watchNamespaces: [namespace],
+    reconcileWaitMs: 600_000,
+    probes: false,
+    metrics: false,
+    logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+  });
+  const stop = new AbortController();
+  let outcome: string | undefined;
+  const run = operator.start(stop.signal).then(
+    () => {
+      outcome = 'stopped on its own';
+    },
+    (err: Error) => {
+      outcome = `failed: ${err.stack ?? err.message}`;
+    },
+  );
+  return {
+    assertRunning() {
+      if (outcome !== undefined && !stop.signal.aborted) throw new Error(`the operator ${outcome}`);
+    },
+    async stop() {
+      stop.abort();
+      await run;
+    },
+  };
+}
+
+/** A namespace, a proxy, the workload simulator and the operator; everything stops at the end. */
+async function withScenario(
+  prefix: string,
+  body: (context: { namespace: string; proxy: FaultProxy; operator: InProcessOperator }) => Promise<void>,
+) {
+  const namespace = await createTestNamespace(plane.kubeConfig, prefix);
+  const proxy = await createFaultProxy({ kubeConfig: plane.kubeConfig, logLimit: 200_000 });
+  const stopSimulator = new AbortController();
+  const simulator = simulateWorkloads(plane.kubeConfig, namespace, stopSimulator.signal);
+  const operator = runOperator(proxy, namespace);
+  try {
+    await body({ namespace, proxy, operator });
+    operator.assertRunning();
+  } finally {
+    await operator.stop();
+    stopSimulator.abort();
+    await simulator;
+    await proxy.close();
+  }
+}
+
+/** Writes of cluster state: everything but the Lease itself and access reviews (a create that stores nothing). */
+const writesOf = (log: readonly ProxyRequestRecord[]) =>
+  log.filter(
+    (r) =>
+      ['create', 'update', 'patch', 'delete'].includes(r.verb) &&
+      r.resource !== 'leases' &&
+      r.resource !== 'selfsubjectaccessreviews',
+  );
+
+describe('faults', () => {
+  it('converges while its watch streams are cut every 3 s for a minute of creates, changes and deletes', async () => {
+    await withScenario('watch-cuts', async ({ namespace, proxy, operator }) => {
+      let cuts = 0;
+      const cutter = setInterval(() => {
+        cuts += proxy.dropWatches() > 0 ? 1 : 0;
+      }, 3_000);
+      try {
+        const clusters = names('cut', 6);
+        await createClusters(namespace, clusters.slice(0, 4));
+        await sleep(8_000);
+        await createClusters(namespace, clusters.slice(4));
+        let revision = 1;
+        for (let round = 0; round < 5; round++) {
+          revision++;
+          for (const name of clusters.slice(0, 3)) await setRevision(namespace, name, revision);
+          await sleep(7_000);
+          operator.assertRunning();
+        }
+        const gone = await childRefsOf(admin, namespace, 'cut-5');
+        await admin.delete({ ...pinotType, namespace, name: 'cut-5' });
+        await createClusters(namespace, ['cut-7']);
+        await sleep(8_000);
+        await setRevision(namespace, 'cut-6', 9);
+        await sleep(6_000);
+        clearInterval(cutter);
+        await waitForConvergence(admin, namespace, { live: [...clusters.filter((n) => n !== 'cut-5'), 'cut-7'], gone });
+      } finally {
+        clearInterval(cutter);
+      }
+      expect(cuts).toBeGreaterThanOrEqual(15);
+      // Every cut was followed by a new watch: more watch requests than cuts.
+      expect(proxy.log.filter((r) => r.verb === 'watch' && r.resource === 'pinots').length).toBeGreaterThan(cuts);
+    });
+  }, 180_000);
+
+  it('converges through 429s and 5xx on writes, and then with a conflict on every second write', async () => {
+    await withScenario('write-faults', async ({ namespace, proxy }) => {
+      const clusters = names('burst', 4);
+      proxy.inject({ match: { writes: true }, fault: { type: 'status', code: 429, retryAfterSeconds: 1 }, times: 25 });
+      proxy.inject({ match: { writes: true }, fault: { type: 'status', code: 500 }, times: 10 });
+      proxy.inject({ match: { writes: true }, fault: { type: 'status', code: 503 }, times: 10 });
+      await createClusters(namespace, clusters);
+      await waitForConvergence(admin, namespace, { live: clusters });
+      expect(proxy.stats().faultsInjected).toBe(45);
+
+      proxy.clearFaults();
+      proxy.resetStats();
+      proxy.inject({ match: { writes: true }, fault: { type: 'status', code: 409 }, every: 2 });
+      for (const name of clusters.slice(0, 3)) await setRevision(namespace, name, 2);
+      const gone = await childRefsOf(admin, namespace, 'burst-4');
+      await admin.delete({ ...pinotType, namespace, name: 'burst-4' });
+      await waitForConvergence(admin, namespace, { live: clusters.slice(0, 3), gone });
+      expect(proxy.stats().faultsInjected).toBeGreaterThan(10);
+    });
+  }, 180_000);
+
+  it('resumes with a relist when etcd was compacted past its resourceVersion while it was cut off (410 Gone)', async () => {
+    await withScenario('compacted', async ({ namespace, proxy }) => {
+      const clusters = names('gone', 3);
+      await createClusters(namespace, clusters);
+      await waitForConvergence(admin, namespace, { live: clusters });
+
+      // Cut the operator off, change things behind its back, and compact etcd while kube-apiserver is down, so the
+      // restarted server's watch cache starts past every resourceVersion the operator has seen.
+      proxy.refuseConnections(true);
+      proxy.dropWatches();
+      await setRevision(namespace, 'gone-1', 2);
+      const gone = await childRefsOf(admin, namespace, 'gone-2');
+      await admin.delete({ ...pinotType, namespace, name: 'gone-2' });
+      await createClusters(namespace, ['gone-4']);
+      await plane.stopApiServer();
+      await compactEtcd();
+      await plane.startApiServer();
+      const reconnectedAt = Date.now();
+      proxy.refuseConnections(false);
+
+      await waitForConvergence(admin, namespace, { live: ['gone-1', 'gone-3', 'gone-4'], gone });
+      const relisted = proxy.log.filter(
+        (r) => r.verb === 'list' && r.resource === 'pinots' && r.time.getTime() >= reconnectedAt,
+      );
+      expect(relisted.length).toBeGreaterThanOrEqual(1);
+    });
+  }, 180_000);
+
+  it('finishes a rollout when kube-apiserver is killed and restarted (same etcd) in the middle of it', async () => {
+    await withScenario('restart', async ({ namespace }) => {
+      const clusters = names('roll', 4);
+      await createClusters(namespace, clusters);
+      await waitForConvergence(admin, namespace, { live: clusters });
+      for (const name of clusters) await setRevision(namespace, name, 2);
+      // The rollout is under way (the first step's workloads are being rewritten) when the server goes away.
+      await sleep(700);
+      await plane.restartApiServer();
+      await waitForConvergence(admin, namespace, { live: clusters, timeoutMs: 120_000 });
+    });
+  }, 180_000);
+});
+
+describe('leader failover (operator processes)', () => {
+  interface OperatorProcess {
+    readonly child: ChildProcess;
+    readonly proxy: FaultProxy;
+    readonly exited: Promise<number | null>;
+    readonly output: string[];
+  }
+
+  async function spawnOperator(namespace: string, identity: string): Promise<OperatorProcess> {
+    const proxy = await createFaultProxy({ kubeConfig: plane.kubeConfig, logLimit: 200_000 });
+    const kubeconfigPath = join(tmp, `${namespace}-${identity}.kubeconfig`);
+    writeFileSync(kubeconfigPath, proxy.kubeConfig.exportConfig());
+    const fixture = join(import.meta.dirname, 'fixtures', 'operatorProcess.mjs');
+    const child = spawn(process.execPath, [fixture], {
+      env: {
+        ...process.env,
+        OPERATOR_KUBECONFIG: kubeconfigPath,
+        OPERATOR_NAMESPACE: namespace,
+        OPERATOR_IDENTITY: identity,
+        OPERATOR_LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output: string[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    return { child, proxy, exited, output };
+  }
+
+  async function holder(namespace: string): Promise<string | undefined> {
+    const lease = await admin
+      .get<KubeObject & { spec: { holderIdentity?: string } }>({
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        namespace,
+        name: 'e8b13a47.datainfra.io',
+      })
+      .catch(() => undefined);
+    return lease?.spec.holderIdentity;
+  }
+
+  async function waitForHolder(namespace: string, identity: string, timeoutMs: number): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if ((await holder(namespace)) === identity) return Date.now();
+      await sleep(100);
+    }
+    throw new Error(`${identity} did not take the lease within ${timeoutMs} ms (holder: ${await holder(namespace)})`);
+  }
+
+  /** Start and end (ms) of each write a process made to anything but its Lease. */
+  const writeWindows = (proxy: FaultProxy, killedAt = Number.POSITIVE_INFINITY) =>
+    writesOf(proxy.log).map((r) => ({
+      start: r.time.getTime(),
+      end: r.durationMs === undefined ? killedAt : r.time.getTime() + r.durationMs,
+      what: `${r.verb} ${r.resource}${r.subresource ? `/${r.subresource}` : ''} ${r.name} -> ${r.status}`,
+    }));
+
+  /** Every write of the new leader started after the old leader's last write ended. */
+  function expectNoOverlap(before: ReturnType<typeof writeWindows>, after: ReturnType<typeof writeWindows>) {
+    const lastEnd = Math.max(...before.map((w) => w.end));
+    const overlapping = after.filter((w) => w.start < lastEnd);
+    const late = before.filter((w) => w.end > Math.min(...after.map((x) => x.start)));
+    if (overlapping.length > 0 || late.length > 0)
+      throw new Error(`two leaders wrote at once: ${JSON.stringify({ overlapping, late }, null, 1)}`);
+  }
+
+  async function withPair(
+    prefix: string,
+    body: (context: { namespace: string; a: OperatorProcess; b: OperatorProcess }) => Promise<void>,
+    simulatorIntervalMs = 300,
+  ) {
+    const namespace = await createTestNamespace(plane.kubeConfig, prefix);
+    const stopSimulator = new AbortController();
+    const simulator = simulateWorkloads(plane.kubeConfig, namespace, stopSimulator.signal, {
+      intervalMs: simulatorIntervalMs,
+    });
+    const a = await spawnOperator(namespace, 'operator-a');
+    let b: OperatorProcess | undefined;
+    try {
+      await waitForHolder(namespace, 'operator-a', 30_000);
+      b = await spawnOperator(namespace, 'operator-b');
+      // The standby is up and watching the lease before anything happens (process start is slow on a busy machine).
+      const standby = b;
+      const deadline = Date.now() + 30_000;
+      while (!standby.output.join('').includes('new leader observed') && Date.now() < deadline) await sleep(50);
+      await body({ namespace, a, b });
+    } catch (err) {
+      throw new Error(
+        `${(err as Error).message}\n--- operator-a ---\n${a.output.join('').slice(-3000)}\n--- operator-b ---\n${b?.output.join('').slice(-3000)}`,
+      );
+    } finally {
+      for (const p of [a, b]) {
+        if (p === undefined) continue;
+        if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+        await p.exited;
+        await p.proxy.close();
+      }
+      stopSimulator.abort();
+      await simulator;
+    }
+  }
+
+  it('a standby takes over within the lease duration after the leader is SIGKILLed mid-reconcile, and the two never write at once', async () => {
+    await withPair('sigkill', async ({ namespace, a, b }) => {
+      const clusters = names('kill', 8);
+      await createClusters(namespace, clusters);
+      // Kill the leader while it is creating children: some exist, not all.
+      const deadline = Date.now() + 30_000;
+      while (writesOf(a.proxy.log).length < 5 && Date.now() < deadline) await sleep(20);
+      a.child.kill('SIGKILL');
+      const killedAt = Date.now();
+      await a.exited;
+      const tookOverAt = await waitForHolder(namespace, 'operator-b', 20_000);
+      // Lease duration 4 s, plus the retry period and a margin for a busy machine.
+      expect(tookOverAt - killedAt).toBeLessThan(4_000 + 5_000);
+      await waitForConvergence(admin, namespace, { live: clusters });
+
+      const aWrites = writeWindows(a.proxy, killedAt);
+      const bWrites = writeWindows(b.proxy);
+      expect(aWrites.length).toBeGreaterThan(0);
+      expect(bWrites.length).toBeGreaterThan(0);
+      expectNoOverlap(aWrites, bWrites);
+      const lease = await admin.get<KubeObject & { spec: { leaseTransitions?: number } }>({
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        namespace,
+        name: 'e8b13a47.datainfra.io',
+      });
+      expect(lease.spec.leaseTransitions).toBeGreaterThanOrEqual(1);
+    });
+  }, 180_000);
+
+  it('SIGTERM during a rollout: the leader drains, releases the lease, exits 0, and the standby finishes the rollout', async () => {
+    await withPair(
+      'sigterm',
+      async ({ namespace, a, b }) => {
+        const clusters = names('term', 4);
+        await createClusters(namespace, clusters);
+        await waitForConvergence(admin, namespace, { live: clusters });
+        for (const name of clusters) await setRevision(namespace, name, 2);
+        // The workloads become ready slowly (simulator every 1.5 s), so the rollout is mid-way when the leader stops.
+        const before = writesOf(a.proxy.log).length;
+        const deadline = Date.now() + 30_000;
+        while (writesOf(a.proxy.log).length < before + 3 && Date.now() < deadline) await sleep(20);
+        a.child.kill('SIGTERM');
+        const stoppedAt = Date.now();
+        expect(await a.exited).toBe(0);
+        // Released on the way out: the standby need not wait for the lease to expire.
+        const tookOverAt = await waitForHolder(namespace, 'operator-b', 10_000);
+        expect(tookOverAt - stoppedAt).toBeLessThan(10_000);
+        await waitForConvergence(admin, namespace, { live: clusters, timeoutMs: 120_000 });
+
+        const aWrites = writeWindows(a.proxy);
+        const bWrites = writeWindows(b.proxy);
+        expect(bWrites.length).toBeGreaterThan(0);
+        expectNoOverlap(aWrites, bWrites);
+        expect(a.output.join('')).toContain('manager stopped');
+      },
+      1_500,
+    );
+  }, 240_000);
+});
+
+describe('load', () => {
+  it('converges 500 clusters created at once and then changed together, within its request limit and bounded memory', async () => {
+    const namespace = await createTestNamespace(plane.kubeConfig, 'load');
+    const proxy = await createFaultProxy({ kubeConfig: plane.kubeConfig, logLimit: 1 });
+    const kubeconfigPath = join(tmp, `${namespace}.kubeconfig`);
+    writeFileSync(kubeconfigPath, proxy.kubeConfig.exportConfig());
+    const maxConcurrentRequests = 8;
+    const child = spawn(process.execPath, [join(import.meta.dirname, 'fixtures', 'operatorProcess.mjs')], {
+      env: {
+        ...process.env,
+        OPERATOR_KUBECONFIG: kubeconfigPath,
+        OPERATOR_NAMESPACE: namespace,
+        OPERATOR_MAX_CONCURRENT_REQUESTS: String(maxConcurrentRequests),
+        OPERATOR_LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output: string[] = [];
+    child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const stopSimulator = new AbortController();
+    const simulator = simulateWorkloads(plane.kubeConfig, namespace, stopSimulator.signal, { intervalMs: 2_000 });
+    const clusters = names('load', Number(process.env.LOAD_CLUSTERS ?? 500));
+    const inParallel = async (work: (name: string) => Promise<unknown>) => {
+      const queue = [...clusters];
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          for (let name = queue.shift(); name !== undefined; name = queue.shift()) await work(name);
+        }),
+      );
+    };
+    try {
+      const started = Date.now();
+      await inParallel((name) => admin.create(fourNodePinot(namespace, name)));
+      await waitForConvergence(admin, namespace, { live: clusters, timeoutMs: 600_000, intervalMs: 5_000 });
+      const createdIn = Date.now() - started;
+      const changed = Date.now();
+      await inParallel((name) => setRevision(namespace, name, 2));
+      await waitForConvergence(admin, namespace, { live: clusters, timeoutMs: 600_000, intervalMs: 5_000 });
+      const changedIn = Date.now() - changed;
+
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const peakRssMiB = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
+      const logLines = output
+        .join('')
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { level: number; msg: string; err?: { reason?: string } });
+      const errors = logLines.filter((line) => line.level >= 50);
+      console.info(
+        `load: 500 clusters converged in ${(createdIn / 1000).toFixed(1)} s, changed in ${(changedIn / 1000).toFixed(1)} s; ` +
+          `operator peak RSS ${peakRssMiB.toFixed(0)} MiB; API requests in flight at most ${proxy.stats().maxInFlight} ` +
+          `(limit ${maxConcurrentRequests}); ${proxy.stats().requests} requests; ${errors.length} error log lines`,
+      );
+      expect(child.exitCode).toBeNull();
+      expect(proxy.stats().maxInFlight).toBeLessThanOrEqual(maxConcurrentRequests);
+      // Every failure was a retried one (the work queue's backoff), never a failed operator.
+      expect(errors.filter((line) => line.msg !== 'reconcile failed; retrying with backoff')).toEqual([]);
+      expect(peakRssMiB).toBeLessThan(1_024);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      stopSimulator.abort();
+      await simulator;
+      await proxy.close();
+    }
+  }, 1_500_000);
+});
+
+/** Compacts etcd's history up to now (kube-apiserver does it every 5 minutes), through etcd's JSON gateway. */
+async function compactEtcd() {
+  const call = async <T>(path: string, body: object): Promise<T> => {
+    const response = await fetch(`${plane.etcdUrl}${path}`, { method: 'POST', body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`etcd ${path}: HTTP ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  const key = Buffer.from('/dsoi-test/compaction-marker').toString('base64');
+  for (const value of ['1', '2']) await call('/v3/kv/put', { key, value: Buffer.from(value).toString('base64') });
+  const { header } = await call<{ header: { revision: string } }>('/v3/kv/range', { key });
+  await call('/v3/kv/compaction', { revision: header.revision, physical: true });
+}
