@@ -20,6 +20,7 @@ import {
   UnknownKindError,
 } from './errors.js';
 import type { RequestInfo } from './internal/requester.js';
+import type { KubeObject } from './types.js';
 
 interface Recorded {
   readonly method: string;
@@ -619,5 +620,38 @@ describe('client-side limits', () => {
     await expect(client.get(ref)).resolves.toEqual(live);
     abort.abort();
     await first;
+  });
+});
+
+describe('review kinds', () => {
+  it('creates a SelfSubjectAccessReview, which takes no metadata at all', async () => {
+    const { client, requests } = await setup((_req, res) =>
+      json(res, 201, {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectAccessReview',
+        status: { allowed: true },
+      }),
+    );
+    client.registerKind({
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      plural: 'selfsubjectaccessreviews',
+      namespaced: false,
+    });
+    const review = await client.create<KubeObject & { status?: { allowed: boolean } }>({
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      spec: { resourceAttributes: { verb: 'list', resource: 'pods' } },
+    } as KubeObject);
+    expect(review.status?.allowed).toBe(true);
+    expect(requests[0]).toMatchObject({
+      method: 'POST',
+      url: expect.stringMatching(/^\/apis\/authorization\.k8s\.io\/v1\/selfsubjectaccessreviews/),
+    });
+    expect(JSON.parse(requests[0]!.body)).not.toHaveProperty('metadata');
+    // Any other kind still needs a name or a generateName.
+    await expect(client.create({ apiVersion: 'v1', kind: 'ConfigMap', data: {} } as KubeObject)).rejects.toThrow(
+      /needs metadata.name/,
+    );
   });
 });

@@ -29,13 +29,6 @@ type PermissionClient = Pick<Client, 'create' | 'resourceMapping' | 'registerKin
 
 const reviewType = { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview' } as const;
 
-/**
- * A review's metadata must be empty (the API answers 422 otherwise), but the client asks every create for a name or a
- * generateName: this one has a generateName the client sees and JSON leaves out. TODO(client): let `create` send
- * kinds that take no name (access and token reviews), then drop this.
- */
-const unnamed = Object.freeze(Object.defineProperty({}, 'generateName', { value: 'review-', enumerable: false }));
-
 interface ReviewStatus {
   readonly allowed?: boolean;
   readonly reason?: string;
@@ -86,7 +79,6 @@ async function review(client: PermissionClient, permission: MissingPermission, s
   const answer = await client.create<KubeObject & { status?: ReviewStatus }>(
     {
       ...reviewType,
-      metadata: unnamed,
       spec: { resourceAttributes: { verb, group, resource, subresource, namespace, name } },
     } as KubeObject,
     signal ? { signal } : {},

@@ -19,13 +19,32 @@ export function toRef(target: ObjectRefOrObject, operation: string): ObjectRef {
   return { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, namespace: ref.namespace || undefined };
 }
 
-/** The reference of an object about to be written; a create may go without a name when it has a `generateName`. */
+/**
+ * Kinds that are questions to the API server rather than stored objects: created without any metadata (the server
+ * refuses a name) and answered in `status`.
+ */
+const reviewKinds: ReadonlySet<string> = new Set([
+  'authorization.k8s.io/SelfSubjectAccessReview',
+  'authorization.k8s.io/SubjectAccessReview',
+  'authorization.k8s.io/LocalSubjectAccessReview',
+  'authorization.k8s.io/SelfSubjectRulesReview',
+  'authentication.k8s.io/TokenReview',
+  'authentication.k8s.io/SelfSubjectReview',
+]);
+
+const isReview = (object: KubeObject) =>
+  object.kind !== undefined && reviewKinds.has(`${object.apiVersion?.split('/')[0]}/${object.kind}`);
+
+/**
+ * The reference of an object about to be written; a create may go without a name when it has a `generateName`, and
+ * the review kinds (SelfSubjectAccessReview, TokenReview, ...) without any.
+ */
 export function objectRef(object: KubeObject, operation: string, nameRequired: boolean): ObjectRef {
   const name = object.metadata?.name;
   const missing = [
     object.apiVersion ? undefined : 'apiVersion',
     object.kind ? undefined : 'kind',
-    name || (!nameRequired && object.metadata?.generateName) ? undefined : 'metadata.name',
+    name || (!nameRequired && (object.metadata?.generateName || isReview(object))) ? undefined : 'metadata.name',
   ].filter((field) => field !== undefined);
   if (missing.length > 0) {
     const what = [object.apiVersion, object.kind, name].filter(Boolean).join(' ');
