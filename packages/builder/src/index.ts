@@ -57,6 +57,7 @@ export { buildPersistentVolumeClaim } from './persistentVolumeClaim.js';
 // Object builder: PodDisruptionBudget
 export type { BuiltPodDisruptionBudget, PodDisruptionBudgetOptions } from './podDisruptionBudget.js';
 export { buildPodDisruptionBudget } from './podDisruptionBudget.js';
+export { quantityPattern, withQuantityPatterns } from './quantityPattern.js';
 // Object builder: Secret
 export type { BuiltSecret, SecretOptions } from './secret.js';
 export { buildSecret } from './secret.js';

@@ -5,6 +5,7 @@
  */
 import { type JsonSchema, type StructuralSchema, structuralSchema } from './crdSchema.js';
 import committed from './kubernetesSchemas.json' with { type: 'json' };
+import { withQuantityPatterns } from './quantityPattern.js';
 
 /** The embedded types available through {@link kubernetesSchema}, by their OpenAPI name without the package. */
 export const kubernetesSchemaNames = Object.freeze([
@@ -39,7 +40,7 @@ const replacedRefs: Readonly<Record<string, StructuralSchema>> = {
 
 /**
  * Extracts structural schemas from a kube-apiserver OpenAPI v3 document of `api/v1`: `$ref`s are inlined,
- * `IntOrString` and `Quantity` become `x-kubernetes-int-or-string`, descriptions are dropped (the committed file
+ * `IntOrString` and `Quantity` become `x-kubernetes-int-or-string` (quantities with their pattern), descriptions are dropped (the committed file
  * stays small; `kubectl explain` still shows the structure), and only the defaults a structural schema needs
  * (list-map keys such as `protocol: TCP`) are kept. Pure: the same document gives the same result.
  *
@@ -59,28 +60,33 @@ export function extractKubernetesSchemas(
     if (!schema) {
       throw new Error(`the OpenAPI document has no ${corePackage}${name}; is it the document of api/v1?`);
     }
-    result[name] = structuralSchema(schema, {
-      descriptions: false,
-      defaults: 'listMapKeys',
-      resolveRef,
-      replaceRef,
-      path: name,
-    });
+    result[name] = withQuantityPatterns(
+      structuralSchema(schema, {
+        descriptions: false,
+        defaults: 'listMapKeys',
+        resolveRef,
+        replaceRef,
+        path: name,
+      }),
+    );
   }
   return result;
 }
 
 /** The committed schema set (see `tools/k8s-openapi/generate.ts`), as read from `kubernetesSchemas.json`. */
 export function kubernetesSchemaSet(): KubernetesSchemaSet {
-  return structuredClone(committed as KubernetesSchemaSet);
+  const set = structuredClone(committed as KubernetesSchemaSet);
+  for (const schema of Object.values(set.schemas)) withQuantityPatterns(schema);
+  return set;
 }
 
 /**
  * The structural schema of an embedded Kubernetes type (a fresh copy; change it freely), e.g.
- * `kubernetesSchema('ServiceSpec')` for a field that holds a Service spec.
+ * `kubernetesSchema('ServiceSpec')` for a field that holds a Service spec. Quantities (`limits`, `requests`,
+ * `sizeLimit`) carry the quantity pattern, as controller-gen's do (see `quantityPattern`).
  */
 export function kubernetesSchema(name: KubernetesSchemaName): StructuralSchema {
   const schema = (committed as KubernetesSchemaSet).schemas[name];
   if (!schema) throw new Error(`no committed schema for ${name}: run tools/k8s-openapi/generate.ts`);
-  return structuredClone(schema);
+  return withQuantityPatterns(structuredClone(schema));
 }
