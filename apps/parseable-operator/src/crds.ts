@@ -15,7 +15,10 @@ import { dumpYaml } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { kubernetesRefPrefix, parseableGroup, parseableTenantSchema, parseableVersion } from './schema.ts';
 
-/** Replaces `kubernetes:<Type>` references (see `schema.ts`) by the type's structural schema. */
+/**
+ * Replaces `kubernetes:<Type>` references (see `schema.ts`) by the type's structural schema, quantities with their
+ * pattern.
+ */
 function kubernetesRef(ref: string): StructuralSchema | undefined {
   if (!ref.startsWith(kubernetesRefPrefix)) return undefined;
   const name = ref.slice(kubernetesRefPrefix.length);

@@ -97,6 +97,49 @@ describe('desiredTenantChildren', () => {
   });
 });
 
+describe('desiredTenantChildren, bad input found by test/badInput.test.ts', () => {
+  const problems = (edit: (owner: TenantOwner & { spec: any }) => void) => {
+    const owner = tenant({}) as TenantOwner & { spec: any };
+    edit(owner);
+    try {
+      desiredTenantChildren(owner);
+    } catch (err) {
+      if (err instanceof InvalidSpecError) return err.problems;
+      throw err;
+    }
+    return [];
+  };
+
+  it('names a duplicate group (nodes would silently use the first) and an image with whitespace around it', () => {
+    const fields = problems((o) => {
+      o.spec.k8sConfig.push({ ...o.spec.k8sConfig[0], image: 'other' });
+      o.spec.parseableConfig.push({ ...o.spec.parseableConfig[0] });
+      o.spec.k8sConfig[0].image = ' parseable/parseable:v1.0.0';
+    }).map((p) => p.field);
+    expect(fields).toEqual(['spec.k8sConfig[1].name', 'spec.parseableConfig[1].name', 'spec.k8sConfig[0].image']);
+  });
+
+  it('names metadata.name when it cannot be a label value, and the env of a config over 1 MiB', () => {
+    const name = problems((o) => Object.assign(o.metadata, { name: `t${'x'.repeat(63)}` }));
+    expect(name.map((p) => p.field)).toEqual(['metadata.name']);
+    const huge = problems((o) => (o.spec.parseableConfig[0].env.BIG = 'x'.repeat(1_100_000)));
+    expect(huge.map((p) => p.field)).toEqual(['spec.parseableConfig[0].env']);
+    expect(huge[0]!.message).toContain('1 MiB');
+    const ext = problems(
+      (o) => (o.spec.external = { objectStore: { spec: { type: 's3', data: `A=${'x'.repeat(1_100_000)}` } } }),
+    );
+    expect(ext.map((p) => p.field)).toEqual(['spec.external.objectStore.spec.data']);
+  });
+
+  it('names text server-side apply cannot carry, except the informational object-store type', () => {
+    const fields = problems((o) => {
+      o.spec.parseableConfig[0].env.NOTE = 'a\uFFFFb';
+      o.spec.external = { objectStore: { spec: { type: 's3\u007F', data: 'A=\u0085ok' } } };
+    }).map((p) => p.field);
+    expect(fields).toEqual(['spec.parseableConfig[0].env.NOTE']);
+  });
+});
+
 describe('object store data and port', () => {
   it('parses KEY=VALUE lines, skipping blanks and comments, and names a bad line', () => {
     expect(parseObjectStoreData('# s3\nP_S3_URL = https://s3:9000 \n\nP_S3_BUCKET=a=b\n')).toEqual({

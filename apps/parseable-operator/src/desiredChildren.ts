@@ -12,6 +12,7 @@ import {
   buildPersistentVolumeClaim,
   isBuilderValidationError,
   type NodeK8sConfig,
+  nameLimits,
   type OwnerObject,
   withConfigChecksum,
 } from '@dsoi/builder';
@@ -19,7 +20,7 @@ import type { KubeObject } from '@dsoi/client';
 import type { ChildSpec } from '@dsoi/reconcile';
 import type { V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import type { ParseableConfig, ParseableK8sConfig, ParseableNode, ParseableTenantSpec } from './schema.ts';
-import { InvalidSpecError, parseTenantSpec, type SpecProblem } from './specProblems.ts';
+import { InvalidSpecError, parseTenantSpec, type SpecProblem, unappliableTextProblems } from './specProblems.ts';
 
 /** The identity of the tenant the children belong to. */
 export interface TenantOwner extends OwnerObject {
@@ -96,9 +97,33 @@ export function parseObjectStoreData(data: string): Record<string, string> {
   return result;
 }
 
+/** Group names given twice: nodes would silently use the first (the CRD keeps these lists free of map keys). */
+function duplicateGroupProblems(spec: ParseableTenantSpec): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  for (const field of ['k8sConfig', 'parseableConfig'] as const) {
+    const seen = new Set<string>();
+    spec[field].forEach((group, j) => {
+      if (seen.has(group.name)) {
+        problems.push({ field: `spec.${field}[${j}].name`, message: `duplicate group name "${group.name}"` });
+      }
+      seen.add(group.name);
+    });
+  }
+  return problems;
+}
+
 /** Cross-field checks the CRD schema cannot express. */
 function referenceProblems(spec: ParseableTenantSpec): SpecProblem[] {
-  const problems: SpecProblem[] = [];
+  const problems: SpecProblem[] = duplicateGroupProblems(spec);
+  spec.k8sConfig.forEach((k8s, j) => {
+    // Pod templates take it, pods do not: the workload would exist and never get a pod.
+    if (k8s.image.trim() !== k8s.image) {
+      problems.push({
+        field: `spec.k8sConfig[${j}].image`,
+        message: 'must not have leading or trailing whitespace (the pods could not be created)',
+      });
+    }
+  });
   const seen = new Set<string>();
   spec.nodes.forEach((node, i) => {
     if (seen.has(node.name))
@@ -183,8 +208,18 @@ function k8sConfigOf(
   };
 }
 
-/** A builder error as a problem of the node it came from. */
-function asProblem(err: unknown, field: string): SpecProblem {
+/**
+ * A builder error as a problem of the node it came from; a ConfigMap over 1 MiB as a problem of the field its data
+ * comes from (`dataField`), since that is what the user has to shorten.
+ */
+function asProblem(err: unknown, field: string, dataField?: string): SpecProblem {
+  if (isBuilderValidationError(err) && err.rule === 'size' && dataField && err.field.endsWith('ConfigMap data')) {
+    const size = String(err.value);
+    return {
+      field: dataField,
+      message: `its ConfigMap would hold ${size}; a ConfigMap holds at most 1 MiB (1048576 bytes)`,
+    };
+  }
   if (isBuilderValidationError(err)) return { field, message: err.message };
   if (err instanceof InvalidSpecError) return err.problems[0]!;
   throw err;
@@ -195,14 +230,25 @@ function asProblem(err: unknown, field: string): SpecProblem {
  * rollout), the object-store ConfigMap when `spec.external` is set (in every pod's `envFrom`, its checksum on every
  * pod template), and the data claims, retained or owned as `persistentVolumeClaimRetentionPolicy` says.
  *
- * @throws InvalidSpecError naming each problem's field (schema violations, unknown groups, an unlisted node type,
- * bad object-store lines, a name too long for its kind, ...).
+ * @throws InvalidSpecError naming each problem's field (schema violations, unknown or duplicate groups, an unlisted
+ * node type, bad object-store lines, a name too long for its kind, a config over 1 MiB, text server-side apply cannot
+ * carry, ...).
  */
 export function desiredTenantChildren(owner: TenantOwner): TenantChildren {
   const spec = parseTenantSpec(owner.spec);
-  const problems = referenceProblems(spec);
-  if (problems.length > 0) throw new InvalidSpecError(problems);
   const tenant = owner.metadata.name;
+  const problems = [
+    ...referenceProblems(spec),
+    // The object-store type is informational; every other string reaches a child.
+    ...unappliableTextProblems(spec, 'spec', ['spec.external.objectStore.spec.type']),
+  ];
+  if (tenant.length > nameLimits.labelValue) {
+    problems.push({
+      field: 'metadata.name',
+      message: `must be at most ${nameLimits.labelValue} characters, it has ${tenant.length}: it is the custom_resource label value of every child`,
+    });
+  }
+  if (problems.length > 0) throw new InvalidSpecError(problems);
   const namespace = owner.metadata.namespace;
   const retain = (spec.persistentVolumeClaimRetentionPolicy?.whenDeleted ?? 'Retain') === 'Retain';
   const children: ChildSpec[] = [];
@@ -220,7 +266,7 @@ export function desiredTenantChildren(owner: TenantOwner): TenantChildren {
       });
       children.push({ object: ext as KubeObject });
     } catch (err) {
-      problems.push(asProblem(err, 'spec.external'));
+      problems.push(asProblem(err, 'spec.external', 'spec.external.objectStore.spec.data'));
     }
   }
   spec.nodes.forEach((node, i) => {
@@ -255,7 +301,10 @@ export function desiredTenantChildren(owner: TenantOwner): TenantChildren {
       children.push({ object: workload as KubeObject, rolloutStep: spec.deploymentOrder.indexOf(node.type) });
       nodeOfWorkload.set(workload.metadata.name, node.name);
     } catch (err) {
-      problems.push(asProblem(err, `spec.nodes[${i}] (${node.name})`));
+      const configField = `spec.parseableConfig[${spec.parseableConfig.indexOf(config)}].env`;
+      const problem = asProblem(err, `spec.nodes[${i}] (${node.name})`, configField);
+      // Nodes sharing a config group share its problem.
+      if (!problems.some((p) => p.field === problem.field && p.message === problem.message)) problems.push(problem);
     }
   });
   problems.push(...duplicateNames(children, retainedClaims));

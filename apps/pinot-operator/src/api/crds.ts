@@ -19,7 +19,10 @@ import { pinotSchemaObjectSchema, pinotTableObjectSchema, pinotTenantObjectSchem
 const age: CrdPrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
 const cluster: CrdPrinterColumn = { name: 'Pinot_Cluster', type: 'string', jsonPath: '.spec.pinotCluster' };
 
-/** JSON Schema of a zod schema, with every Kubernetes placeholder replaced by the real structural schema. */
+/**
+ * JSON Schema of a zod schema, with every Kubernetes placeholder replaced by the real structural schema (quantities
+ * with their pattern).
+ */
 export function toCrdJsonSchema(schema: ZodType): JsonSchema {
   return z.toJSONSchema(schema, {
     io: 'input',

@@ -113,6 +113,9 @@ describe('desiredPinotChildren', () => {
     expect(problems((spec) => (spec.nodes[0].pinotNodeConfig = 'nope'))).toEqual(['spec.nodes[0].pinotNodeConfig']);
     expect(problems((spec) => (spec.deploymentOrder = ['broker']))).toEqual(['spec.deploymentOrder']);
     expect(problems((spec) => delete spec.external)).toEqual(['spec.external.zookeeper.spec.zkAddress']);
+    expect(problems((spec) => (spec.k8sConfig[1].image = 'apachepinot/pinot:latest '))).toEqual([
+      'spec.k8sConfig[1].image',
+    ]);
     expect(
       problems((spec) => {
         spec.nodes = [];
@@ -124,6 +127,30 @@ describe('desiredPinotChildren', () => {
         spec.pinotNodeConfig[0].name = `c${'x'.repeat(60)}`;
         spec.nodes[0].pinotNodeConfig = spec.pinotNodeConfig[0].name;
       }),
-    ).toEqual(['spec.nodes[0] (pinot-controller)']);
+    ).toEqual(['spec.pinotNodeConfig[0].name']);
+  });
+
+  it('names the field to shorten for names derived from the CR name, and for a config too big for a ConfigMap', () => {
+    const problems = (edit: (cr: PinotOwner & { spec: any }) => void) => {
+      const cr = owner() as PinotOwner & { spec: any };
+      edit(cr);
+      try {
+        desiredPinotChildren(cr);
+      } catch (err) {
+        if (err instanceof InvalidSpecError) return err.problems;
+        throw err;
+      }
+      return [];
+    };
+    const longName = problems((cr) => Object.assign(cr.metadata, { name: `p${'x'.repeat(63)}` }));
+    expect(longName.map((p) => p.field)).toEqual(['metadata.name']);
+    expect(longName[0]!.message).toContain('custom_resource label');
+    // 56 characters: a valid label, but <CR>-controller-config is too long for the config volume.
+    const volume = problems((cr) => Object.assign(cr.metadata, { name: `p${'x'.repeat(55)}` }));
+    expect(volume.map((p) => p.field)).toEqual(['spec.pinotNodeConfig[0].name', 'spec.pinotNodeConfig[1].name']);
+    expect(volume[0]!.message).toContain('metadata.name');
+    const huge = problems((cr) => (cr.spec.pinotNodeConfig[1].data = 'x'.repeat(1_100_000)));
+    expect(huge.map((p) => p.field)).toEqual(['spec.pinotNodeConfig[1].data']);
+    expect(huge[0]!.message).toContain('1 MiB');
   });
 });

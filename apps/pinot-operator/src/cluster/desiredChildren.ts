@@ -8,6 +8,7 @@ import {
   isBuilderValidationError,
   type NodeK8sConfig,
   type NodeStorage,
+  nameLimits,
   type OwnerObject,
 } from '@dsoi/builder';
 import type { KubeObject } from '@dsoi/client';
@@ -21,7 +22,7 @@ import {
   pinotSpecSchema,
 } from '../api/pinot.js';
 import { pinotNodeLabels } from './pinotLabels.js';
-import { InvalidSpecError, parseSpec, type SpecProblem } from './specProblems.js';
+import { InvalidSpecError, parseSpec, type SpecProblem, unappliableTextProblems } from './specProblems.js';
 
 /** The object a Pinot reconcile works on: the CR's identity and its spec. */
 export interface PinotOwner extends OwnerObject {
@@ -144,12 +145,47 @@ function referenceProblems(spec: PinotSpec): SpecProblem[] {
       });
     }
   });
+  spec.k8sConfig.forEach((k8s, j) => {
+    // Pod templates take it, pods do not: the workload would exist and never get a pod.
+    if (k8s.image.trim() !== k8s.image) {
+      problems.push({
+        field: `spec.k8sConfig[${j}].image`,
+        message: 'must not have leading or trailing whitespace (the pods could not be created)',
+      });
+    }
+  });
   if (!spec.external?.zookeeper.spec.zkAddress) {
     problems.push({
       field: 'spec.external.zookeeper.spec.zkAddress',
       message: 'required: the ZooKeeper address of the cluster',
     });
   }
+  return problems;
+}
+
+/**
+ * Names derived from the CR's own name, checked here so the problem names the field to shorten (the builder would
+ * name the child): `metadata.name` is the `custom_resource` label of every child (at most 63 characters), and
+ * `<CR>-<pinotNodeConfig>-config` is also the name of the pod volume holding the ConfigMap (a DNS label, at most 63).
+ */
+function derivedNameProblems(spec: PinotSpec, cluster: string): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  if (cluster.length > nameLimits.labelValue) {
+    problems.push({
+      field: 'metadata.name',
+      message: `must be at most ${nameLimits.labelValue} characters, it has ${cluster.length}: it is the custom_resource label value of every child`,
+    });
+    return problems;
+  }
+  spec.pinotNodeConfig.forEach((group, j) => {
+    const volume = `${cluster}-${group.name}-config`;
+    if (volume.length > nameLimits.dns1123Label && spec.nodes.some((n) => n.pinotNodeConfig === group.name)) {
+      problems.push({
+        field: `spec.pinotNodeConfig[${j}].name`,
+        message: `the config volume name "${volume}" (metadata.name-<this name>-config) must be at most ${nameLimits.dns1123Label} characters, it has ${volume.length}; shorten this name or metadata.name`,
+      });
+    }
+  });
   return problems;
 }
 
@@ -161,13 +197,18 @@ function referenceProblems(spec: PinotSpec): SpecProblem[] {
  * the checksum of its ConfigMap (`checksum.dsoi.io/configmap-<name>`) instead of the Go operator's hash variable.
  *
  * @throws InvalidSpecError naming each problem's field (unknown groups, missing ZooKeeper address, a Deployment
- * with storage, a name too long for its kind, ...).
+ * with storage, a name too long for its kind, a config over 1 MiB, text server-side apply cannot carry, ...).
  */
 export function desiredPinotChildren(owner: PinotOwner): PinotChildren {
   const spec = parseSpec(pinotSpecSchema, owner.spec);
-  const problems = referenceProblems(spec);
-  if (problems.length > 0) throw new InvalidSpecError(problems);
   const cluster = owner.metadata.name;
+  const problems = [
+    ...referenceProblems(spec),
+    ...derivedNameProblems(spec, cluster),
+    // `auth` never reaches a child.
+    ...unappliableTextProblems(spec, 'spec', ['spec.auth']),
+  ];
+  if (problems.length > 0) throw new InvalidSpecError(problems);
   const configData = new Map<string, Record<string, string>>();
   for (const node of spec.nodes) {
     const group = spec.pinotNodeConfig.find((p) => p.name === node.pinotNodeConfig)!;
@@ -207,7 +248,18 @@ export function desiredPinotChildren(owner: PinotOwner): PinotChildren {
       nodeOfWorkload.set(built.workload.metadata.name, node.name);
     } catch (err) {
       if (!isBuilderValidationError(err)) throw err;
-      problems.push({ field: `spec.nodes[${i}] (${node.name})`, message: err.message });
+      if (err.rule === 'size' && err.field.endsWith('ConfigMap data')) {
+        // The builder names the ConfigMap; the user has to shorten the config text.
+        const field = `spec.pinotNodeConfig[${spec.pinotNodeConfig.indexOf(group)}].data`;
+        if (!problems.some((p) => p.field === field)) {
+          problems.push({
+            field,
+            message: `the config file(s) of ConfigMap ${configMapName} come to ${String(err.value)}; a ConfigMap holds at most 1 MiB (1048576 bytes)`,
+          });
+        }
+      } else {
+        problems.push({ field: `spec.nodes[${i}] (${node.name})`, message: err.message });
+      }
     }
   });
   if (problems.length > 0) throw new InvalidSpecError(problems);

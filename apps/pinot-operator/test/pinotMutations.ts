@@ -1,0 +1,401 @@
+/**
+ * Hostile mutations of a valid Pinot CR (see hostileSpecs.ts), probing both layers: what the CRD schema refuses
+ * (enums, list-map keys, CEL references, lengths, types) and what only the operator can catch (names derived from
+ * several fields, label rules, config sizes, values the workload's validation refuses).
+ */
+import fc from 'fast-check';
+import { minimalPinot } from './fixtures.js';
+import {
+  appliable,
+  assign,
+  dnsName,
+  dnsTail,
+  hostileCaseOf,
+  hugeText,
+  hugeUnits,
+  type Mutation,
+  mutation,
+  type Outcome,
+  oddText,
+} from './hostileSpecs.js';
+
+/** A Pinot CR as the tests build it. */
+export type PinotCr = ReturnType<typeof minimalPinot>;
+type PinotMutation = Mutation<PinotCr>;
+
+/** The value a test plants in the auth Secret and in the spec's secret-bearing fields; it must never leak. */
+export const secretValue = 'Zq8-s3cr3t-PINOT-9fK2';
+
+/**
+ * The base CR of every case: the minimal CR plus basic auth, deep storage credentials and a password in env. Its
+ * nodes are `<tag>-controller` and `<tag>-broker`: Service and workload names do not hold the CR name (the Go
+ * operator's naming), so CRs sharing a namespace need distinct node names.
+ */
+export function basePinot(namespace: string, name: string, tag: string): PinotCr {
+  const cr = minimalPinot(namespace, name);
+  cr.spec.nodes[0].name = `${tag}-controller`;
+  cr.spec.nodes[1].name = `${tag}-broker`;
+  cr.spec.auth = { type: 'basic-auth', secretRef: { name: 'pinot-auth', namespace } };
+  cr.spec.external.deepStorage = {
+    spec: [{ nodeType: 'controller', data: `pinot.controller.storage.factory.s3.secretKey=${secretValue}` }],
+  };
+  cr.spec.k8sConfig[1].env = [{ name: 'PINOT_ADMIN_PASSWORD', value: secretValue }];
+  return cr;
+}
+
+type GroupField = 'k8sConfig' | 'pinotNodeConfig';
+const node = fc.constantFrom(0, 1);
+const group = fc.constantFrom(0, 1);
+const groupField = fc.constantFrom<GroupField>('k8sConfig', 'pinotNodeConfig');
+const groupName = fc.constantFrom('controller', 'broker');
+
+/** Renames a config group and every node reference to it. */
+function renameGroup(cr: PinotCr, field: GroupField, from: string, to: string) {
+  for (const entry of cr.spec[field]) if (entry.name === from) entry.name = to;
+  for (const n of cr.spec.nodes) if (n[field] === from) n[field] = to;
+}
+
+function withPodMetadata(k8s: any, key: 'labels' | 'annotations', entries: Record<string, string>) {
+  k8s.podMetadata = { ...k8s.podMetadata, [key]: { ...k8s.podMetadata?.[key], ...entries } };
+}
+
+/** Enums of the CRD: node kinds (the Go spelling Statefulset and StatefulSet both valid), node and deep-storage types. */
+const enums = fc.oneof(
+  fc
+    .tuple(node, fc.oneof(fc.constantFrom('ReplicaSet', 'DaemonSet', 'statefulset', 'deployment', ''), oddText))
+    .map(([i, kind]) => assign<PinotCr>(`spec.nodes[${i}].kind`, kind, 'refused')),
+  fc.constant(assign<PinotCr>('spec.nodes[0].kind', 'StatefulSet', 'valid')),
+  fc
+    .tuple(node, fc.oneof(fc.constantFrom('gateway', 'Controller', ''), oddText))
+    .map(([i, type]) => assign<PinotCr>(`spec.nodes[${i}].nodeType`, type, 'refused')),
+  fc
+    .constantFrom('gateway', 'Controller')
+    .map((type) =>
+      assign<PinotCr>(
+        'spec.external.deepStorage.spec[1]',
+        { nodeType: type, data: 'x=1' },
+        'refused',
+        ['spec.external.deepStorage.spec[1].nodeType'],
+        'spec.external',
+      ),
+    ),
+);
+
+/** Missing references (CEL rules of the CRD) and a missing ZooKeeper address (the operator). */
+const references = fc.oneof(
+  fc
+    .tuple(node, groupField)
+    .map(([i, field]) => assign<PinotCr>(`spec.nodes[${i}].${field}`, 'missing', 'refused', [`spec.nodes[].${field}`])),
+  // The group a node names is gone (renamed away, so indexes stay put for the other mutations).
+  fc.tuple(node, groupField).map(([i, field]) =>
+    mutation<PinotCr>(
+      {
+        label: `the ${field} group of nodes[${i}] is gone`,
+        slot: `spec.nodes[${i}].${field}`,
+        outcome: 'refused',
+        fields: [`spec.nodes[].${field}`],
+      },
+      (cr) => {
+        const name = cr.spec.nodes[i][field];
+        for (const entry of cr.spec[field]) if (entry.name === name) entry.name = `unreferenced-${i}`;
+      },
+    ),
+  ),
+  fc
+    .constantFrom([], ['broker'], ['controller'], ['controller', 'broker', 'controller'])
+    .map((order) => assign<PinotCr>('spec.deploymentOrder', order, 'refused')),
+  fc.constant(
+    mutation<PinotCr>(
+      { label: 'no ZooKeeper address', slot: 'spec.external', outcome: 'reported', fields: ['zkAddress'] },
+      (cr) => delete cr.spec.external,
+    ),
+  ),
+);
+
+/** Duplicate node and group names (list-type map keys of the CRD). */
+const duplicates = fc.oneof(
+  node.map((i) =>
+    mutation<PinotCr>(
+      { label: `nodes[${i}] twice`, slot: 'nodes.length', outcome: 'refused', fields: ['spec.nodes[2]'], late: true },
+      (cr) => {
+        if (Array.isArray(cr.spec.nodes)) cr.spec.nodes.push({ ...cr.spec.nodes[i] });
+      },
+    ),
+  ),
+  groupField.map((field) =>
+    mutation<PinotCr>(
+      { label: `${field}[0] twice`, outcome: 'refused', fields: [`spec.${field}[2]`], late: true },
+      (cr) => cr.spec[field].push({ ...cr.spec[field][0] }),
+    ),
+  ),
+);
+
+/** Negative, absurd, fractional and wrongly typed numbers and lists, and the extremes that are valid. */
+const numbersAndTypes = fc.oneof(
+  fc
+    .tuple(
+      node,
+      fc.oneof(
+        fc.integer({ min: -1_000_000, max: -1 }),
+        fc.integer({ min: 10_001, max: Number.MAX_SAFE_INTEGER }),
+        fc.constantFrom<unknown>(1.5, '3', null, true, [1]),
+      ),
+    )
+    .map(([i, replicas]) => assign<PinotCr>(`spec.nodes[${i}].replicas`, replicas, 'refused')),
+  // The extremes the CRD allows (the API server has no kubelet to care).
+  fc.tuple(node, fc.constantFrom(0, 10_000)).map(([i, n]) => assign<PinotCr>(`spec.nodes[${i}].replicas`, n, 'valid')),
+  fc.constantFrom(
+    assign<PinotCr>('spec.plugins', 'pinot-s3', 'refused'),
+    assign<PinotCr>('spec.plugins', [''], 'refused', ['spec.plugins[0]']),
+    assign<PinotCr>('spec.k8sConfig[0].port', 'not-a-list', 'refused', ['spec.k8sConfig[0].port'], 'port0'),
+    mutation<PinotCr>(
+      { label: 'spec.nodes = {"name":"x"}', outcome: 'refused', fields: ['spec.nodes'], late: true },
+      (cr) => (cr.spec.nodes = { name: 'x' }),
+    ),
+  ),
+  fc
+    .tuple(group, fc.constantFrom(-1, 0, 70_000))
+    .map(([j, port]) =>
+      assign<PinotCr>(`spec.k8sConfig[${j}].port[0].containerPort`, port, 'reported', ['containerPort'], `port${j}`),
+    ),
+  // An int-or-string field: the CRD takes any string or integer, the Service does not.
+  fc
+    .tuple(group, fc.constantFrom<number | string>(-1, 0, 70_000, 'UPPER_case', 'a-name-far-too-long-for-a-port'))
+    .map(([j, port]) =>
+      assign<PinotCr>(`spec.k8sConfig[${j}].service.ports[0].targetPort`, port, 'reported', ['targetPort']),
+    ),
+);
+
+/** Container and pod fields: some enums and minimums of the CRD, others free there but refused by the workload. */
+const podFields = fc.tuple(group).chain(([j]) => {
+  const k8s = `spec.k8sConfig[${j}]`;
+  const set = (field: string, value: unknown, outcome: Outcome, fields: string[]) =>
+    assign<PinotCr>(`${k8s}.${field}`, value, outcome, fields, `pod${j}`);
+  return fc.constantFrom(
+    set('image', '', 'refused', [`${k8s}.image`]),
+    set('tolerations', [{ key: 'k', operator: 'Maybe' }], 'refused', [`${k8s}.tolerations[0].operator`]),
+    set('image', ' apachepinot/pinot:latest ', 'reported', [`${k8s}.image`]),
+    set('imagePullPolicy', 'Sometimes', 'reported', ['imagePullPolicy']),
+    set('serviceAccountName', 'Not_A_Name', 'reported', ['serviceAccountName']),
+    set('resources', { requests: { cpu: 'lots' } }, 'refused', [`${k8s}.resources.requests.cpu`]),
+    set('resources', { requests: { memory: '-1Gi' } }, 'reported', ['memory']),
+    set('livenessProbe', { tcpSocket: { port: 1 }, periodSeconds: -5 }, 'reported', ['periodSeconds']),
+  );
+});
+
+/** Wrong types inside `x-kubernetes-preserve-unknown-fields` (an ephemeral volume's claim template metadata). */
+const preservedUnknown = fc
+  .tuple(
+    group,
+    fc.constantFrom<[Record<string, unknown>, Outcome]>(
+      [{ labels: 5 }, 'reported'],
+      [{ annotations: ['a'] }, 'reported'],
+      [{ color: 'blue' }, 'reported'],
+      [{ labels: { tier: 'scratch' } }, 'valid'],
+    ),
+  )
+  .map(([j, [metadata, outcome]]) => {
+    const claim = { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } };
+    const volume = { name: 'scratch', ephemeral: { volumeClaimTemplate: { metadata, spec: claim } } };
+    return assign<PinotCr>(`spec.k8sConfig[${j}].volumes`, [volume], outcome, ['volumeClaimTemplate']);
+  });
+
+/** Storage a workload cannot have: a claim spec without access modes, a Deployment with storage. */
+const storage = fc.constantFrom(
+  assign<PinotCr>(
+    'spec.k8sConfig[0].storageConfig[0].spec',
+    { resources: { requests: { storage: '1Gi' } } },
+    'reported',
+    ['accessModes'],
+  ),
+  mutation<PinotCr>(
+    {
+      label: 'the broker Deployment uses the k8sConfig with storage',
+      slot: 'spec.nodes[1].k8sConfig',
+      outcome: 'reported',
+      fields: ['spec.nodes[1]'],
+    },
+    (cr) => (cr.spec.nodes[1].k8sConfig = cr.spec.nodes[0].k8sConfig),
+  ),
+);
+
+/**
+ * Names whose derived children break a length rule: Service `<node>-<k8sConfig>-svc`, config volume
+ * `<CR>-<pinotNodeConfig>-config` and label values at most 63, StatefulSet `<node>-<k8sConfig>` at most 52,
+ * `metadata.name` at most 253. The bands keep a "valid" band valid and an "invalid" band invalid in any combination
+ * (CR 40 + group 12: a 60-character volume name).
+ */
+const nodeName = (min: number, max: number, outcome: Outcome, fields: (i: number) => string[]) =>
+  fc
+    .tuple(node, fc.integer({ min, max }))
+    .chain(([i, length]) =>
+      dnsTail(length).map((tail) =>
+        mutation<PinotCr>(
+          { label: `nodes[${i}].name of ${length} characters`, slot: `nodes[${i}].name`, outcome, fields: fields(i) },
+          (cr, tag) => (cr.spec.nodes[i].name = dnsName(`${tag}n${i}`, tail)),
+        ),
+      ),
+    );
+const groupRename = (min: number, max: number, outcome: Outcome) =>
+  fc.tuple(groupField, groupName, fc.integer({ min, max })).chain(([field, from, length]) =>
+    dnsTail(length).map((tail) =>
+      mutation<PinotCr>(
+        {
+          label: `${field} ${from} renamed to ${length} characters`,
+          slot: `${field}:${from}`,
+          outcome,
+          // Too long for the Service <node>-<k8sConfig>-svc, or the config volume <CR>-<group>-config.
+          fields: [field === 'k8sConfig' ? 'spec.nodes[' : 'spec.pinotNodeConfig['],
+        },
+        (cr) => renameGroup(cr, field, from, dnsName(from[0]!, tail)),
+      ),
+    ),
+  );
+const crName = (min: number, max: number, outcome: Outcome) =>
+  fc
+    .integer({ min, max })
+    .map((length) =>
+      mutation<PinotCr>(
+        { label: `metadata.name of ${length} characters`, slot: 'metadata.name', outcome, fields: ['metadata.name'] },
+        (cr) => (cr.metadata.name = `${cr.metadata.name}-${'x'.repeat(length)}`.slice(0, length)),
+      ),
+    );
+const longNames = fc.oneof(
+  nodeName(15, 25, 'valid', () => []),
+  nodeName(53, 63, 'reported', (i) => [`spec.nodes[${i}]`]),
+  nodeName(64, 90, 'refused', (i) => [`spec.nodes[${i}].name`]),
+  groupRename(8, 12, 'valid'),
+  groupRename(50, 63, 'reported'),
+  crName(20, 40, 'valid'),
+  // 56 to 63: a valid label value, but <CR>-<group>-config is too long for the config volume; 64 on: the label.
+  crName(56, 253, 'reported'),
+  crName(254, 300, 'refused'),
+);
+
+/**
+ * Odd Unicode: harmless in free text (it converges) unless server-side apply cannot carry it (then reported; `auth`
+ * never reaches a child), an error in a name, a label or an env var name.
+ */
+const freeText = {
+  data: (j: number) => `spec.pinotNodeConfig[${j}].data`,
+  java_opts: (j: number) => `spec.pinotNodeConfig[${j}].java_opts`,
+  zkAddress: () => 'spec.external.zookeeper.spec.zkAddress',
+  plugins: () => 'spec.plugins[1]',
+  authType: () => 'spec.auth.type',
+  podAnnotation: (j: number) => `spec.k8sConfig[${j}].podMetadata.annotations`,
+  envValue: (j: number) => `spec.k8sConfig[${j}].env`,
+};
+const unicode = fc.oneof(
+  fc
+    .tuple(fc.constantFrom(...(Object.keys(freeText) as (keyof typeof freeText)[])), group, oddText)
+    .map(([target, j, text]) =>
+      mutation<PinotCr>(
+        {
+          label: `${target} of group ${j} += ${JSON.stringify(text)}`,
+          // Slots shared with the mutations these would undo.
+          slot:
+            { zkAddress: 'spec.external', plugins: 'spec.plugins', authType: 'auth' }[target as string] ?? target + j,
+          outcome: target === 'authType' || appliable(text) ? 'valid' : 'reported',
+          fields: [freeText[target](j)],
+        },
+        (cr) => {
+          const k8s = cr.spec.k8sConfig[j];
+          if (target === 'data' || target === 'java_opts') cr.spec.pinotNodeConfig[j][target] += text;
+          else if (target === 'zkAddress') cr.spec.external.zookeeper.spec.zkAddress += text;
+          else if (target === 'plugins') cr.spec.plugins = ['pinot-s3', text];
+          else if (target === 'authType') cr.spec.auth.type = text;
+          else if (target === 'podAnnotation') withPodMetadata(k8s, 'annotations', { 'example.com/note': text });
+          else k8s.env = [...(k8s.env ?? []), { name: 'ODD', value: text }];
+        },
+      ),
+    ),
+  fc
+    .tuple(node, oddText)
+    .map(([i, text]) =>
+      assign<PinotCr>(`spec.nodes[${i}].name`, text, 'reported', [`spec.nodes[${i}]`], `nodes[${i}].name`),
+    ),
+  fc.tuple(groupField, groupName, oddText).map(([field, from, text]) =>
+    mutation<PinotCr>(
+      {
+        label: `${field} ${from} renamed to ${JSON.stringify(text)}`,
+        slot: `${field}:${from}`,
+        outcome: 'reported',
+        fields: ['spec.nodes['],
+      },
+      (cr) => renameGroup(cr, field, from, text),
+    ),
+  ),
+  fc
+    .tuple(fc.constantFrom('podLabelValue', 'podLabelKey', 'envName', 'nodeSelector', 'portName'), group, oddText)
+    .map(([target, j, text]) =>
+      mutation<PinotCr>(
+        {
+          label: `${target} of k8sConfig[${j}] = ${JSON.stringify(text)}`,
+          slot: target === 'portName' ? `port${j}` : target + j,
+          outcome: 'reported',
+          fields: [
+            { podLabelValue: 'podMetadata', podLabelKey: 'podMetadata', envName: 'env', portName: 'port' }[
+              target as string
+            ] ?? target,
+          ],
+        },
+        (cr) => {
+          const k8s = cr.spec.k8sConfig[j];
+          if (target === 'podLabelValue') withPodMetadata(k8s, 'labels', { team: text });
+          else if (target === 'podLabelKey') withPodMetadata(k8s, 'labels', { [text]: 'x' });
+          else if (target === 'envName') k8s.env = [...(k8s.env ?? []), { name: text, value: secretValue }];
+          else if (target === 'nodeSelector') k8s.nodeSelector = { 'example.com/zone': text };
+          else k8s.port[0].name = text;
+        },
+      ),
+    ),
+);
+
+/**
+ * Huge config strings, 300 KB to 1.25 MB (under etcd's 1.5 MiB request limit): a config file over 1 MiB cannot be
+ * a ConfigMap. One per case (slot `huge`), so a CR stays under the limit.
+ */
+const huge = fc
+  .tuple(
+    fc.constantFrom<'data' | 'java_opts'>('data', 'java_opts'),
+    group,
+    fc.constantFrom(...hugeUnits),
+    fc.oneof(fc.integer({ min: 300_000, max: 950_000 }), fc.integer({ min: 1_100_000, max: 1_250_000 })),
+  )
+  .filter(([target, , , bytes]) => target === 'data' || bytes <= 950_000)
+  .map(([target, j, unit, bytes]) =>
+    mutation<PinotCr>(
+      {
+        label: `pinotNodeConfig[${j}].${target} += ${bytes} bytes of ${JSON.stringify(unit)}`,
+        slot: 'huge',
+        outcome: bytes > 1_048_576 ? 'reported' : 'valid',
+        fields: [`spec.pinotNodeConfig[${j}].data`],
+      },
+      (cr) => (cr.spec.pinotNodeConfig[j][target] += hugeText(unit, bytes)),
+    ),
+  );
+
+/** Auth naming a missing Secret or one with the wrong password, or none: not the cluster controller's concern. */
+const auth = fc.constantFrom('no-such-secret', 'pinot-auth-wrong', 'none').map((secret) =>
+  mutation<PinotCr>({ label: `auth: ${secret}`, slot: 'auth', outcome: 'valid' }, (cr) => {
+    if (secret === 'none') delete cr.spec.auth;
+    else cr.spec.auth.secretRef.name = secret;
+  }),
+);
+
+/** One case: 1 to 3 hostile mutations of different slots. */
+export const hostileCase: fc.Arbitrary<PinotMutation[]> = hostileCaseOf(
+  fc.oneof(
+    enums,
+    references,
+    duplicates,
+    numbersAndTypes,
+    podFields,
+    preservedUnknown,
+    storage,
+    longNames,
+    unicode,
+    huge,
+    auth,
+  ),
+);
