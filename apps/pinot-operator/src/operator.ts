@@ -6,6 +6,7 @@ import type { KubeObject, TypeMeta } from '@dsoi/client';
 import {
   annotationsChanged,
   type BindAddress,
+  createDefaultRateLimiter,
   createManager,
   generationChanged,
   type Logger,
@@ -167,6 +168,9 @@ export function createPinotOperator(options: PinotOperatorOptions): PinotOperato
       predicates: filters(kind.legacyIgnoreAnnotation) as Predicate<RestObject & KubeObject>[],
       // Checked at start-up besides the watches: the finalizer patches, and the GET of a cluster's auth Secret.
       permissions: { finalizer: true, extra: [{ verbs: ['get'], type: secretType, purpose: 'reads the auth Secret' }] },
+      // A Pinot that failed is asked again at least every RECONCILE_WAIT: the usual doubling backoff would otherwise
+      // grow to 1000 s during an outage, and a recovered Pinot would wait that long to get the spec.
+      rateLimiter: createDefaultRateLimiter({ maxDelayMs: Math.max(reconcileWaitMs, 5) }),
       watches: [
         // The cluster appearing or going away (deleting objects stuck on it may let go).
         { type: pinotType, map: objectsOfCluster(kind) },
