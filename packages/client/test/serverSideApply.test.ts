@@ -15,6 +15,14 @@ function configMap(name: string, data: Record<string, string>) {
 }
 
 describe('server-side apply', () => {
+  it('carries text the YAML decoder refuses raw (DEL, C1 controls, U+FFFE, U+FFFF), and keeps it exact', async () => {
+    const operator = adminClient();
+    const data = { del: 'a\u007fb', c1: 'a\u0090b', nel: 'a\u0085b', nonchar: 'a\ufffe\uffffb', plain: 'é 😀' };
+    const live = await operator.apply<V1ConfigMap>(configMap('control-characters', data));
+    expect(live.data).toEqual(data);
+    expect((await operator.get<V1ConfigMap>(configMap('control-characters', {}))).data).toEqual(data);
+  });
+
   it('removes a field the manager no longer applies', async () => {
     const operator = adminClient();
     await operator.apply(configMap('dropped', { a: '1', b: '2' }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionError, errorFromStatus, type KubeApiError, TimeoutError } from '../errors.js';
-import { isRetryable, retryDelayMs } from './requester.js';
+import { isRetryable, retryDelayMs, serialize } from './requester.js';
 
 const byCode = (code: number, retryAfter?: string) => errorFromStatus({ code, retryAfter });
 const connection = (errno: string) => new ConnectionError({ message: errno, errno });
@@ -48,5 +48,15 @@ describe('retryDelayMs', () => {
 
   it('gives up when the server asks for more than maxDelayMs', () => {
     expect(retryDelayMs(byCode(429, '60'), 1, policy, () => 0)).toBeUndefined();
+  });
+});
+
+describe('serialize', () => {
+  it('escapes what a YAML decoder refuses raw, only in server-side apply bodies, and stays the same JSON', () => {
+    const body = { data: { k: 'a\u007f\u0085\u009f\ufffe\uffffb é' } };
+    const applied = serialize(body, 'application/apply-patch+yaml');
+    expect(applied).toBe('{"data":{"k":"a\\u007f\\u0085\\u009f\\ufffe\\uffffb é"}}');
+    expect(JSON.parse(applied)).toEqual(body);
+    expect(serialize(body, 'application/merge-patch+json')).toBe(JSON.stringify(body));
   });
 });

@@ -194,7 +194,7 @@ export function createRequester(settings: RequesterSettings): Requester {
         method: plan.method,
         path: plan.path,
         headers,
-        body: plan.body === undefined ? undefined : JSON.stringify(plan.body),
+        body: plan.body === undefined ? undefined : serialize(plan.body, plan.contentType),
         signal: AbortSignal.any(signals),
       });
       const body = await consume(response);
@@ -300,6 +300,17 @@ export function createRequester(settings: RequesterSettings): Requester {
     },
     stats: () => ({ ...counters, byVerb: { ...counters.byVerb }, inFlight: settings.limiter.inFlight(), waiting }),
   };
+}
+
+/**
+ * The request body. Server-side apply bodies are read by a YAML decoder, which refuses DEL, the C1 controls and
+ * U+FFFE/U+FFFF when raw ("control characters are not allowed") but takes them escaped; JSON.stringify leaves them
+ * raw, so they are escaped here (still the same JSON). Unpaired surrogates cannot be applied at all.
+ */
+export function serialize(body: unknown, contentType: string | undefined): string {
+  const json = JSON.stringify(body);
+  if (contentType !== 'application/apply-patch+yaml') return json;
+  return json.replace(/[\u007f-\u009f\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function isConnectionOrTimeout(err: unknown): err is KubeApiError {
