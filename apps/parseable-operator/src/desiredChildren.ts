@@ -20,7 +20,7 @@ import type { KubeObject } from '@dsoi/client';
 import type { ChildSpec } from '@dsoi/reconcile';
 import type { V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import type { ParseableConfig, ParseableK8sConfig, ParseableNode, ParseableTenantSpec } from './schema.ts';
-import { InvalidSpecError, parseTenantSpec, type SpecProblem, unappliableTextProblems } from './specProblems.ts';
+import { InvalidSpecError, parseTenantSpec, type SpecProblem } from './specProblems.ts';
 
 /** The identity of the tenant the children belong to. */
 export interface TenantOwner extends OwnerObject {
@@ -231,17 +231,12 @@ function asProblem(err: unknown, field: string, dataField?: string): SpecProblem
  * pod template), and the data claims, retained or owned as `persistentVolumeClaimRetentionPolicy` says.
  *
  * @throws InvalidSpecError naming each problem's field (schema violations, unknown or duplicate groups, an unlisted
- * node type, bad object-store lines, a name too long for its kind, a config over 1 MiB, text server-side apply cannot
- * carry, ...).
+ * node type, bad object-store lines, a name too long for its kind, a config over 1 MiB, ...).
  */
 export function desiredTenantChildren(owner: TenantOwner): TenantChildren {
   const spec = parseTenantSpec(owner.spec);
   const tenant = owner.metadata.name;
-  const problems = [
-    ...referenceProblems(spec),
-    // The object-store type is informational; every other string reaches a child.
-    ...unappliableTextProblems(spec, 'spec', ['spec.external.objectStore.spec.type']),
-  ];
+  const problems = [...referenceProblems(spec)];
   if (tenant.length > nameLimits.labelValue) {
     problems.push({
       field: 'metadata.name',

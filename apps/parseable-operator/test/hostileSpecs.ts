@@ -84,12 +84,6 @@ export const oddText = fc
   )
   .map(([before, odd, after]) => `${before}${odd.join('')}${after}`);
 
-/**
- * Whether server-side apply can carry `text` once the API server stored it (it stores a lone surrogate as U+FFFD):
- * its YAML decoder refuses DEL, the C1 controls but NEL, U+FFFE and U+FFFF (verified against kube-apiserver 1.36).
- */
-export const appliable = (text: string) => !/[\u007F-\u0084\u0086-\u009F\uFFFE\uFFFF]/.test(text);
-
 /** `[a-z0-9]` text of `length` characters, for {@link dnsName}. */
 export const dnsTail = (length: number) =>
   fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'), minLength: length, maxLength: length });

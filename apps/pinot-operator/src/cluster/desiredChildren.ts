@@ -22,7 +22,7 @@ import {
   pinotSpecSchema,
 } from '../api/pinot.js';
 import { pinotNodeLabels } from './pinotLabels.js';
-import { InvalidSpecError, parseSpec, type SpecProblem, unappliableTextProblems } from './specProblems.js';
+import { InvalidSpecError, parseSpec, type SpecProblem } from './specProblems.js';
 
 /** The object a Pinot reconcile works on: the CR's identity and its spec. */
 export interface PinotOwner extends OwnerObject {
@@ -197,17 +197,12 @@ function derivedNameProblems(spec: PinotSpec, cluster: string): SpecProblem[] {
  * the checksum of its ConfigMap (`checksum.dsoi.io/configmap-<name>`) instead of the Go operator's hash variable.
  *
  * @throws InvalidSpecError naming each problem's field (unknown groups, missing ZooKeeper address, a Deployment
- * with storage, a name too long for its kind, a config over 1 MiB, text server-side apply cannot carry, ...).
+ * with storage, a name too long for its kind, a config over 1 MiB, ...).
  */
 export function desiredPinotChildren(owner: PinotOwner): PinotChildren {
   const spec = parseSpec(pinotSpecSchema, owner.spec);
   const cluster = owner.metadata.name;
-  const problems = [
-    ...referenceProblems(spec),
-    ...derivedNameProblems(spec, cluster),
-    // `auth` never reaches a child.
-    ...unappliableTextProblems(spec, 'spec', ['spec.auth']),
-  ];
+  const problems = [...referenceProblems(spec), ...derivedNameProblems(spec, cluster)];
   if (problems.length > 0) throw new InvalidSpecError(problems);
   const configData = new Map<string, Record<string, string>>();
   for (const node of spec.nodes) {
