@@ -9,10 +9,10 @@ import { type Client, isKubeApiError, type KubeObject } from '@dsoi/client';
 import { createTestNamespace } from '@dsoi/envtest/testing';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { expectationOf, type Mutation, mutate } from '../../../tools/testing/hostileSpecs.ts';
+import { createMemoryLogger, type MemoryLogger } from '../../../tools/testing/memoryLogger.ts';
 import { createParseableOperator } from '../src/operator.ts';
 import { installParseableCrd, kubeConfig, types } from './harness.ts';
-import { expectationOf, type Mutation, mutate } from './hostileSpecs.ts';
-import { createMemoryLogger, type MemoryLogger } from './memoryLogger.ts';
 import { baseTenant, hostileCase, secretValue, type TenantCr } from './parseableMutations.ts';
 
 /**

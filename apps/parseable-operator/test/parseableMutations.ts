@@ -5,7 +5,6 @@
  * workload's validation refuses).
  */
 import fc from 'fast-check';
-import { example } from './harness.ts';
 import {
   assign,
   dnsName,
@@ -17,7 +16,8 @@ import {
   mutation,
   type Outcome,
   oddText,
-} from './hostileSpecs.ts';
+} from '../../../tools/testing/hostileSpecs.ts';
+import { example } from './harness.ts';
 
 /** A ParseableTenant as the tests build it. */
 export interface TenantCr {

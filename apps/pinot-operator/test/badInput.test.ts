@@ -9,11 +9,11 @@ import { type Client, isKubeApiError, type KubeObject } from '@dsoi/client';
 import { createTestNamespace } from '@dsoi/envtest/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { expectationOf, type Mutation, mutate } from '../../../tools/testing/hostileSpecs.js';
+import { createMemoryLogger, type MemoryLogger } from '../../../tools/testing/memoryLogger.js';
 import { createPinotOperator } from '../src/operator.js';
 import { type FakePinot, startFakePinot } from './fakePinot.js';
 import { installPinotCrds, kubeConfig, types } from './harness.js';
-import { expectationOf, type Mutation, mutate } from './hostileSpecs.js';
-import { createMemoryLogger, type MemoryLogger } from './memoryLogger.js';
 import { basePinot, hostileCase, type PinotCr, secretValue } from './pinotMutations.js';
 
 /**

@@ -4,7 +4,6 @@
  * several fields, label rules, config sizes, values the workload's validation refuses).
  */
 import fc from 'fast-check';
-import { minimalPinot } from './fixtures.js';
 import {
   assign,
   dnsName,
@@ -16,7 +15,8 @@ import {
   mutation,
   type Outcome,
   oddText,
-} from './hostileSpecs.js';
+} from '../../../tools/testing/hostileSpecs.js';
+import { minimalPinot } from './fixtures.js';
 
 /** A Pinot CR as the tests build it. */
 export type PinotCr = ReturnType<typeof minimalPinot>;

@@ -1,7 +1,8 @@
 /**
  * The frame of the property-based bad-input suite (badInput.test.ts): a hostile mutation of a valid CR says what
  * must happen to a CR carrying it (the API server refuses it, the operator reports it, or it is valid and converges)
- * and which field a refusal or report must name. The catalogue of mutations is in parseableMutations.ts.
+ * and which field a refusal or report must name. Shared by the operators' suites; each keeps its catalogue of
+ * mutations (apps/pinot-operator/test/pinotMutations.ts, apps/parseable-operator/test/parseableMutations.ts).
  */
 import fc from 'fast-check';
 
