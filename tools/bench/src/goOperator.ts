@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { OperatorCommand } from './operatorProcess.ts';
+import type { OperatorCommand } from '@dsoi/peers';
 
 const run = promisify(execFile);
 

@@ -18,7 +18,7 @@ import {
   subtractRequests,
 } from './apiServerMetrics.ts';
 import { benchKinds, type OperatorCase } from './operatorCases.ts';
-import { type OperatorCommand, type OperatorProcess, startOperator } from './operatorProcess.ts';
+import { type OperatorCommand, type OperatorProcess, startOperator } from '@dsoi/peers';
 
 /** Scale of one run. */
 export interface ScenarioOptions {

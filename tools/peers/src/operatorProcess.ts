@@ -37,7 +37,7 @@ const ticksPerSecond = (() => {
 })();
 
 /** A free 127.0.0.1 port (the kernel's choice; released again before the operator binds it). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -65,14 +65,21 @@ function tail(file: string, lines = 15): string {
   }
 }
 
+/** Options of {@link startOperator}. */
+export interface StartOperatorOptions {
+  /** The kubeconfig file the operator uses (`--kubeconfig`); `KUBECONFIG` is removed from its environment. */
+  readonly kubeconfig: string;
+  /** Its stdout and stderr are appended here. */
+  readonly logFile: string;
+  /** Extra environment (`RECONCILE_WAIT`, `WATCH_NAMESPACE`, `DENY_LIST`, ...). @default {} */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /** Starts `command --kubeconfig <file> --metrics-bind-address=127.0.0.1:<free> --health-probe-bind-address=0`. */
-export async function startOperator(
-  command: OperatorCommand,
-  options: { readonly kubeconfig: string; readonly logFile: string },
-): Promise<OperatorProcess> {
+export async function startOperator(command: OperatorCommand, options: StartOperatorOptions): Promise<OperatorProcess> {
   const metricsPort = await freePort();
   const log = openSync(options.logFile, 'a');
-  const env = { ...process.env };
+  const env = { ...process.env, ...options.env };
   delete env.KUBECONFIG;
   const child: ChildProcess = spawn(
     command.file,
