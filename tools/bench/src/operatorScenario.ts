@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Client, createClient, type KindRegistration, type KubeObject } from '@dsoi/client';
 import { startControlPlane } from '@dsoi/envtest';
+import { type OperatorCommand, type OperatorProcess, startOperator } from '@dsoi/peers';
 import {
   createRequestTally,
   type RequestsByVerb,
@@ -18,7 +19,6 @@ import {
   subtractRequests,
 } from './apiServerMetrics.ts';
 import { benchKinds, type OperatorCase } from './operatorCases.ts';
-import { type OperatorCommand, type OperatorProcess, startOperator } from '@dsoi/peers';
 
 /** Scale of one run. */
 export interface ScenarioOptions {
