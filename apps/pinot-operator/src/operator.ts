@@ -29,6 +29,7 @@ import { type ControllerUrlOverride, createEndpointResolver } from './rest/contr
 import { pinotHttpClientDefaults } from './rest/pinotHttpClient.js';
 import { type RestKind, schemaKind, tableKind, tenantKind } from './rest/restKinds.js';
 import { createRestReconciler, type RestObject } from './rest/restReconciler.js';
+import { schemaNameOfTable } from './rest/segmentReload.js';
 import { parseJson } from './rest/semanticJson.js';
 
 /** The Pinot cluster kind. */
@@ -185,12 +186,7 @@ export function createPinotOperator(options: PinotOperatorOptions): PinotOperato
                     .get('PinotTable')!
                     .list({ namespace: schema.metadata?.namespace ?? '' })
                     .filter(
-                      (t) =>
-                        (
-                          parseJson(String(t.spec['tables.json'] ?? '')) as
-                            | { segmentsConfig?: { schemaName?: string } }
-                            | undefined
-                        )?.segmentsConfig?.schemaName === name,
+                      (t) => name !== undefined && schemaNameOfTable(String(t.spec['tables.json'] ?? '')) === name,
                     )
                     .map((t) => ({ namespace: t.metadata.namespace, name: t.metadata.name }));
                 },

@@ -21,6 +21,7 @@ export interface FakePinot {
   readonly url: string;
   readonly requests: RecordedRequest[];
   readonly schemas: Map<string, string>;
+  /** Table configs by name with type, as Pinot keys them: `<tableName>_OFFLINE`, `<tableName>_REALTIME`. */
   readonly tables: Map<string, string>;
   readonly tenants: Map<string, string>;
   /** Answers the next `times` matching requests with `status` (default: for ever). */
@@ -57,26 +58,75 @@ export async function startFakePinot(credentials?: { username: string; password:
     }
   };
 
+  /**
+   * Tables as Pinot models them: one name holds up to two tables, OFFLINE and REALTIME (a hybrid table). GET with
+   * `?type=` answers `{"<TYPE>": config}` or `{}`; without it, every type of that name. POST creates the type its
+   * config names (409 if that one exists); PUT updates the type its body names (404 if that one is missing); DELETE
+   * with `?type=` removes that type, without it both.
+   */
+  function answerTable(
+    method: string,
+    name: string | undefined,
+    type: string | null,
+    body: string,
+    res: ServerResponse,
+  ) {
+    const typesOf = (requested: string | null) =>
+      requested === null ? ['OFFLINE', 'REALTIME'] : [requested.toUpperCase()];
+    const config = () => {
+      try {
+        return JSON.parse(body) as { tableName?: string; tableType?: string };
+      } catch {
+        return undefined;
+      }
+    };
+    if (method === 'GET' && name) {
+      const found: Record<string, unknown> = {};
+      for (const t of typesOf(type)) {
+        const stored = tables.get(`${name}_${t}`);
+        if (stored) found[t] = JSON.parse(stored);
+      }
+      return send(res, 200, found);
+    }
+    if (method === 'POST' && !name) {
+      const table = config();
+      const tableType = table?.tableType?.toUpperCase();
+      if (!table?.tableName || (tableType !== 'OFFLINE' && tableType !== 'REALTIME')) {
+        return send(res, 400, { code: 400, error: 'invalid table config' });
+      }
+      const key = `${table.tableName}_${tableType}`;
+      if (tables.has(key)) return send(res, 409, { code: 409, error: `Table ${key} already exists` });
+      tables.set(key, body);
+      return send(res, 200, { status: `Table ${key} succesfully added` });
+    }
+    if (method === 'PUT' && name) {
+      const tableType = config()?.tableType?.toUpperCase();
+      const key = `${name}_${tableType}`;
+      if (!tables.has(key)) return send(res, 404, { code: 404, error: `Table ${key} does not exist` });
+      tables.set(key, body);
+      return send(res, 200, { status: `Table config updated for ${key}` });
+    }
+    if (method === 'DELETE' && name) {
+      const deleted = typesOf(type).filter((t) => tables.delete(`${name}_${t}`));
+      if (deleted.length === 0) return send(res, 404, { code: 404, error: `Table ${name} not found` });
+      return send(res, 200, { status: `Tables: [${deleted.map((t) => `${name}_${t}`).join(', ')}] deleted` });
+    }
+    return send(res, 405, { code: 405, error: `${method} /tables` });
+  }
+
   function answer(method: string, path: string, body: string, res: ServerResponse) {
     const url = new URL(path, 'http://pinot');
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const [collection, name, action] = parts;
-    const store =
-      collection === 'schemas'
-        ? schemas
-        : collection === 'tables'
-          ? tables
-          : collection === 'tenants'
-            ? tenants
-            : undefined;
+    if (collection === 'tables') return answerTable(method, name, url.searchParams.get('type'), body, res);
+    const store = collection === 'schemas' ? schemas : collection === 'tenants' ? tenants : undefined;
     if (collection === 'segments' && action === 'reload' && method === 'POST') {
       return send(res, 200, { status: `Request to reload all segments of table ${name} submitted` });
     }
     if (!store) return send(res, 404, { code: 404, error: `no route ${path}` });
-    const key = collection === 'schemas' ? 'schemaName' : collection === 'tables' ? 'tableName' : 'tenantName';
+    const key = collection === 'schemas' ? 'schemaName' : 'tenantName';
     if (method === 'GET' && name) {
       const found = store.get(name);
-      if (collection === 'tables') return send(res, 200, found ? { OFFLINE: JSON.parse(found) } : {});
       return found ? send(res, 200, found) : send(res, 404, { code: 404, error: `${name} not found` });
     }
     if (method === 'POST' && !name) {

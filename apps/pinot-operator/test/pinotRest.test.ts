@@ -27,13 +27,17 @@ const poll = <T>(fn: () => Promise<T> | T, timeout = 20_000) => expect.poll(fn, 
 const ready = (o: any) => o?.status?.conditions?.find((c: any) => c.type === 'Ready');
 
 /** A namespace with a Pinot cluster CR, a fake Pinot and the operator pointed at it. */
-async function setup(prefix: string, options: { credentials?: { username: string; password: string } } = {}) {
+async function setup(
+  prefix: string,
+  options: { credentials?: { username: string; password: string }; reconcileWaitMs?: number } = {},
+) {
   const ns = await createTestNamespace(kubeConfig, prefix);
   const pinot: FakePinot = await startFakePinot(options.credentials);
   const op: RunningOperator = await runOperator({
     watchNamespaces: [ns],
     controllerUrl: pinot.url,
     httpTimeoutMs: 2_000,
+    ...(options.reconcileWaitMs !== undefined && { reconcileWaitMs: options.reconcileWaitMs }),
   });
   cleanups.push(async () => {
     await op.stop();
@@ -183,7 +187,7 @@ describe('PinotTable', () => {
       'PinotTableControllerCreateSuccess',
     );
     expect(pinot.calls()).toContain('POST /tables');
-    expect(JSON.parse(pinot.tables.get('baseballStats')!)).toEqual(JSON.parse(tableJson));
+    expect(JSON.parse(pinot.tables.get('baseballStats_OFFLINE')!)).toEqual(JSON.parse(tableJson));
     await poll(async () => (await read(admin, types.table, ns, 'baseballstats')).status?.reloadedSchema).toBe(
       schemaJson,
     );
@@ -207,6 +211,58 @@ describe('PinotTable', () => {
     await admin.delete({ ...types.table, namespace: ns, name: 'baseballstats' });
     await poll(() => exists(admin, types.table, ns, 'baseballstats')).toBe(false);
     expect(pinot.calls()).toContain('DELETE /tables/baseballStats?type=OFFLINE');
+  });
+});
+
+describe('PinotTable fidelity', () => {
+  it('creates both halves of a hybrid table: the GET carries ?type=, so the REALTIME half is not taken for existing', async () => {
+    const { ns, pinot } = await setup('hybrid');
+    await admin.create(pinotSchemaCr(ns));
+    await admin.create(pinotTableCr(ns));
+    await poll(() => pinot.tables.has('baseballStats_OFFLINE')).toBe(true);
+    // The state the test is named after: Pinot holds the OFFLINE half under the name the REALTIME half will use.
+    expect(pinot.tables.has('baseballStats_REALTIME')).toBe(false);
+    const realtimeJson = JSON.stringify({ ...JSON.parse(tableJson), tableType: 'REALTIME' });
+    const realtime = pinotTableCr(ns, realtimeJson, false);
+    await admin.create({
+      ...realtime,
+      metadata: { ...realtime.metadata, name: 'baseballstats-realtime' },
+      spec: { ...realtime.spec, pinotTableType: 'REALTIME' },
+    });
+    await poll(async () => (await read(admin, types.table, ns, 'baseballstats-realtime')).status?.type).toBe(
+      'PinotTableControllerCreateSuccess',
+    );
+    expect(JSON.parse(pinot.tables.get('baseballStats_REALTIME')!)).toEqual(JSON.parse(realtimeJson));
+    expect(JSON.parse(pinot.tables.get('baseballStats_OFFLINE')!)).toEqual(JSON.parse(tableJson));
+    expect(pinot.calls()).toContain('GET /tables/baseballStats?type=REALTIME');
+    expect(pinot.calls().filter((c) => c.startsWith('PUT /tables'))).toEqual([]);
+    expect(pinot.calls().filter((c) => c.startsWith('GET /tables/') && !c.includes('?type='))).toEqual([]);
+  });
+
+  it('reloads the segments of a table naming its schema only by tableName on the schema event, not a RECONCILE_WAIT later', async () => {
+    // RECONCILE_WAIT of 10 minutes: only the schema's watch event can bring the reload within the poll.
+    const { ns, pinot } = await setup('reloadname', { reconcileWaitMs: 600_000 });
+    const table = JSON.parse(tableJson) as { segmentsConfig: Record<string, unknown> };
+    delete table.segmentsConfig.schemaName;
+    await admin.create(pinotSchemaCr(ns));
+    await admin.create(pinotTableCr(ns, JSON.stringify(table)));
+    await poll(async () => (await read(admin, types.table, ns, 'baseballstats')).status?.reloadedSchema).toBe(
+      schemaJson,
+    );
+    // The state the test is named after: the table config has no segmentsConfig.schemaName, its tableName is the
+    // schema's name, and no reload happened yet.
+    const stored = JSON.parse(pinot.tables.get('baseballStats_OFFLINE')!);
+    expect(stored.segmentsConfig.schemaName).toBeUndefined();
+    expect(stored.tableName).toBe(JSON.parse(schemaJson).schemaName);
+    expect(pinot.calls().some((c) => c.includes('/reload'))).toBe(false);
+    const evolved = schemaJson.replace('"metricFieldSpecs":[', '"metricFieldSpecs":[{"name":"hits","dataType":"INT"},');
+    await admin.patch(
+      { ...types.schema, namespace: ns, name: 'baseballstats' },
+      { type: 'merge', body: { spec: { 'schema.json': evolved } } },
+    );
+    await poll(() => pinot.calls().filter((c) => c === 'POST /segments/baseballStats/reload?type=OFFLINE').length).toBe(
+      1,
+    );
   });
 });
 

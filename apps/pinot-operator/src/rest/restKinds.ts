@@ -7,6 +7,7 @@ import type { ZodType } from 'zod';
 import { pinotApiVersion } from '../api/common.js';
 import { pinotSchemaSpecSchema, pinotTableSpecSchema, pinotTenantSpecSchema } from '../api/pinotRest.js';
 import type { PinotResponse } from './pinotHttpClient.js';
+import { parseJson } from './semanticJson.js';
 
 /** The REST behaviour of one kind. */
 export interface RestKind {
@@ -25,21 +26,35 @@ export interface RestKind {
   readonly legacyIgnoreAnnotation: string;
   /** Prefix of the status `type` codes and Event reasons, e.g. `PinotSchemaController`. */
   readonly codePrefix: string;
-  readonly getPath: (name: string) => string;
+  /** The GET of one object; `spec` gives the table type (a hybrid table is two Pinot tables of one name). */
+  readonly getPath: (name: string, spec: Record<string, unknown>) => string;
   readonly createPath: () => string;
   readonly updatePath: (name: string) => string;
   readonly deletePath: (name: string, spec: Record<string, unknown>) => string;
   /** Whether a GET answer means "exists"; `undefined` for an answer that is neither yes nor no (an error). */
-  readonly exists: (response: PinotResponse) => boolean | undefined;
+  readonly exists: (response: PinotResponse, spec: Record<string, unknown>) => boolean | undefined;
 }
 
 const byStatus = (response: PinotResponse) =>
   response.status === 200 ? true : response.status === 404 ? false : undefined;
 
-/** The `?type=` of a table call: OFFLINE or REALTIME; a hybrid table (both) gets none. */
-export function tableTypeQuery(tableType: unknown): string {
-  const type = String(tableType ?? '').toUpperCase();
-  return type === 'OFFLINE' || type === 'REALTIME' ? `?type=${type}` : '';
+/**
+ * The Pinot type of a PinotTable: the `tableType` of its `tables.json` (what Pinot creates), else `spec.pinotTableType`
+ * (upper-cased); `undefined` when neither is OFFLINE or REALTIME (`hybrid`).
+ */
+export function tableTypeOf(spec: Record<string, unknown>): 'OFFLINE' | 'REALTIME' | undefined {
+  const document = parseJson(String(spec['tables.json'] ?? '')) as { tableType?: unknown } | undefined;
+  for (const candidate of [document?.tableType, spec.pinotTableType]) {
+    const type = String(candidate ?? '').toUpperCase();
+    if (type === 'OFFLINE' || type === 'REALTIME') return type;
+  }
+  return undefined;
+}
+
+/** The `?type=` of a table call (see {@link tableTypeOf}); none when the type is unknown. */
+export function tableTypeQuery(spec: Record<string, unknown>): string {
+  const type = tableTypeOf(spec);
+  return type ? `?type=${type}` : '';
 }
 
 const enc = encodeURIComponent;
@@ -61,7 +76,11 @@ export const schemaKind: RestKind = {
   exists: byStatus,
 };
 
-/** PinotTable: `/tables`; Pinot answers a missing table with 200 and `{}` (or 404). */
+/**
+ * PinotTable: `/tables`. Pinot answers `GET /tables/{name}?type=T` with `{"T": config}`, or 200 and `{}` when that
+ * type is missing (older versions: 404). Without `?type=` it answers with every type of that name, so the second
+ * half of a hybrid table (OFFLINE + REALTIME) looked existing and its PUT failed for ever (the Go operator's GET).
+ */
 export const tableKind: RestKind = {
   type: { apiVersion: pinotApiVersion, kind: 'PinotTable' },
   specSchema: pinotTableSpecSchema as ZodType<Record<string, unknown>>,
@@ -71,14 +90,17 @@ export const tableKind: RestKind = {
   finalizer: 'pinottable.datainfra.io/finalizer',
   legacyIgnoreAnnotation: 'pinottable.datainfra.io/reconcile',
   codePrefix: 'PinotTableController',
-  getPath: (name) => `/tables/${enc(name)}`,
+  getPath: (name, spec) => `/tables/${enc(name)}${tableTypeQuery(spec)}`,
   createPath: () => '/tables',
   updatePath: (name) => `/tables/${enc(name)}`,
-  deletePath: (name, spec) => `/tables/${enc(name)}${tableTypeQuery(spec.pinotTableType)}`,
-  exists: (response) => {
+  deletePath: (name, spec) => `/tables/${enc(name)}${tableTypeQuery(spec)}`,
+  exists: (response, spec) => {
     if (response.status === 404) return false;
     if (response.status !== 200) return undefined;
-    return response.body.trim() !== '{}';
+    const body = parseJson(response.body);
+    if (body === undefined || typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+    const type = tableTypeOf(spec);
+    return type === undefined ? Object.keys(body).length > 0 : type in body;
   },
 };
 

@@ -243,8 +243,8 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
     const { document, name } = target!;
     const uid = object.metadata.uid ?? '';
     const current = accepted.get(uid) ?? (status[kind.currentField] as string | undefined);
-    const answer = await call('read', 'GET', kind.getPath(name));
-    const exists = kind.exists(answer);
+    const answer = await call('read', 'GET', kind.getPath(name, object.spec));
+    const exists = kind.exists(answer, object.spec);
     if (exists === undefined) {
       condition('False', 'PinotRequestFailed', `GET ${name}: HTTP ${answer.status}: ${truncate(answer.body, 300)}`);
       await flush();

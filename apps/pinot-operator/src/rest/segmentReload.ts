@@ -30,14 +30,24 @@ export interface ReloadOptions {
 
 const keptReloads = 10;
 
+/**
+ * The schema a table config uses: `segmentsConfig.schemaName`, else its `tableName` (Pinot's own fallback). Both the
+ * reload and the schema watch that wakes tables use this, so a table naming its schema only through `tableName`
+ * reloads on the schema's event, not a `RECONCILE_WAIT` later. `undefined` for a document that is not a table config.
+ */
+export function schemaNameOfTable(tablesJson: string): string | undefined {
+  const table = parseJson(tablesJson) as { tableName?: unknown; segmentsConfig?: { schemaName?: unknown } } | undefined;
+  if (table === undefined || typeof table !== 'object' || table === null) return undefined;
+  const named = table.segmentsConfig?.schemaName;
+  if (typeof named === 'string' && named !== '') return named;
+  return typeof table.tableName === 'string' && table.tableName !== '' ? table.tableName : undefined;
+}
+
 /** Reloads the table's segments when the schema Pinot holds changed since the last reload. */
 export async function reloadSegments(options: ReloadOptions): Promise<ReloadResult> {
   const { object, schemaLookup, call, tableName } = options;
   const status = { ...options.status };
-  const table = parseJson(String(object.spec['tables.json'] ?? '')) as
-    | { segmentsConfig?: { schemaName?: string } }
-    | undefined;
-  const schemaName = table?.segmentsConfig?.schemaName ?? tableName;
+  const schemaName = schemaNameOfTable(String(object.spec['tables.json'] ?? '')) ?? tableName;
   const schema = schemaLookup(object.metadata.namespace, String(object.spec.pinotCluster ?? ''), schemaName);
   if (schema === undefined) return { status };
   // The first sighting is the baseline: nothing changed yet.
@@ -46,7 +56,7 @@ export async function reloadSegments(options: ReloadOptions): Promise<ReloadResu
   const response = await call(
     'reload',
     'POST',
-    `/segments/${encodeURIComponent(tableName)}/reload${tableTypeQuery(object.spec.pinotTableType)}`,
+    `/segments/${encodeURIComponent(tableName)}/reload${tableTypeQuery(object.spec)}`,
   );
   if (response.status < 200 || response.status >= 300) {
     const note = `reload of ${tableName} after a change of schema ${schemaName}: HTTP ${response.status}: ${response.body.slice(0, 300)}`;
