@@ -20,6 +20,7 @@ export type {
   StructuralSchemaOptions,
 } from './crdSchema.js';
 export { buildCustomResourceDefinition, structuralSchema } from './crdSchema.js';
+export { customResourceDefinitionYaml } from './crdYaml.js';
 // Object builder: Deployment
 export type { BuiltDeployment, DeploymentOptions } from './deployment.js';
 export { buildDeployment } from './deployment.js';
