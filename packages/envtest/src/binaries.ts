@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BinariesNotFoundError, EnvtestError } from './errors.js';
+import { goPlatform } from './internal/releaseIndex.js';
 
 /** Paths of the binaries a control plane runs. */
 export interface ControlPlaneBinaries {
@@ -12,7 +13,10 @@ export interface ControlPlaneBinaries {
   readonly dir: string;
   readonly etcd: string;
   readonly kubeApiServer: string;
-  /** Absent when the directory has no kube-controller-manager (then `garbageCollector` cannot be used). */
+  /**
+   * Absent when the directory has no kube-controller-manager (released envtest archives have none): the control
+   * plane then runs without the garbage collector.
+   */
   readonly kubeControllerManager: string | undefined;
 }
 
@@ -31,8 +35,11 @@ export interface FindBinariesOptions {
 /**
  * Finds etcd, kube-apiserver and kube-controller-manager, in this order:
  * 1. `options.binaryDir`; 2. `$DSOI_ENVTEST_ASSETS`; 3. `$KUBEBUILDER_ASSETS` (controller-runtime's variable);
- * 4. the build cache of `tools/k8s-testbin/build.sh` (`$DSOI_TESTBIN_DIR`, default `~/.cache/dsoi/k8s-testbin`);
+ * 4. the cache (`$DSOI_TESTBIN_DIR`, default `~/.cache/dsoi/k8s-testbin`): the build of the pinned versions by
+ *    `tools/k8s-testbin/build.sh`, else the release `useReleasedBinaries` unpacked last, else the newest other build;
  * 5. a build with Go into that cache, when `go` is on PATH and `build` is not false.
+ *
+ * Nothing is downloaded here: `useReleasedBinaries` (`dsoi-envtest use`) does that when asked.
  *
  * @throws BinariesNotFoundError listing these ways when none applies.
  */
@@ -62,8 +69,10 @@ export async function findBinaries(options: FindBinariesOptions = {}): Promise<C
       'no kube-apiserver/etcd binaries found. Provide them one of these ways:',
       '  - pass { binaryDir } to startControlPlane, or set DSOI_ENVTEST_ASSETS (or KUBEBUILDER_ASSETS) to a directory',
       '    holding etcd, kube-apiserver and optionally kube-controller-manager;',
-      `  - build them into the cache ${cacheRoot(env)} with \`npx dsoi-envtest build\` (needs Go >= 1.26 and the Go`,
-      '    module proxy; about 20 minutes once per machine).',
+      `  - download a released envtest archive into the cache ${cacheRoot(env)} with \`npx dsoi-envtest use latest\``,
+      '    (etcd and kube-apiserver only: no kube-controller-manager, so no garbage collection);',
+      `  - build all three into that cache with \`npx dsoi-envtest build\` (needs Go >= 1.26 and the Go module proxy;`,
+      '    about 20 minutes once per machine).',
       script ? (build ? '  (Go is not on PATH, so no automatic build was tried.)' : '  (build: false was given.)') : '',
     ].join('\n'),
   );
@@ -75,7 +84,8 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dsoi', 'k8s-testbin');
 }
 
-function binariesIn(dir: string): ControlPlaneBinaries | undefined {
+/** The binaries in `dir`, when it holds at least etcd and kube-apiserver. */
+export function binariesIn(dir: string): ControlPlaneBinaries | undefined {
   const etcd = join(dir, 'etcd');
   const kubeApiServer = join(dir, 'kube-apiserver');
   if (!isFile(etcd) || !isFile(kubeApiServer)) return undefined;
@@ -91,17 +101,27 @@ function isFile(path: string): boolean {
   }
 }
 
-/** The complete cache entry for the pinned versions, else the newest complete entry. */
+/**
+ * A complete cache entry for this machine: the build of the pinned versions (it has kube-controller-manager), else
+ * the release `useReleasedBinaries` unpacked or selected last, else the newest other build.
+ */
 function findInCache(root: string): ControlPlaneBinaries | undefined {
   if (!existsSync(root)) return undefined;
-  const versions = pinnedVersions();
-  const arch = process.arch === 'x64' ? 'amd64' : process.arch;
-  const complete = readdirSync(root)
-    .filter((name) => name.endsWith(`-${arch}`) && existsSync(join(root, name, '.complete')))
+  const platform = goPlatform();
+  const arch = platform.split('/')[1];
+  const complete = readdirSync(root).filter((name) => existsSync(join(root, name, '.complete')));
+  const builds = complete
+    .filter((name) => name.startsWith('k8s-') && name.endsWith(`-${arch}`))
     .sort()
     .reverse();
-  const prefix = versions ? `k8s-${versions.kube}-etcd-${versions.etcd}-` : 'k8s-';
-  const pick = complete.find((name) => name.startsWith(prefix)) ?? complete[0];
+  const releases = complete
+    .filter((name) => name.startsWith('envtest-v') && name.endsWith(`-${platform.replace('/', '-')}`))
+    .map((name) => ({ name, usedMs: statSync(join(root, name, '.complete')).mtimeMs }))
+    .sort((a, b) => b.usedMs - a.usedMs)
+    .map(({ name }) => name);
+  const versions = pinnedVersions();
+  const pinned = versions && builds.find((name) => name.startsWith(`k8s-${versions.kube}-etcd-${versions.etcd}-`));
+  const pick = pinned ?? releases[0] ?? builds[0];
   return pick === undefined ? undefined : binariesIn(join(root, pick));
 }
 

@@ -7,7 +7,12 @@ export type EnvtestErrorReason =
   | 'StartFailed'
   | 'Timeout'
   | 'RequestFailed'
-  | 'ProxyFailed';
+  | 'ProxyFailed'
+  | 'DownloadFailed'
+  | 'InvalidRelease'
+  | 'VersionNotFound'
+  | 'NoArchiveForPlatform'
+  | 'ChecksumMismatch';
 
 /** Base class of every error thrown by @dsoi/envtest. */
 export class EnvtestError extends Error {
@@ -47,6 +52,68 @@ export class EnvtestRequestError extends EnvtestError {
   constructor(statusCode: number, message: string, options?: ErrorOptions) {
     super('RequestFailed', message, options);
     this.statusCode = statusCode;
+  }
+}
+
+/** Fetching the envtest release index or an archive failed (network error or a non-200 answer). */
+export class DownloadFailedError extends EnvtestError {
+  override readonly name = 'DownloadFailedError';
+  /** What was fetched. */
+  readonly url: string;
+  /** The HTTP status, when the server answered. */
+  readonly statusCode: number | undefined;
+  constructor(url: string, message: string, statusCode?: number, options?: ErrorOptions) {
+    super('DownloadFailed', message, options);
+    this.url = url;
+    this.statusCode = statusCode;
+  }
+}
+
+/** No release in the envtest index matches the requested version; `.available` lists the versions it has. */
+export class VersionNotFoundError extends EnvtestError {
+  override readonly name = 'VersionNotFoundError';
+  /** The version as requested (`latest`, `1.33`, `1.33.2`). */
+  readonly requested: string;
+  /** Every version in the index, newest first. */
+  readonly available: readonly string[];
+  constructor(requested: string, available: readonly string[], message: string) {
+    super('VersionNotFound', message);
+    this.requested = requested;
+    this.available = available;
+  }
+}
+
+/** The matching release has no archive for this os/arch; `.available` lists the platforms it has. */
+export class NoArchiveForPlatformError extends EnvtestError {
+  override readonly name = 'NoArchiveForPlatformError';
+  /** The newest release that matched the requested version. */
+  readonly version: string;
+  /** The platform asked for, `<os>/<arch>` in Go's names (`linux/amd64`). */
+  readonly platform: string;
+  /** The platforms that release has, `<os>/<arch>`. */
+  readonly available: readonly string[];
+  constructor(version: string, platform: string, available: readonly string[], message: string) {
+    super('NoArchiveForPlatform', message);
+    this.version = version;
+    this.platform = platform;
+    this.available = available;
+  }
+}
+
+/** A downloaded archive's SHA-512 differs from the index's; nothing was unpacked. */
+export class ChecksumMismatchError extends EnvtestError {
+  override readonly name = 'ChecksumMismatchError';
+  /** Where the archive came from. */
+  readonly url: string;
+  /** The SHA-512 the index gives (hex). */
+  readonly expected: string;
+  /** The SHA-512 of what was downloaded (hex). */
+  readonly actual: string;
+  constructor(url: string, expected: string, actual: string, message: string) {
+    super('ChecksumMismatch', message);
+    this.url = url;
+    this.expected = expected;
+    this.actual = actual;
   }
 }
 

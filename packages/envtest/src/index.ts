@@ -13,8 +13,21 @@ export type { EnvtestErrorReason } from './errors.js';
 // Errors
 export {
   BinariesNotFoundError,
+  ChecksumMismatchError,
+  DownloadFailedError,
   EnvtestError,
   EnvtestRequestError,
   isEnvtestError,
+  NoArchiveForPlatformError,
   StartFailedError,
+  VersionNotFoundError,
 } from './errors.js';
+export type {
+  EnvtestArchive,
+  EnvtestRelease,
+  ListReleasedBinariesOptions,
+  ReleasedBinaries,
+  UseReleasedBinariesOptions,
+} from './releasedBinaries.js';
+// Released binaries (the envtest archives setup-envtest downloads)
+export { listReleasedBinaries, releasedBinariesDefaults, useReleasedBinaries } from './releasedBinaries.js';
