@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeConfig } from '@kubernetes/client-node';
 import { type ControlPlaneBinaries, findBinaries } from './binaries.js';
 import { type CrdSource, type InstallCrdsOptions, installCrds } from './crds.js';
-import { EnvtestError, StartFailedError } from './errors.js';
+import { BinariesNotFoundError, StartFailedError } from './errors.js';
 import { type ApiTarget, apiRequest } from './internal/apiRequest.js';
 import { freePorts } from './internal/freePort.js';
 import { type ManagedProcess, startProcess } from './internal/managedProcess.js';
@@ -20,12 +20,15 @@ export interface ControlPlaneOptions {
   readonly crds?: readonly CrdSource[];
   /**
    * Also run kube-controller-manager with only the garbage-collector and namespace controllers, so cascading
-   * deletion through ownerReferences and namespace deletion work. @default false
+   * deletion through ownerReferences and namespace deletion work. `'ifAvailable'` runs it when the binaries include
+   * kube-controller-manager and otherwise starts without it, with a process warning (`DSOI_ENVTEST_NO_GC`).
+   * @default false
    *
-   * Caveat: the garbage collector rereads discovery every 30 s, so it handles CRDs installed after start only after
+   * Caveat: released envtest archives (`dsoi-envtest use`) have no kube-controller-manager; `true` then throws
+   * BinariesNotFoundError. The the garbage collector rereads discovery every 30 s, so it handles CRDs installed after start only after
    * that; CRDs given in `crds` are installed before it starts.
    */
-  readonly garbageCollector?: boolean;
+  readonly garbageCollector?: boolean | 'ifAvailable';
   /** Stops the control plane when aborted. */
   readonly signal?: AbortSignal;
   /** A directory holding the binaries (see `findBinaries` for the lookup order otherwise). */
@@ -57,6 +60,11 @@ export interface ControlPlane {
   readonly dir: string;
   /** The binaries in use. */
   readonly binaries: ControlPlaneBinaries;
+  /**
+   * Whether kube-controller-manager runs (garbage collector and namespace controller). When false, ownerReferences
+   * never cascade and deleted namespaces stay `Terminating`.
+   */
+  readonly garbageCollector: boolean;
   /** Installs CRDs and waits until they are served. */
   installCrds(crds: readonly CrdSource[], options?: InstallCrdsOptions): Promise<void>;
   /** Stops kube-apiserver only (etcd keeps the data); watches see their connection drop. */
@@ -92,15 +100,13 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   } = options;
   signal?.throwIfAborted();
   const binaries = await findBinaries({ ...(binaryDir === undefined ? {} : { binaryDir }), build });
-  if (garbageCollector && !binaries.kubeControllerManager) {
-    throw new EnvtestError('BinariesNotFound', `garbageCollector needs kube-controller-manager in ${binaries.dir}`);
-  }
+  const withGc = garbageCollectorFor(garbageCollector, binaries);
   const dir = mkdtempSync(join(tmpdir(), 'dsoi-envtest-'));
-  const plane = new RunningPlane(binaries, dir, startTimeoutMs, apiServerFlags, keepDir);
+  const plane = new RunningPlane(binaries, dir, withGc, startTimeoutMs, apiServerFlags, keepDir);
   const onAbort = () => void plane.stop();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    await plane.start(garbageCollector, crds);
+    await plane.start(crds);
     return plane;
   } catch (err) {
     await plane.stop();
@@ -108,6 +114,27 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   } finally {
     if (signal?.aborted) await plane.stop();
   }
+}
+
+/** Resolves the `garbageCollector` option against the binaries found. */
+function garbageCollectorFor(requested: boolean | 'ifAvailable', binaries: ControlPlaneBinaries): boolean {
+  if (!requested) return false;
+  if (binaries.kubeControllerManager) return true;
+  const why =
+    `${binaries.dir} has no kube-controller-manager (released envtest archives, as \`dsoi-envtest use\` ` +
+    'downloads, ship only etcd, kube-apiserver and kubectl)';
+  if (requested === true) {
+    throw new BinariesNotFoundError(
+      `garbageCollector needs kube-controller-manager, but ${why}. Build all three with \`npx dsoi-envtest build\` ` +
+        "(Go), point DSOI_ENVTEST_ASSETS at binaries that include it, or pass garbageCollector: 'ifAvailable' or false.",
+    );
+  }
+  process.emitWarning(
+    `@dsoi/envtest: garbage collection is off: ${why}. ownerReferences will not cascade and deleted namespaces ` +
+      'stay Terminating.',
+    { code: 'DSOI_ENVTEST_NO_GC' },
+  );
+  return false;
 }
 
 class RunningPlane implements ControlPlane {
@@ -134,6 +161,7 @@ class RunningPlane implements ControlPlane {
   constructor(
     readonly binaries: ControlPlaneBinaries,
     readonly dir: string,
+    readonly garbageCollector: boolean,
     private readonly startTimeoutMs: number,
     private readonly extraFlags: readonly string[],
     private readonly keepDir: boolean,
@@ -147,7 +175,7 @@ class RunningPlane implements ControlPlane {
     return { server: this.server, token: this.token, ca: this.ca };
   }
 
-  async start(garbageCollector: boolean, crds: readonly CrdSource[]): Promise<void> {
+  async start(crds: readonly CrdSource[]): Promise<void> {
     const [etcdPort, peerPort, apiPort] = await freePorts(3);
     this.etcdUrl = `http://127.0.0.1:${etcdPort}`;
     this.server = `https://127.0.0.1:${apiPort}`;
@@ -166,7 +194,7 @@ class RunningPlane implements ControlPlane {
     await this.startApiServer();
     this.writeKubeconfig();
     if (crds.length > 0) await this.installCrds(crds);
-    if (garbageCollector) this.startControllerManager();
+    if (this.garbageCollector) this.startControllerManager();
   }
 
   private launch(name: string, binary: string, args: string[]): ManagedProcess {

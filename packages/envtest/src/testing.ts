@@ -14,12 +14,16 @@ import { targetOf } from './internal/target.js';
 export const kubeconfigEnv = 'DSOI_ENVTEST_KUBECONFIG';
 
 /**
- * A vitest `globalSetup` body: starts one control plane for the whole run (kube-controller-manager included unless
- * `garbageCollector: false`), publishes its kubeconfig path in `DSOI_ENVTEST_KUBECONFIG` for the workers, and
- * returns the teardown. Use it as `export default () => setupTestControlPlane()` in a global-setup file.
+ * A vitest `globalSetup` body: starts one control plane for the whole run, publishes its kubeconfig path in
+ * `DSOI_ENVTEST_KUBECONFIG` for the workers, and returns the teardown. Use it as
+ * `export default () => setupTestControlPlane()` in a global-setup file.
+ *
+ * kube-controller-manager (garbage collection, namespace deletion) runs whenever the binaries include it
+ * (`garbageCollector: 'ifAvailable'` unless given); with released binaries, which lack it, the run starts without
+ * and a `DSOI_ENVTEST_NO_GC` warning says so.
  */
 export async function setupTestControlPlane(options: ControlPlaneOptions = {}): Promise<() => Promise<void>> {
-  const plane = await startControlPlane({ garbageCollector: true, ...options });
+  const plane = await startControlPlane({ garbageCollector: 'ifAvailable', ...options });
   process.env[kubeconfigEnv] = plane.kubeconfigPath;
   return () => plane.stop();
 }
