@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { findBinaries, runBuild } from './binaries.js';
 import { startControlPlane } from './controlPlane.js';
+import { listCommand, useCommand } from './internal/releaseCommands.js';
 
 const usage = `usage: dsoi-envtest <command> [options]
 
@@ -14,6 +15,13 @@ commands:
             --crds <path>        install CRDs from a file or directory (repeatable)
             --gc                 also run kube-controller-manager (garbage collector + namespace controller)
             --kubeconfig <path>  also copy the admin kubeconfig to this path
+  use [version]  download a released envtest archive (etcd, kube-apiserver; no kube-controller-manager, so no
+          garbage collection) into the cache, check its SHA-512, and print its directory. version: latest
+          (default), 1.33 (its newest patch) or 1.33.2
+            --index-url <url>    the envtest release index (default: $DSOI_ENVTEST_INDEX_URL, else controller-tools')
+            --platform <os/arch> another platform than this machine's (Go names: linux/amd64, darwin/arm64)
+            --force              download again even when the cache has it
+  list    list the releases of the index and which ones the cache has (--index-url, --platform as for use)
   build   build kube-apiserver, kube-controller-manager and etcd with Go into the cache (once per machine)
   env     print shell exports (DSOI_ENVTEST_ASSETS, KUBEBUILDER_ASSETS) for the binaries found`;
 
@@ -25,6 +33,9 @@ async function main(argv: string[]): Promise<number> {
       crds: { type: 'string', multiple: true },
       gc: { type: 'boolean', default: false },
       kubeconfig: { type: 'string' },
+      'index-url': { type: 'string' },
+      platform: { type: 'string' },
+      force: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -46,6 +57,11 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'start':
       return start(values.crds ?? [], values.gc, values.kubeconfig);
+    case 'use':
+    case 'list': {
+      const flags = { indexUrl: values['index-url'], platform: values.platform, force: values.force };
+      return command === 'use' ? useCommand(positionals[1] ?? 'latest', flags) : listCommand(flags);
+    }
     default:
       console.error(`dsoi-envtest: unknown command ${JSON.stringify(command)}\n\n${usage}`);
       return 2;
@@ -59,6 +75,12 @@ async function start(crds: string[], gc: boolean, copyTo: string | undefined): P
   if (copyTo) copyFileSync(plane.kubeconfigPath, copyTo);
   const path = copyTo ?? plane.kubeconfigPath;
   console.log(`control plane ready in ${Date.now() - started} ms at ${plane.server}`);
+  if (!plane.garbageCollector) {
+    const why = plane.binaries.kubeControllerManager
+      ? '--gc runs it'
+      : `no kube-controller-manager in ${plane.binaries.dir}`;
+    console.log(`garbage collection is off (${why})`);
+  }
   console.log(`export KUBECONFIG=${path}`);
   console.log('press Ctrl-C to stop');
   await new Promise<void>((resolve) => {
