@@ -97,6 +97,69 @@ describe('desiredTenantChildren', () => {
   });
 });
 
+describe('desiredTenantChildren, pod volumes', () => {
+  const withVolumes = (volumes: object[], volumeMount: object[]) =>
+    tenant({
+      k8sConfig: [
+        {
+          name: 'k',
+          image: 'parseable/parseable:v1.0.0',
+          volumes,
+          volumeMount,
+          storageConfig: [
+            {
+              name: 'data',
+              mountPath: '/parseable/data',
+              spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+            },
+          ],
+        },
+      ],
+    });
+
+  it('gives the pods exactly the storageConfig claims then k8sConfig.volumes, as the Go operator did: no app-config', () => {
+    const { children } = desiredTenantChildren(withVolumes([{ name: 'stage', emptyDir: {} }], []));
+    const configMap = children.find((c) => c.object.kind === 'ConfigMap')!.object as any;
+    // The config still reaches Parseable, as environment (the Go operator never mounted it either).
+    expect(configMap.data).toEqual({ P_ADDR: '0.0.0.0:9000' });
+    const pod = (children.find((c) => c.object.kind === 'StatefulSet')!.object as any).spec.template;
+    expect(pod.spec.volumes).toEqual([
+      { name: 'data', persistentVolumeClaim: { claimName: 'srv-k-data' } },
+      { name: 'stage', emptyDir: {} },
+    ]);
+    expect(pod.spec.containers[0].envFrom).toEqual([{ configMapRef: { name: 'srv-p' } }]);
+    expect(pod.metadata.annotations).toEqual({ 'checksum.dsoi.io/configmap-srv-p': expect.any(String) });
+  });
+
+  it('lets the user name a volume app-config (the name is not reserved)', () => {
+    const { children } = desiredTenantChildren(
+      withVolumes([{ name: 'app-config', emptyDir: {} }], [{ name: 'app-config', mountPath: '/etc/app' }]),
+    );
+    const container = (children.find((c) => c.object.kind === 'StatefulSet')!.object as any).spec.template.spec
+      .containers[0];
+    expect(container.volumeMounts).toEqual([
+      { name: 'data', mountPath: '/parseable/data' },
+      { name: 'app-config', mountPath: '/etc/app' },
+    ]);
+  });
+
+  it('puts the object store first in envFrom and both checksums on the pod template', () => {
+    const { children } = desiredTenantChildren(
+      tenant({ external: { objectStore: { spec: { type: 's3-store', data: 'P_S3_URL=http://s3' } } } }),
+    );
+    const pod = (children.find((c) => c.object.kind === 'StatefulSet')!.object as any).spec.template;
+    expect(pod.spec.containers[0].envFrom).toEqual([
+      { configMapRef: { name: 'logs-ext' } },
+      { configMapRef: { name: 'srv-p' } },
+    ]);
+    expect(Object.keys(pod.metadata.annotations).sort()).toEqual([
+      'checksum.dsoi.io/configmap-logs-ext',
+      'checksum.dsoi.io/configmap-srv-p',
+    ]);
+    expect(pod.spec.volumes).toBeUndefined();
+  });
+});
+
 describe('desiredTenantChildren, bad input found by test/badInput.test.ts', () => {
   const problems = (edit: (owner: TenantOwner & { spec: any }) => void) => {
     const owner = tenant({}) as TenantOwner & { spec: any };

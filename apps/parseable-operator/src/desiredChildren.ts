@@ -10,6 +10,7 @@ import {
   buildConfigMap,
   buildNodeWorkload,
   buildPersistentVolumeClaim,
+  controllerRef,
   isBuilderValidationError,
   type NodeK8sConfig,
   nameLimits,
@@ -167,11 +168,15 @@ function claimsOf(node: ParseableNode, k8s: ParseableK8sConfig): NodeClaim[] {
   }));
 }
 
+/**
+ * The node's environment ConfigMaps, in `envFrom` order: the object store first, then the node's own config, so a key
+ * both set is taken from the node's config (last wins).
+ */
 function k8sConfigOf(
   node: ParseableNode,
   k8s: ParseableK8sConfig,
   config: ParseableConfig,
-  ext: BuiltConfigMap | undefined,
+  envConfigMaps: readonly BuiltConfigMap[],
 ): NodeK8sConfig {
   const claims = claimsOf(node, k8s);
   const volumes: V1Volume[] = [
@@ -190,8 +195,7 @@ function k8sConfigOf(
     args: ['parseable', ...(config.cliArgs ?? [])],
     ports: [{ name: 'http', containerPort: parseablePort(config.env), protocol: 'TCP' }],
     ...(k8s.env && { env: k8s.env }),
-    // The object store first: a key the node's own config also sets is taken from the node's config (last wins).
-    ...(ext && { envFrom: [{ configMapRef: { name: ext.metadata.name } }] }),
+    envFrom: envConfigMaps.map((configMap) => ({ configMapRef: { name: configMap.metadata.name } })),
     ...(k8s.resources && { resources: k8s.resources }),
     ...(k8s.livenessProbe && { livenessProbe: k8s.livenessProbe }),
     ...(k8s.readinessProbe && { readinessProbe: k8s.readinessProbe }),
@@ -275,23 +279,34 @@ export function desiredTenantChildren(owner: TenantOwner): TenantChildren {
         if (retain) retainedClaims.push(claim);
         else children.push({ object: claim as KubeObject });
       }
+      // Parseable reads its config from the environment only (as with the Go operator, which never mounted it): the
+      // ConfigMap is built here rather than as the builder's appConfig, so the pods get no unmounted `app-config`
+      // volume and every volume name is the user's to choose.
+      const configMap = buildConfigMap({
+        name: `${node.name}-${config.name}`,
+        namespace,
+        labels,
+        ownerReferences: [controllerRef(owner)],
+        data: config.env,
+      });
+      const envConfigMaps = ext ? [ext, configMap] : [configMap];
       const built = buildNodeWorkload({
         node: { name: node.name, kind: node.kind, replicas: node.replicas },
         namespace,
         owner,
-        k8sConfig: k8sConfigOf(node, k8s, config, ext),
-        appConfig: { data: config.env, asEnv: true },
+        k8sConfig: k8sConfigOf(node, k8s, config, envConfigMaps),
         selectorLabels: labels,
         names: {
           workload: `${k8s.name}-${node.name}`,
           service: `${node.name}-${k8s.name}`,
-          configMap: `${node.name}-${config.name}`,
+          configMap: configMap.metadata.name,
           container: `${node.name}-${node.type}`,
         },
       });
       const workload = structuredClone(built.workload);
-      if (ext) workload.spec.template = withConfigChecksum(workload.spec.template, ext);
-      if (built.configMap) children.push({ object: built.configMap as KubeObject });
+      // Each ConfigMap's checksum on the pod template: a change of either rolls the node's pods.
+      for (const source of envConfigMaps) workload.spec.template = withConfigChecksum(workload.spec.template, source);
+      children.push({ object: configMap as KubeObject });
       if (built.service) children.push({ object: built.service as KubeObject });
       children.push({ object: workload as KubeObject, rolloutStep: spec.deploymentOrder.indexOf(node.type) });
       nodeOfWorkload.set(workload.metadata.name, node.name);
