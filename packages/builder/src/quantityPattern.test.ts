@@ -8,7 +8,7 @@ describe('withQuantityPatterns', () => {
     expect(resources.properties.requests.additionalProperties.pattern).toBe(quantityPattern);
   });
 
-  it('puts the quantity pattern on limits, requests and sizeLimit, and on nothing else', () => {
+  it('puts the quantity pattern on limits, requests, sizeLimit and divisor, and on nothing else', () => {
     const resources = withQuantityPatterns(kubernetesSchema('ResourceRequirements')) as any;
     expect(resources.properties.requests.additionalProperties.pattern).toBe(quantityPattern);
     expect(resources.properties.limits.additionalProperties.pattern).toBe(quantityPattern);
@@ -16,6 +16,10 @@ describe('withQuantityPatterns', () => {
     expect(volume.properties.emptyDir.properties.sizeLimit.pattern).toBe(quantityPattern);
     const claim = volume.properties.ephemeral.properties.volumeClaimTemplate.properties.spec;
     expect(claim.properties.resources.properties.requests.additionalProperties.pattern).toBe(quantityPattern);
+    const env = withQuantityPatterns(kubernetesSchema('EnvVar')) as any;
+    expect(env.properties.valueFrom.properties.resourceFieldRef.properties.divisor.pattern).toBe(quantityPattern);
+    const downward = volume.properties.downwardAPI.properties.items.items.properties.resourceFieldRef;
+    expect(downward.properties.divisor.pattern).toBe(quantityPattern);
     // IntOrString ports are not quantities.
     const service = withQuantityPatterns(kubernetesSchema('ServiceSpec')) as any;
     expect(JSON.stringify(service)).not.toContain('pattern');

@@ -19,7 +19,8 @@ const isIntOrString = (node: unknown): node is SchemaNode =>
 
 /**
  * Adds {@link quantityPattern} to the quantity positions of a core/v1 schema, in place: the values of `limits` and
- * `requests` maps (ResourceList, in ResourceRequirements and claim specs) and `sizeLimit` (emptyDir). Every such
+ * `requests` maps (ResourceList, in ResourceRequirements and claim specs), `sizeLimit` (emptyDir) and `divisor`
+ * (resourceFieldRef). Every such
  * position in core/v1 is a Quantity; IntOrString fields (ports, probe ports) have other names. Returns `schema`.
  */
 export function withQuantityPatterns<TSchema>(schema: TSchema): TSchema {
@@ -31,7 +32,9 @@ export function withQuantityPatterns<TSchema>(schema: TSchema): TSchema {
       if ((name === 'limits' || name === 'requests') && isIntOrString(property.additionalProperties)) {
         property.additionalProperties.pattern = quantityPattern;
       }
-      if (name === 'sizeLimit' && isIntOrString(property)) property.pattern = quantityPattern;
+      // `divisor` of a resourceFieldRef (env and downward API volumes) is a Quantity too: controller-gen's CRDs, the
+      // Go Parseable operator's among them, carry the pattern there (found by the oracle's CRD comparison).
+      if ((name === 'sizeLimit' || name === 'divisor') && isIntOrString(property)) property.pattern = quantityPattern;
       visit(property);
     }
     visit(node.items);
