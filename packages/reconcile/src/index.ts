@@ -29,6 +29,8 @@ export type { EventHandler, ReconcileRequest } from './handlers.js';
 export { enqueueOwner, enqueueSelf, keyOf, parseKey } from './handlers.js';
 export type { HealthCheck, HealthChecks, HealthServer, HealthServerOptions } from './healthServer.js';
 export { createHealthServer, healthServerDefaults } from './healthServer.js';
+export type { ImmutablePlan, KeptField } from './immutableFields.js';
+export { immutableFields, keepImmutableFields } from './immutableFields.js';
 export type {
   LeaderElector,
   LeaderElectorOptions,

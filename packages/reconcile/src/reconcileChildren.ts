@@ -9,6 +9,7 @@ import type { EventRecord } from '@dsoi/events';
 import { type HashableObject, readHash, stampHash } from '@dsoi/hash';
 import type { ChildCache } from './childCache.js';
 import { ChildrenError } from './errors.js';
+import { type KeptField, keepImmutableFields } from './immutableFields.js';
 import { findDrift } from './internal/drift.js';
 import { type WorkloadObject, workloadReadiness } from './workloadReadiness.js';
 
@@ -51,6 +52,12 @@ export interface ChildrenReport {
   readonly unchanged: ObjectRef[];
   /** Workloads whose change waits for an earlier workload to be ready. */
   readonly blocked: (ObjectRef & { readonly waitingOn: ObjectRef; readonly reason: string })[];
+  /**
+   * Live children whose immutable fields (`immutableFields`: a StatefulSet's `volumeClaimTemplates`, selectors, ...)
+   * differ from the desired ones. Their live values are kept (a write never tries to change them); each names the
+   * field and how to migrate. Not a failure: the rest of the child converges.
+   */
+  readonly kept: (ObjectRef & { readonly fields: readonly KeptField[] })[];
   /** The first workload (in rollout order) that is not ready, if any. */
   readonly waitingOn: (ObjectRef & { readonly reason: string }) | undefined;
   /** True when no write was needed, nothing is blocked and every workload is ready. */
@@ -66,6 +73,9 @@ interface Planned {
   readonly plan: Plan;
   readonly field: string | undefined;
   readonly step: number | undefined;
+  readonly kept: readonly KeptField[];
+  /** Why a write would be refused even with the live immutable values; the write is then never sent. */
+  readonly refusal: string | undefined;
 }
 
 /**
@@ -77,7 +87,10 @@ interface Planned {
  * - a workload that does not exist is created at once; a change to an existing workload waits until every workload
  *   before it in rollout order is ready (`workloadReadiness`), and only one changes per pass;
  * - owned children of `pruneKinds` that are no longer desired are deleted (found by owner uid, not by labels);
- * - a live child controlled by another owner is never taken over (a failure, as controller-runtime's AlreadyOwned).
+ * - a live child controlled by another owner is never taken over (a failure, as controller-runtime's AlreadyOwned);
+ * - an immutable field of a live child (`immutableFields`) is never changed: the live value is applied, a difference
+ *   is reported in `kept` with a Warning Event `ImmutableFieldKept` naming the field and how to migrate, and a write
+ *   that would still be refused (a kept selector that misses the desired pod labels) is never sent.
  *
  * Errors: failed writes do not stop the others; afterwards a {@link ChildrenError} lists them (with the report).
  */
@@ -92,6 +105,7 @@ export async function reconcileChildren(options: ReconcileChildrenOptions): Prom
     deleted: [] as ObjectRef[],
     unchanged: [] as ObjectRef[],
     blocked: [] as ChildrenReport['blocked'],
+    kept: planned.filter((c) => c.kept.length > 0).map((c) => ({ ...c.ref, fields: c.kept })),
     waitingOn: undefined as ChildrenReport['waitingOn'],
   };
   const failures: { ref: ObjectRef; error: unknown }[] = [];
@@ -101,7 +115,20 @@ export async function reconcileChildren(options: ReconcileChildrenOptions): Prom
     try {
       const other = otherController(child.live, ownerRef.uid);
       if (other) throw new Error(`controlled by ${other.kind} ${other.name} (uid ${other.uid}); not taking it over`);
+      if (child.refusal) {
+        // kube-apiserver would answer Invalid on every retry: say what to do instead of sending it.
+        throw new Error(`${child.refusal}; ${child.kept.map((k) => k.migrate).find(Boolean) ?? ''}`);
+      }
       await client.apply(child.object, { force: true, ...(signal ? { signal } : {}) });
+      for (const kept of child.kept) {
+        note({
+          type: 'Warning',
+          reason: 'ImmutableFieldKept',
+          action: 'Apply',
+          note: `${describe(child.ref)}: ${kept.field} differs from the desired value at ${kept.at} and cannot change in place; kept the live value. To migrate: ${kept.migrate}`,
+          related: child.ref,
+        });
+      }
       if (child.plan === 'create') {
         report.created.push(child.ref);
         note({
@@ -165,9 +192,12 @@ function plan(
   const spec: ChildSpec = 'object' in entry ? (entry as ChildSpec) : { object: entry };
   const source = spec.object as KubeObject & { metadata?: Record<string, unknown> };
   const owned = { ...source, metadata: { ...source.metadata, ownerReferences: [ownerRef] } };
-  const object = stampHash(owned as Parameters<typeof stampHash>[0], hashOptions) as KubeObject;
-  const ref = refOf(object);
+  const stamped = stampHash(owned as Parameters<typeof stampHash>[0], hashOptions) as KubeObject;
+  const ref = refOf(stamped);
   const live = cache.get(ref, ref.name, ref.namespace);
+  // An existing child keeps its immutable fields: the object we compare and apply carries their live values.
+  const immutable = live === undefined ? undefined : keepImmutableFields(stamped, live);
+  const object = (immutable?.object ?? stamped) as KubeObject;
   const changed =
     live !== undefined &&
     readHash(live as HashableObject, hashOptions) !== readHash(object as HashableObject, hashOptions);
@@ -175,7 +205,16 @@ function plan(
   const field = live === undefined || changed ? undefined : findDrift(object, live);
   const state: Plan =
     live === undefined ? 'create' : changed ? 'changed' : field !== undefined ? 'drifted' : 'unchanged';
-  return { object, ref, live, plan: state, field, step: spec.rolloutStep };
+  return {
+    object,
+    ref,
+    live,
+    plan: state,
+    field,
+    step: spec.rolloutStep,
+    kept: immutable?.kept ?? [],
+    refusal: state === 'unchanged' ? undefined : immutable?.refusal,
+  };
 }
 
 /** One workload at a time: creates go at once, a change waits until everything before it is ready. */

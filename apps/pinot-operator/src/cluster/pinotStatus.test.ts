@@ -9,6 +9,7 @@ const report = (partial: Partial<ChildrenReport>): ChildrenReport => ({
   deleted: [],
   unchanged: [],
   blocked: [],
+  kept: [],
   waitingOn: undefined,
   converged: false,
   ...partial,
@@ -96,5 +97,36 @@ describe('pinotStatus', () => {
       message: 'StatefulSet c-controller: field is immutable',
     });
     expect(cond(failed, 'Ready')).toMatchObject({ status: 'False', reason: 'ApplyFailed' });
+  });
+
+  it('reports immutable fields kept from another writer in ImmutableFieldsDiffer, naming each field and the recipe, and stays Ready', () => {
+    const kept = report({
+      converged: true,
+      kept: [
+        {
+          ...ref('c-controller'),
+          fields: [
+            {
+              field: 'spec.volumeClaimTemplates',
+              at: 'spec.volumeClaimTemplates[0].metadata.labels',
+              migrate:
+                'delete the StatefulSet but keep its pods and volumes (`kubectl delete statefulset c-controller -n pinot --cascade=orphan`)',
+            },
+          ],
+        },
+      ],
+    });
+    const status = pinotStatus(undefined, { kind: 'applied', report: kept, nodeOfWorkload: nodes, failures: [] }, 1);
+    expect(cond(status, 'Ready')?.status).toBe('True');
+    expect(cond(status, 'ImmutableFieldsDiffer')).toMatchObject({ status: 'True', reason: 'LiveValueKept' });
+    expect(cond(status, 'ImmutableFieldsDiffer')?.message).toBe(
+      'node c (c-controller): spec.volumeClaimTemplates (at spec.volumeClaimTemplates[0].metadata.labels) kept the live value; to migrate: delete the StatefulSet but keep its pods and volumes (`kubectl delete statefulset c-controller -n pinot --cascade=orphan`)',
+    );
+    const after = pinotStatus(
+      status,
+      { kind: 'applied', report: report({ converged: true }), nodeOfWorkload: nodes, failures: [] },
+      2,
+    );
+    expect(cond(after, 'ImmutableFieldsDiffer')).toMatchObject({ status: 'False', reason: 'AsDesired' });
   });
 });

@@ -47,6 +47,19 @@ export function pinotStatus(
   const writes = report.created.length + report.updated.length + report.deleted.length;
   const progressing = writes > 0 || report.blocked.length > 0 || report.waitingOn !== undefined;
   const waitingOn = report.waitingOn ? nodeName(nodeOfWorkload, report.waitingOn.name) : undefined;
+  // Fields another writer (the Go operator) set that cannot change in place: the cluster runs, but differs from the
+  // spec until the user migrates the child as the message says.
+  if (report.kept.length > 0) {
+    const kept = report.kept.flatMap((child) =>
+      child.fields.map(
+        (f) =>
+          `${nodeName(nodeOfWorkload, child.name)}: ${f.field} (at ${f.at}) kept the live value; to migrate: ${f.migrate}`,
+      ),
+    );
+    set('ImmutableFieldsDiffer', 'True', 'LiveValueKept', kept.join('; '));
+  } else if (previous?.conditions?.some((c) => c.type === 'ImmutableFieldsDiffer')) {
+    set('ImmutableFieldsDiffer', 'False', 'AsDesired', 'every immutable field holds the desired value');
+  }
   if (failures.length > 0) set('Degraded', 'True', 'ApplyFailed', failures.join('; '));
   else set('Degraded', 'False', 'AsExpected', 'every child was written');
   if (report.blocked.length > 0 && waitingOn) {

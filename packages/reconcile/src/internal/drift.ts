@@ -28,6 +28,14 @@ export function findDrift(desired: object, live: object): string | undefined {
   return undefined;
 }
 
+/**
+ * The path of the first place where `desired` is not contained in `live` (extra live fields are fine; quantities under
+ * a `resources` field compare by value), or `undefined`; paths start at `path`.
+ */
+export function firstDifference(desired: unknown, live: unknown, path: string): string | undefined {
+  return subsetDrift(desired, live, path, false);
+}
+
 function subsetDrift(desired: unknown, live: unknown, path: string, inResources: boolean): string | undefined {
   if (desired === undefined) return undefined;
   if (desired === null || typeof desired !== 'object') {
