@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,40 @@ describe('findBinaries', () => {
     expect(error).toBeInstanceOf(BinariesNotFoundError);
     expect(String(error)).toMatch(/DSOI_ENVTEST_ASSETS/);
     expect(String(error)).toMatch(/dsoi-envtest build/);
+    expect(String(error)).toMatch(
+      /`npx dsoi-envtest use latest`[\s\S]*no kube-controller-manager, so no garbage collection/,
+    );
+  });
+});
+
+describe('findBinaries in the cache', () => {
+  const arch = process.arch === 'x64' ? 'amd64' : process.arch;
+  const os = process.platform;
+  /** A cache entry holding empty files under the binaries' names: the lookup only checks that they exist. */
+  function entry(root: string, name: string, usedAtMs = Date.now()): string {
+    const dir = join(root, name);
+    mkdirSync(dir);
+    for (const file of ['etcd', 'kube-apiserver', '.complete']) writeFileSync(join(dir, file), '');
+    utimesSync(join(dir, '.complete'), usedAtMs / 1000, usedAtMs / 1000);
+    return dir;
+  }
+
+  it('prefers the build of the pinned versions, then the release used last, then other builds', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dsoi-cache-'));
+    const find = async () => (await findBinaries({ build: false, env: { DSOI_TESTBIN_DIR: root } })).dir;
+    entry(root, `k8s-v1.30.0-etcd-v3.5.0-go1.22.0-${arch}`);
+    expect(await find()).toBe(join(root, `k8s-v1.30.0-etcd-v3.5.0-go1.22.0-${arch}`));
+    const older = entry(root, `envtest-v1.36.2-${os}-${arch}`, Date.now() - 60_000);
+    const newer = entry(root, `envtest-v1.33.0-${os}-${arch}`);
+    entry(root, `envtest-v1.36.2-${os === 'linux' ? 'darwin' : 'linux'}-${arch}`, Date.now() + 60_000);
+    mkdirSync(join(root, '.download-x1y2z3')); // an unfinished download is never picked
+    expect(await find()).toBe(newer);
+    utimesSync(join(older, '.complete'), new Date(), new Date());
+    expect(await find()).toBe(older);
+    const pins = readFileSync(new URL('../../../tools/k8s-testbin/versions.env', import.meta.url), 'utf8');
+    const [kube, etcd] = ['KUBE', 'ETCD'].map((k) => new RegExp(`^${k}_VERSION=(\\S+)`, 'm').exec(pins)![1]);
+    const pinned = entry(root, `k8s-${kube}-etcd-${etcd}-go1.0.0-${arch}`);
+    expect(await find()).toBe(pinned);
   });
 });
 

@@ -123,6 +123,7 @@ describe('startControlPlane (with the garbage collector)', () => {
   });
 
   it('garbage-collects an owned object when its owner is deleted', async () => {
+    expect(plane.garbageCollector).toBe(true);
     const core = plane.kubeConfig.makeApiClient(CoreV1Api);
     const owner = await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'owner' } } });
     await core.createNamespacedConfigMap({
