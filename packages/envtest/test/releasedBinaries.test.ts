@@ -24,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BinariesNotFoundError,
   ChecksumMismatchError,
+  DownloadFailedError,
   findBinaries,
   listReleasedBinaries,
   NoArchiveForPlatformError,
@@ -234,6 +235,20 @@ describe('useReleasedBinaries', () => {
     );
     expect(existsSync(join(work, 'unused'))).toBe(false);
     expect((await listReleasedBinaries({ indexUrl })).map((r) => r.version)).toEqual([version, 'v1.35.0']);
+  });
+
+  it('says which archive failed to download and leaves nothing in the cache', async () => {
+    const cacheDir = mkdtempSync(join(work, 'cache-'));
+    const other = otherPlatforms[0]!; // listed in the index, but the server has no such file
+    const name = `envtest-${version}-${other.replace('/', '-')}.tar.gz`;
+    const url = `${base}/releases/download/envtest-${version}/${name}`;
+    const error = await useReleasedBinaries({ indexUrl: goodIndex(), cacheDir, platform: other }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DownloadFailedError);
+    expect(error).toMatchObject({ url, statusCode: 404 });
+    expect((error as Error).message).toBe(`fetching envtest archive ${name} from ${url} answered HTTP 404`);
+    expect(readdirSync(cacheDir)).toEqual([]);
   });
 
   it('says which URL failed when the index is not there', async () => {
