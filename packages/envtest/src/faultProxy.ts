@@ -3,10 +3,21 @@ import { type ClientRequest, createServer, type IncomingMessage, type Server, ty
 import type { AddressInfo, Socket } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { EnvtestError } from './errors.js';
-import { type Fault, type FaultMatch, type FaultRule, FaultRuleSet, matchesFault } from './faultRules.js';
+import {
+  type DelayFault,
+  type Fault,
+  type FaultMatch,
+  type FaultRule,
+  FaultRuleSet,
+  type LostResponseFault,
+  matchesFault,
+} from './faultRules.js';
 import { expiredWatchEvent, statusForFault } from './internal/kubeStatus.js';
 import { forwardedHeaders, type Upstream, upstreamOf } from './internal/upstream.js';
+import { WatchErrorScanner, type WatchStreamError } from './internal/watchErrorScanner.js';
 import { parseRequestInfo, type RequestInfo } from './requestInfo.js';
+
+export type { WatchStreamError } from './internal/watchErrorScanner.js';
 
 /** Options of {@link createFaultProxy}. */
 export interface FaultProxyOptions {
@@ -37,6 +48,16 @@ export interface ProxyRequestRecord extends RequestInfo {
   readonly userAgent: string;
   /** HTTP status sent to the client; `0` until the response head is sent, and when none was sent (reset). */
   readonly status: number;
+  /**
+   * HTTP status the API server answered; `0` when the request was not forwarded (or not answered). Differs from
+   * `status` under a `lostResponse` fault: the server answered (a write was committed), the client got a reset.
+   */
+  readonly upstreamStatus: number;
+  /**
+   * The ERROR event that ended this watch stream, relayed from the API server (JSON streams) or injected (`gone`),
+   * e.g. `{ code: 410, reason: 'Expired' }` for a resourceVersion too old for the watch cache; `undefined` otherwise.
+   */
+  readonly watchError: WatchStreamError | undefined;
   /** The fault injected into this request, `undefined` when it was forwarded untouched. */
   readonly fault: Fault['type'] | undefined;
   /** Milliseconds from arrival to the end of the response or connection; `undefined` while open. */
@@ -143,6 +164,7 @@ type MutableRecord = { -readonly [K in keyof ProxyRequestRecord]: ProxyRequestRe
 interface OpenWatch {
   readonly info: RequestInfo;
   readonly target: string;
+  readonly userAgent: string;
   readonly res: ServerResponse;
   readonly upstreamReq: ClientRequest;
   readonly upstreamRes: IncomingMessage;
@@ -210,7 +232,7 @@ class RunningFaultProxy implements FaultProxy {
   dropWatches({ match, reset = false }: DropWatchesOptions = {}): number {
     let dropped = 0;
     for (const watch of [...this.watches]) {
-      if (match && !matchesFault(match, watch.info, watch.target)) continue;
+      if (match && !matchesFault(match, { info: watch.info, url: watch.target, userAgent: watch.userAgent })) continue;
       dropped += 1;
       watch.dropped = true;
       this.watches.delete(watch);
@@ -280,7 +302,7 @@ class RunningFaultProxy implements FaultProxy {
     req.on('error', () => res.destroy());
     res.on('error', () => {}); // writes after the client left; 'close' does the cleanup
 
-    const fault = this.rules.select(info, target);
+    const fault = this.rules.select({ info, url: target, userAgent: record.userAgent });
     if (fault) {
       record.fault = fault.type;
       this.faultsInjected += 1;
@@ -297,7 +319,7 @@ class RunningFaultProxy implements FaultProxy {
     info: RequestInfo,
     record: MutableRecord,
   ): void {
-    // Only a stall ever reaches the API server.
+    // Only stalls, delays and lost responses reach the API server.
     switch (fault.type) {
       case 'status': {
         const retryAfter: Record<string, string> =
@@ -309,6 +331,8 @@ class RunningFaultProxy implements FaultProxy {
         if (info.verb === 'watch') {
           const resourceVersion = new URL(req.url ?? '/', 'http://localhost').searchParams.get('resourceVersion');
           const event = expiredWatchEvent(resourceVersion ?? '');
+          const { object } = JSON.parse(event) as { object: WatchStreamError };
+          record.watchError = { code: object.code, reason: object.reason, message: object.message };
           this.answer(req, res, record, 200, event, { 'transfer-encoding': 'chunked' });
         } else {
           this.answer(req, res, record, 410, JSON.stringify(statusForFault({ type: 'status', code: 410 }, info)));
@@ -321,6 +345,10 @@ class RunningFaultProxy implements FaultProxy {
       }
       case 'reset':
         req.socket.resetAndDestroy();
+        break;
+      case 'lostResponse':
+      case 'delay':
+        this.forward(req, res, info, record, fault);
         break;
     }
   }
@@ -335,6 +363,8 @@ class RunningFaultProxy implements FaultProxy {
       query: search.slice(1),
       userAgent: req.headers['user-agent'] ?? '',
       status: 0,
+      upstreamStatus: 0,
+      watchError: undefined,
       fault: undefined,
       durationMs: undefined,
       error: undefined,
@@ -368,7 +398,14 @@ class RunningFaultProxy implements FaultProxy {
     res.end(body);
   }
 
-  private forward(req: IncomingMessage, res: ServerResponse, info: RequestInfo, record: MutableRecord): void {
+  /** Sends the request to the API server and relays the answer, unless `fault` loses or delays it. */
+  private forward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    info: RequestInfo,
+    record: MutableRecord,
+    fault?: LostResponseFault | DelayFault,
+  ): void {
     if (res.destroyed) return; // the client left while the request was stalled
     const upstreamReq = this.upstream.request(req.method ?? 'GET', req.url ?? '/', forwardedHeaders(req.rawHeaders));
     res.once('close', () => {
@@ -381,8 +418,60 @@ class RunningFaultProxy implements FaultProxy {
       if (res.headersSent) res.destroy();
       else req.socket.resetAndDestroy();
     });
-    upstreamReq.once('response', (upstreamRes) => this.relay(res, info, record, upstreamReq, upstreamRes));
+    upstreamReq.once('response', (upstreamRes) => {
+      record.upstreamStatus = upstreamRes.statusCode ?? 0;
+      upstreamRes.on('error', () => {}); // reported through 'close'
+      if (fault?.type === 'lostResponse') this.loseResponse(req, info, upstreamReq, upstreamRes);
+      else if (fault?.type === 'delay')
+        this.holdResponse(
+          req,
+          res,
+          fault.delayMs,
+          () => this.relay(res, info, record, upstreamReq, upstreamRes),
+          upstreamRes,
+        );
+      else this.relay(res, info, record, upstreamReq, upstreamRes);
+    });
     req.pipe(upstreamReq);
+  }
+
+  /** "Committed, response lost": read the API server's whole answer, then reset the client before any byte of it. */
+  private loseResponse(
+    req: IncomingMessage,
+    info: RequestInfo,
+    upstreamReq: ClientRequest,
+    upstreamRes: IncomingMessage,
+  ): void {
+    if (info.verb === 'watch') {
+      // A watch never ends on its own: it was established, and that is all the client never hears of.
+      upstreamReq.destroy();
+      req.socket.resetAndDestroy();
+      return;
+    }
+    upstreamRes.once('close', () => req.socket.resetAndDestroy());
+    upstreamRes.resume();
+  }
+
+  /** Holds the API server's answer for `delayMs`, then relays it; a server that dies meanwhile resets the client. */
+  private holdResponse(
+    req: IncomingMessage,
+    res: ServerResponse,
+    delayMs: number,
+    relay: () => void,
+    upstreamRes: IncomingMessage,
+  ): void {
+    let relayed = false;
+    const timer = setTimeout(() => {
+      relayed = true;
+      relay();
+    }, delayMs);
+    res.once('close', () => clearTimeout(timer));
+    // A held (paused) response emits 'close' early only when it broke off.
+    upstreamRes.once('close', () => {
+      if (relayed || upstreamRes.complete) return;
+      clearTimeout(timer);
+      req.socket.resetAndDestroy();
+    });
   }
 
   private relay(
@@ -400,12 +489,26 @@ class RunningFaultProxy implements FaultProxy {
     let watch: OpenWatch | undefined;
     if (info.verb === 'watch' && status === 200) {
       const target = `${record.path}${record.query ? `?${record.query}` : ''}`;
-      const open: OpenWatch = { info, target, res, upstreamReq, upstreamRes, dropped: false };
+      const open: OpenWatch = {
+        info,
+        target,
+        userAgent: record.userAgent,
+        res,
+        upstreamReq,
+        upstreamRes,
+        dropped: false,
+      };
       watch = open;
       this.watches.add(open);
       res.once('close', () => this.watches.delete(open));
+      const type = upstreamRes.headers['content-type'] ?? '';
+      if (type.startsWith('application/json') && !upstreamRes.headers['content-encoding']) {
+        const scanner = new WatchErrorScanner((error) => {
+          record.watchError = error;
+        });
+        upstreamRes.on('data', (chunk: Buffer) => scanner.push(chunk));
+      }
     }
-    upstreamRes.on('error', () => {}); // reported through 'close' below
     upstreamRes.once('close', () => {
       // The API server went away mid-response (stopped, restarted): end the client's connection abruptly too.
       if (!upstreamRes.complete && !watch?.dropped) res.destroy();

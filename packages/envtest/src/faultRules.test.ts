@@ -5,10 +5,10 @@ import { parseRequestInfo } from './requestInfo.js';
 const conflict: Fault = { type: 'status', code: 409 };
 const unavailable: Fault = { type: 'status', code: 503 };
 
-/** Runs `requests` (method, url) through `rules` and returns the fault type (or code) each got, '-' for none. */
-function run(rules: FaultRuleSet, requests: ReadonlyArray<readonly [string, string]>): string[] {
-  return requests.map(([method, url]) => {
-    const fault = rules.select(parseRequestInfo(method, url), url);
+/** Runs `requests` (method, url, user agent) through `rules`; returns the fault type (or code) each got, '-' for none. */
+function run(rules: FaultRuleSet, requests: ReadonlyArray<readonly [string, string, string?]>): string[] {
+  return requests.map(([method, url, userAgent = 'test']) => {
+    const fault = rules.select({ info: parseRequestInfo(method, url), url, userAgent });
     return fault === undefined ? '-' : fault.type === 'status' ? String(fault.code) : fault.type;
   });
 }
@@ -17,8 +17,8 @@ const patchX = ['PATCH', '/api/v1/namespaces/a/configmaps/x'] as const;
 const getX = ['GET', '/api/v1/namespaces/a/configmaps/x'] as const;
 
 describe('matchesFault', () => {
-  const matches = (match: FaultRule['match'], method: string, url: string) =>
-    matchesFault(match, parseRequestInfo(method, url), url);
+  const matches = (match: FaultRule['match'], method: string, url: string, userAgent = 'test') =>
+    matchesFault(match, { info: parseRequestInfo(method, url), url, userAgent });
 
   it('matches every resource request, and no non-resource request, without a match', () => {
     expect(matches(undefined, 'GET', '/api/v1/namespaces/a/pods')).toBe(true);
@@ -59,6 +59,18 @@ describe('matchesFault', () => {
     expect(matches({ path: /^\/version$/ }, 'GET', '/version')).toBe(true);
     expect(matches({ path: /^\/version$/, writes: false }, 'GET', '/version')).toBe(true);
     expect(matches({ path: /^\/apis\/apps/ }, 'GET', '/api/v1/pods')).toBe(false);
+  });
+
+  it('matches the user agent exactly, or by RegExp, to single out one client', () => {
+    const lease = '/apis/coordination.k8s.io/v1/namespaces/a/leases/op';
+    const replicaA = { resource: 'leases', userAgent: 'operator-a' };
+    expect(matches(replicaA, 'PUT', lease, 'operator-a')).toBe(true);
+    expect(matches(replicaA, 'PUT', lease, 'operator-b')).toBe(false);
+    expect(matches(replicaA, 'PUT', lease, 'operator-a/v2')).toBe(false);
+    expect(matches(replicaA, 'GET', '/api/v1/namespaces/a/pods', 'operator-a')).toBe(false);
+    const byPattern = { userAgent: /^operator-a\b/g };
+    expect([1, 2].map(() => matches(byPattern, 'GET', lease, 'operator-a/v2 (linux)'))).toEqual([true, true]);
+    expect(matches(byPattern, 'GET', lease, '')).toBe(false);
   });
 
   it('gives the same answer every time for a global RegExp', () => {
@@ -107,6 +119,14 @@ describe('FaultRuleSet', () => {
     expect(run(rules, [patchX, patchX, patchX, getX, getX])).toEqual(['-', '409', '503', '-', '503']);
   });
 
+  it('selects the faults that forward: lost responses and delays', () => {
+    const rules = new FaultRuleSet();
+    rules.add({ match: { verbs: ['create'] }, fault: { type: 'lostResponse' }, times: 1 });
+    rules.add({ match: { verbs: ['get'], userAgent: 'slow' }, fault: { type: 'delay', delayMs: 100 } });
+    const create = ['POST', '/api/v1/namespaces/a/configmaps'] as const;
+    expect(run(rules, [create, create, [...getX, 'slow'], getX])).toEqual(['lostResponse', '-', 'delay', '-']);
+  });
+
   it('removes a rule through the function inject returned, and all rules through clear', () => {
     const rules = new FaultRuleSet();
     const remove = rules.add({ fault: conflict });
@@ -124,6 +144,7 @@ describe('FaultRuleSet', () => {
     [{ fault: { type: 'status', code: 200 } }, /400-599/],
     [{ fault: { type: 'status', code: 429, retryAfterSeconds: -1 } }, /retryAfterSeconds/],
     [{ fault: { type: 'stall', delayMs: Number.NaN } }, /delayMs/],
+    [{ fault: { type: 'delay', delayMs: -1 } }, /delay delayMs/],
     [{ fault: { type: 'explode' } }, /unknown fault type/],
   ])('rejects the invalid rule %j', (rule, message) => {
     expect(() => new FaultRuleSet().add(rule as FaultRule)).toThrow(message);

@@ -25,6 +25,12 @@ export interface FaultMatch {
    * are faulted only by rules that give a `path` matching them.
    */
   readonly path?: RegExp;
+  /**
+   * The client's `User-Agent` header: a string must equal it, a RegExp is tested against it. Singles out one client
+   * among several sharing the proxy, e.g. the Lease requests of one operator replica (give each replica its own
+   * user agent). @default any client
+   */
+  readonly userAgent?: string | RegExp;
 }
 
 /** Answers with an error status and a real `metav1.Status` body; the request never reaches the API server. */
@@ -63,8 +69,28 @@ export interface ResetFault {
   readonly type: 'reset';
 }
 
+/**
+ * "Committed, response lost": forwards the request, lets the API server finish it (the whole response is read), then
+ * resets the client's connection before any response byte. The client sees `ECONNRESET` for a write that did happen,
+ * the case that makes retrying a non-idempotent write dangerous. The API server's answer is in the log
+ * (`upstreamStatus`). A watch is reset as soon as its response head arrives.
+ */
+export interface LostResponseFault {
+  readonly type: 'lostResponse';
+}
+
+/**
+ * Forwards the request at once and holds the API server's response for `delayMs` before relaying it: the server has
+ * acted (a write is committed) while the client still waits, and may time out.
+ */
+export interface DelayFault {
+  readonly type: 'delay';
+  /** How long to hold the response (its head and body) before relaying it. */
+  readonly delayMs: number;
+}
+
 /** What happens to a request a {@link FaultRule} selects. */
-export type Fault = StatusFault | GoneFault | StallFault | ResetFault;
+export type Fault = StatusFault | GoneFault | StallFault | ResetFault | LostResponseFault | DelayFault;
 
 /**
  * A fault and the requests it applies to. Rules are tried in the order they were added; the first rule that
@@ -81,8 +107,18 @@ export interface FaultRule {
   readonly every?: number;
 }
 
-/** Whether `info` (with the request target `url`) matches `match`. */
-export function matchesFault(match: FaultMatch | undefined, info: RequestInfo, url: string): boolean {
+/** A request as rules see it. */
+export interface FaultTarget {
+  /** What the request does. */
+  readonly info: RequestInfo;
+  /** The request target: path and query (`/api/v1/namespaces/a/pods?watch=true`). */
+  readonly url: string;
+  /** The `User-Agent` header, `''` when none. */
+  readonly userAgent: string;
+}
+
+/** Whether the request `target` matches `match`. */
+export function matchesFault(match: FaultMatch | undefined, { info, url, userAgent }: FaultTarget): boolean {
   if (match?.path) {
     match.path.lastIndex = 0; // a /g or /y RegExp keeps state between test() calls
     if (!match.path.test(url)) return false;
@@ -97,8 +133,16 @@ export function matchesFault(match: FaultMatch | undefined, info: RequestInfo, u
     (match.group === undefined || match.group === info.group) &&
     (match.resource === undefined || match.resource === resource) &&
     (match.namespace === undefined || match.namespace === info.namespace) &&
-    (match.name === undefined || match.name === info.name)
+    (match.name === undefined || match.name === info.name) &&
+    matchesText(match.userAgent, userAgent)
   );
+}
+
+function matchesText(pattern: string | RegExp | undefined, text: string): boolean {
+  if (pattern === undefined) return true;
+  if (typeof pattern === 'string') return pattern === text;
+  pattern.lastIndex = 0;
+  return pattern.test(text);
 }
 
 interface RuleState {
@@ -130,9 +174,9 @@ export class FaultRuleSet {
   }
 
   /** Counts the request against the rules in order and returns the first fault that applies (retiring its rule). */
-  select(info: RequestInfo, url: string): Fault | undefined {
+  select(target: FaultTarget): Fault | undefined {
     for (const state of this.rules) {
-      if (!matchesFault(state.rule.match, info, url)) continue;
+      if (!matchesFault(state.rule.match, target)) continue;
       state.matched += 1;
       if (state.matched % (state.rule.every ?? 1) !== 0) continue;
       state.injected += 1;
@@ -145,7 +189,14 @@ export class FaultRuleSet {
   }
 }
 
-const faultTypes = new Set<string>(['status', 'gone', 'stall', 'reset'] satisfies Fault['type'][]);
+const faultTypes = new Set<string>([
+  'status',
+  'gone',
+  'stall',
+  'reset',
+  'lostResponse',
+  'delay',
+] satisfies Fault['type'][]);
 
 function validateRule({ fault, times, every }: FaultRule): void {
   if (!faultTypes.has(fault?.type)) throw new TypeError(`fault rule: unknown fault type ${String(fault?.type)}`);
@@ -160,7 +211,10 @@ function validateRule({ fault, times, every }: FaultRule): void {
     if (retry !== undefined && (!Number.isInteger(retry) || retry < 0)) {
       throw new RangeError(`fault rule: retryAfterSeconds must be an integer >= 0, got ${retry}`);
     }
-  } else if (fault.type === 'stall' && !(Number.isFinite(fault.delayMs) && fault.delayMs >= 0)) {
-    throw new RangeError(`fault rule: stall delayMs must be a finite number >= 0, got ${fault.delayMs}`);
+  } else if (
+    (fault.type === 'stall' || fault.type === 'delay') &&
+    !(Number.isFinite(fault.delayMs) && fault.delayMs >= 0)
+  ) {
+    throw new RangeError(`fault rule: ${fault.type} delayMs must be a finite number >= 0, got ${fault.delayMs}`);
   }
 }

@@ -145,8 +145,19 @@ export type {
   FaultProxyOptions,
   FaultProxyStats,
   ProxyRequestRecord,
+  WatchStreamError,
 } from './faultProxy.js';
 // Fault proxy
 export { createFaultProxy, faultProxyDefaults } from './faultProxy.js';
-export type { Fault, FaultMatch, FaultRule, GoneFault, ResetFault, StallFault, StatusFault } from './faultRules.js';
+export type {
+  DelayFault,
+  Fault,
+  FaultMatch,
+  FaultRule,
+  GoneFault,
+  LostResponseFault,
+  ResetFault,
+  StallFault,
+  StatusFault,
+} from './faultRules.js';
 export type { KubeVerb, RequestInfo } from './requestInfo.js';

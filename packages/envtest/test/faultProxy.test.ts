@@ -41,15 +41,24 @@ interface Reply {
   readonly text: string;
 }
 
-/** One request through the proxy on its own connection; rejects on a connection error (code ECONNRESET, ...). */
-function send(
+/** A request under way: its reply, whether it settled, and a way to leave. */
+interface Sent {
+  readonly reply: Promise<Reply>;
+  settled(): boolean;
+  abandon(): void;
+}
+
+/** Starts one request through the proxy on its own connection; the reply rejects on a connection error. */
+function start(
   method: string,
   path: string,
   body?: unknown,
-  { contentType = 'application/json', bearer = token } = {},
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request(
+  { contentType = 'application/json', bearer = token, userAgent = 'faultproxy-test' } = {},
+): Sent {
+  let settled = false;
+  let req: ReturnType<typeof request> | undefined;
+  const reply = new Promise<Reply>((resolve, reject) => {
+    req = request(
       `${proxy.url}${path}`,
       {
         method,
@@ -57,7 +66,7 @@ function send(
         headers: {
           Authorization: `Bearer ${bearer}`,
           Accept: 'application/json',
-          'User-Agent': 'faultproxy-test',
+          'User-Agent': userAgent,
           ...(body === undefined ? {} : { 'Content-Type': contentType }),
         },
       },
@@ -73,7 +82,22 @@ function send(
     );
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
+  }).finally(() => {
+    settled = true;
   });
+  return {
+    reply,
+    settled: () => settled,
+    abandon: () => {
+      reply.catch(() => {});
+      req?.destroy();
+    },
+  };
+}
+
+/** One request through the proxy on its own connection; rejects on a connection error (code ECONNRESET, ...). */
+function send(method: string, path: string, body?: unknown, options: Parameters<typeof start>[3] = {}): Promise<Reply> {
+  return start(method, path, body, options).reply;
 }
 
 /** An open watch through the proxy: its response, the events so far, and how the stream ended. */
@@ -273,7 +297,12 @@ describe('watches', () => {
       },
     ]);
     expect(watch.events[0]!.object).toMatchObject({ message: expect.stringMatching(/^too old resource version: 1 /) });
-    expect(proxy.log.at(-1)).toMatchObject({ verb: 'watch', status: 200, fault: 'gone' });
+    expect(proxy.log.at(-1)).toMatchObject({
+      verb: 'watch',
+      status: 200,
+      fault: 'gone',
+      watchError: { code: 410, reason: 'Expired' },
+    });
     expect(proxy.stats().openWatches).toBe(0);
   });
 
@@ -403,8 +432,94 @@ describe('connection faults', () => {
   });
 });
 
+describe('faults after the API server acted', () => {
+  it('lostResponse: the create is committed on the server while the client sees a reset, so a retry collides', async () => {
+    proxy.inject({ match: { verbs: ['create'], namespace: ns }, fault: { type: 'lostResponse' }, times: 1 });
+    const path = `/api/v1/namespaces/${ns}/configmaps`;
+    await expect(send('POST', path, configMap('committed', { n: '1' }))).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(proxy.log.at(-1)).toMatchObject({ verb: 'create', fault: 'lostResponse', status: 0, upstreamStatus: 201 });
+    // Read back from the API server directly, not through the proxy: the write happened.
+    const core = plane.kubeConfig.makeApiClient(CoreV1Api);
+    expect((await core.readNamespacedConfigMap({ namespace: ns, name: 'committed' })).data).toEqual({ n: '1' });
+    // The blind retry a client makes after a connection error.
+    const retry = await send('POST', path, configMap('committed', { n: '1' }));
+    expect(retry.status).toBe(409);
+    expect(JSON.parse(retry.text)).toMatchObject({ reason: 'AlreadyExists' });
+  });
+
+  it('lostResponse on a client-node patch: rejected, yet applied', async () => {
+    const core = plane.kubeConfig.makeApiClient(CoreV1Api);
+    await core.createNamespacedConfigMap({ namespace: ns, body: configMap('lost-patch', { n: '0' }) });
+    proxy.inject({ match: { verbs: ['patch'], name: 'lost-patch' }, fault: { type: 'lostResponse' }, times: 1 });
+    const path = `/api/v1/namespaces/${ns}/configmaps/lost-patch`;
+    const patch = send('PATCH', path, { data: { n: '1' } }, { contentType: 'application/merge-patch+json' });
+    await expect(patch).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(proxy.log.at(-1)).toMatchObject({ verb: 'patch', fault: 'lostResponse', status: 0, upstreamStatus: 200 });
+    expect((await core.readNamespacedConfigMap({ namespace: ns, name: 'lost-patch' })).data).toEqual({ n: '1' });
+  });
+
+  it('delay: the write is visible on the server while the client still waits for its response', async () => {
+    const core = plane.kubeConfig.makeApiClient(CoreV1Api);
+    await core.createNamespacedConfigMap({ namespace: ns, body: configMap('delayed', { n: '0' }) });
+    proxy.inject({
+      match: { verbs: ['patch'], name: 'delayed' },
+      fault: { type: 'delay', delayMs: 120_000 },
+      times: 1,
+    });
+    const path = `/api/v1/namespaces/${ns}/configmaps/delayed`;
+    const held = start('PATCH', path, { data: { n: '1' } }, { contentType: 'application/merge-patch+json' });
+    const read = async () => (await core.readNamespacedConfigMap({ namespace: ns, name: 'delayed' })).data?.n;
+    await expect.poll(read, slow).toBe('1');
+    await expect.poll(() => proxy.log.at(-1)?.upstreamStatus, slow).toBe(200);
+    expect(held.settled()).toBe(false);
+    expect(proxy.log.at(-1)).toMatchObject({ verb: 'patch', fault: 'delay', status: 0, durationMs: undefined });
+    expect(proxy.stats().inFlight).toBe(1);
+    held.abandon();
+    await expect.poll(() => proxy.stats().inFlight, slow).toBe(0);
+
+    // A short delay ends in the API server's own answer.
+    proxy.inject({ match: { verbs: ['patch'], name: 'delayed' }, fault: { type: 'delay', delayMs: 200 }, times: 1 });
+    const reply = await send('PATCH', path, { data: { n: '2' } }, { contentType: 'application/merge-patch+json' });
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.text).data).toEqual({ n: '2' });
+    expect(proxy.log.at(-1)).toMatchObject({ fault: 'delay', status: 200, upstreamStatus: 200 });
+  });
+
+  it("stalls only one client's Lease requests, matched by user agent", async () => {
+    const lease = {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: 'op' },
+      spec: { holderIdentity: 'operator-a', leaseDurationSeconds: 4 },
+    };
+    const leases = `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`;
+    expect((await send('POST', leases, lease)).status).toBe(201);
+    proxy.resetStats();
+    proxy.inject({
+      match: { resource: 'leases', userAgent: 'operator-a' },
+      fault: { type: 'stall', delayMs: 120_000 },
+    });
+    const aLease = start('GET', `${leases}/op`, undefined, { userAgent: 'operator-a' });
+    await expect.poll(() => proxy.stats().inFlight, slow).toBe(1);
+    // The same client's other requests, and the other client's Lease requests, pass.
+    const aOther = await send('GET', `/api/v1/namespaces/${ns}/configmaps`, undefined, { userAgent: 'operator-a' });
+    const bLease = await send('GET', `${leases}/op`, undefined, { userAgent: 'operator-b' });
+    const bRenew = await send('PUT', `${leases}/op`, { ...lease, metadata: JSON.parse(bLease.text).metadata });
+    expect([aOther.status, bLease.status, bRenew.status]).toEqual([200, 200, 200]);
+    expect(aLease.settled()).toBe(false);
+    expect(proxy.log.map((r) => [r.userAgent, r.resource, r.fault ?? '-'])).toEqual([
+      ['operator-a', 'leases', 'stall'],
+      ['operator-a', 'configmaps', '-'],
+      ['operator-b', 'leases', '-'],
+      ['faultproxy-test', 'leases', '-'],
+    ]);
+    aLease.abandon();
+    await expect.poll(() => proxy.stats().inFlight, slow).toBe(0);
+  });
+});
+
 describe('an API server that goes away', () => {
-  it('resets the client connection, breaks open watches, and recovers when it is back', async () => {
+  it('resets the client connection, breaks open watches, recovers when it is back, and logs its in-stream 410', async () => {
     const watch = await openWatch(`/api/v1/namespaces/${ns}/configmaps?watch=true`);
     await expect.poll(() => proxy.stats().openWatches, slow).toBe(1);
     await plane.stopApiServer();
@@ -417,6 +532,16 @@ describe('an API server that goes away', () => {
     }
     expect((await send('GET', `/api/v1/namespaces/${ns}/configmaps`)).status).toBe(200);
     expect(proxy.stats()).toMatchObject({ openWatches: 0, inFlight: 0 });
+
+    // The new server's watch cache starts at the current resourceVersion: an older one gets its own in-stream 410.
+    const stale = await openWatch(`/api/v1/namespaces/${ns}/configmaps?watch=1&resourceVersion=1`);
+    expect(await stale.ended).toBe('complete');
+    expect(stale.events).toEqual([
+      { type: 'ERROR', object: expect.objectContaining({ code: 410, reason: 'Expired' }) },
+    ]);
+    const record = proxy.log.findLast((r) => r.verb === 'watch');
+    expect(record).toMatchObject({ status: 200, upstreamStatus: 200, fault: undefined });
+    expect(record?.watchError).toEqual({ code: 410, reason: 'Expired', message: expect.stringMatching(/^too old/) });
   });
 });
 
