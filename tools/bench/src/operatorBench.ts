@@ -1,12 +1,14 @@
 /**
  * End to end, against the original: each reference operator and the Go operator it replaces, each alone on a fresh
- * control plane with the same custom resources (operatorScenario.ts). The Go operators come from the Go module proxy
- * only (goOperator.ts); when the proxy refuses them the table says so and the Go-relative targets are not evaluated.
+ * control plane holding its own CRDs, with the same custom resources and the same method (operatorScenario.ts). The
+ * Go operators are built from their unmodified sources by `@dsoi/peers` (goOperator.ts); without Go or the sources
+ * the table says why and the Go-relative targets read "not evaluated".
  */
 import { describeRequests, type RequestsByVerb, totalRequests } from './apiServerMetrics.ts';
 import { type GoOperator, prepareGoOperator } from './goOperator.ts';
 import { type OperatorCase, parseableCase, pinotCase } from './operatorCases.ts';
-import { runScenario, type ScenarioOptions, type ScenarioResult } from './operatorScenario.ts';
+import { type OperatorRun, runScenario, type ScenarioOptions, type ScenarioResult } from './operatorScenario.ts';
+import { profilingRun } from './profile.ts';
 import { type BenchSection, fmt, markdownTable, type TargetResult, verdict } from './table.ts';
 
 const seconds = (ms: number) => `${fmt(ms / 1000, 2)} s`;
@@ -14,120 +16,205 @@ const mib = (bytes: number) => `${fmt(bytes / 2 ** 20, 0)} MiB`;
 const perMinute = (counts: RequestsByVerb, observeMs: number) => totalRequests(counts) / (observeMs / 60_000);
 const withVerbs = (counts: RequestsByVerb) =>
   `${totalRequests(counts).toLocaleString('en-US')} (${describeRequests(counts)})`;
+const cpuPerConvergedMinute = (r: ScenarioResult, options: ScenarioOptions) =>
+  r.steadyCpuSeconds / (options.observeMs / 60_000);
 
-function rows(r: ScenarioResult, options: ScenarioOptions): string[][] {
+/** One measure: its text for each operator, and the number a ratio column divides (when the measure has one). */
+interface Measure {
+  readonly name: string;
+  readonly text: (r: ScenarioResult) => string;
+  readonly value?: (r: ScenarioResult) => number;
+}
+
+function measures(options: ScenarioOptions): Measure[] {
+  const observed = `observed ${fmt(options.observeMs / 1000, 0)} s`;
   return [
-    ['children per CR (counted on the converged CRs)', String(r.childrenPerCr)],
-    ['time from operator start until every child exists', seconds(r.childrenMs)],
-    ['API requests until then (by verb; open watches not yet counted)', withVerbs(r.childrenRequests)],
-    [
-      'time from workloads reading ready until every CR says Ready',
-      r.readyMs === undefined ? 'not reached in 2 min' : seconds(r.readyMs),
-    ],
-    [
-      `requests per minute once converged (observed ${fmt(options.observeMs / 1000, 0)} s)`,
-      `${fmt(perMinute(r.steadyRequests, options.observeMs), 1)} (${describeRequests(r.steadyRequests)})`,
-    ],
-    [
-      'spec change on one CR → first updated child',
-      r.change ? `${seconds(r.change.first.ms)} (${r.change.first.child})` : 'no child changed in 60 s',
-    ],
-    [
-      '… → last updated child',
-      r.change ? `${seconds(r.change.last.ms)} (${r.change.last.child}; ${r.change.updated} updated)` : '—',
-    ],
-    ['total API requests, start to exit (by verb, watches included)', withVerbs(r.totalRequests)],
-    [
-      '… as the operator counted them itself (rest_client_requests_total, before stop)',
-      r.clientRequests === undefined ? 'not exposed' : r.clientRequests.toLocaleString('en-US'),
-    ],
-    ['peak RSS of the operator process (VmHWM)', mib(r.peakRssBytes)],
-    [
-      'CPU seconds of the operator process (user + system)',
-      `${fmt(r.cpuSeconds, 2)} s in all; ${fmt(r.childrenCpuSeconds, 2)} s until every child existed; ${fmt(r.steadyCpuSeconds / (options.observeMs / 60_000), 2)} s per minute once converged`,
-    ],
+    { name: 'children per CR (counted on the converged CRs)', text: (r) => String(r.childrenPerCr) },
+    {
+      name: 'time from operator start until every child exists',
+      text: (r) => seconds(r.childrenMs),
+      value: (r) => r.childrenMs,
+    },
+    {
+      name: 'API requests until then (by verb; open watches not yet counted)',
+      text: (r) => withVerbs(r.childrenRequests),
+      value: (r) => totalRequests(r.childrenRequests),
+    },
+    {
+      name: 'time from workloads reading ready until every CR says Ready',
+      text: (r) =>
+        r.readyMs === 'no-status'
+          ? 'writes no status'
+          : r.readyMs === 'timeout'
+            ? 'not reached in 2 min'
+            : seconds(r.readyMs),
+    },
+    {
+      name: `requests per minute once converged (${observed})`,
+      text: (r) => `${fmt(perMinute(r.steadyRequests, options.observeMs), 1)} (${describeRequests(r.steadyRequests)})`,
+      value: (r) => perMinute(r.steadyRequests, options.observeMs),
+    },
+    {
+      name: 'spec change on one CR → first updated child',
+      text: (r) => (r.change ? `${seconds(r.change.first.ms)} (${r.change.first.child})` : 'no child changed in 60 s'),
+    },
+    {
+      name: '… → last updated child',
+      text: (r) =>
+        r.change ? `${seconds(r.change.last.ms)} (${r.change.last.child}; ${r.change.updated} updated)` : '—',
+    },
+    {
+      name: 'total API requests, start to exit (by verb, watches included)',
+      text: (r) => withVerbs(r.totalRequests),
+      value: (r) => totalRequests(r.totalRequests),
+    },
+    {
+      name: '… as the operator counted them itself (rest_client_requests_total, before stop)',
+      text: (r) => (r.clientRequests === undefined ? 'not exposed' : r.clientRequests.toLocaleString('en-US')),
+    },
+    {
+      name: 'peak RSS of the operator process (VmHWM)',
+      text: (r) => mib(r.peakRssBytes),
+      value: (r) => r.peakRssBytes,
+    },
+    {
+      name: `… peak when every child existed; resident at the end of the quiet ${fmt(options.observeMs / 1000, 0)} s (VmRSS)`,
+      text: (r) => `${mib(r.childrenPeakRssBytes)}; ${mib(r.steadyRssBytes)}`,
+    },
+    {
+      name: 'CPU seconds of the operator process (user + system), start to exit',
+      text: (r) => `${fmt(r.cpuSeconds, 2)} s`,
+      value: (r) => r.cpuSeconds,
+    },
+    {
+      name: '… until every child existed',
+      text: (r) => `${fmt(r.childrenCpuSeconds, 2)} s`,
+      value: (r) => r.childrenCpuSeconds,
+    },
+    {
+      name: `CPU seconds per converged minute (${observed}, nothing changing)`,
+      text: (r) => `${fmt(cpuPerConvergedMinute(r, options), 2)} s`,
+      value: (r) => cpuPerConvergedMinute(r, options),
+    },
   ];
+}
+
+function ratio(ours: number, theirs: number): string {
+  if (theirs === 0) return ours === 0 ? '—' : '∞';
+  return `${fmt(ours / theirs, 2)}×`;
 }
 
 function goLine(c: OperatorCase, go: GoOperator): string {
   return go.available
-    ? `Go operator: ${c.goModule}@${go.version}, built with the local Go toolchain from the module proxy.`
-    : `Go operator (${c.goModule}): not measured — ${go.reason}`;
+    ? `Go operator: ${go.version}, built from its unmodified source by \`@dsoi/peers\` (\`CGO_ENABLED=0 go build ./cmd\`); its own CRDs (\`config/crd/bases\`) installed for its run, ours (\`${c.crdDir.slice(c.crdDir.indexOf('apps/'))}\`) for ours.`
+    : `Go operator (${c.goTitle}): not measured — ${go.reason}`;
 }
 
-function pinotTargets(ours: ScenarioResult, theirs: ScenarioResult | undefined, options: ScenarioOptions) {
-  const noGo = 'not evaluated (no Go baseline)';
+function targets(
+  c: OperatorCase,
+  ours: ScenarioResult,
+  theirs: ScenarioResult | undefined,
+  options: ScenarioOptions,
+  why: string,
+): TargetResult[] {
+  const noGo = `not evaluated (${why})`;
+  const crs = `${options.crs} ${c.title} CRs`;
   const ourRate = perMinute(ours.steadyRequests, options.observeMs);
   const goRate = theirs && perMinute(theirs.steadyRequests, options.observeMs);
-  const targets: TargetResult[] = [
+  const ourCpu = cpuPerConvergedMinute(ours, options);
+  const goCpu = theirs && cpuPerConvergedMinute(theirs, options);
+  return [
     {
-      target: 'fewer requests per minute than the Go operator once converged',
-      measured: `${fmt(ourRate, 1)} requests/min (${options.crs} Pinot CRs)${goRate === undefined ? '' : ` vs ${fmt(goRate, 1)}`}`,
-      verdict:
-        goRate === undefined
-          ? noGo
-          : verdict(ourRate < goRate || ourRate === 0, `${fmt(ourRate - goRate, 1)}/min more`),
-    },
-    {
-      target: `convergence of the ${options.crs} Pinot CRs at least as fast as the Go operator`,
+      target: `${c.title}: convergence of ${crs} at least as fast as the Go operator`,
       measured: `${seconds(ours.childrenMs)}${theirs ? ` vs ${seconds(theirs.childrenMs)}` : ''}`,
       verdict: theirs
         ? verdict(ours.childrenMs <= theirs.childrenMs, `${seconds(ours.childrenMs - theirs.childrenMs)} slower`)
         : noGo,
     },
     {
-      target: "operator peak RSS at most 2× the Go operator's",
+      target: `${c.title}: requests per minute once converged no more than the Go operator's`,
+      measured: `${fmt(ourRate, 1)}${goRate === undefined ? '' : ` vs ${fmt(goRate, 1)}`} requests/min (${crs})`,
+      verdict: goRate === undefined ? noGo : verdict(ourRate <= goRate, `${fmt(ourRate - goRate, 1)}/min more`),
+    },
+    {
+      target: `${c.title}: CPU seconds per converged minute no more than the Go operator's`,
+      measured: `${fmt(ourCpu, 2)} s${goCpu === undefined ? '' : ` vs ${fmt(goCpu, 2)} s`}`,
+      verdict: goCpu === undefined ? noGo : verdict(ourCpu <= goCpu, `${ratio(ourCpu, goCpu)} the Go operator's`),
+    },
+    {
+      target: `${c.title}: peak RSS at most 2× the Go operator's`,
       measured: `${mib(ours.peakRssBytes)}${theirs ? ` vs ${mib(theirs.peakRssBytes)}` : ''}`,
       verdict: theirs
         ? verdict(
             ours.peakRssBytes <= 2 * theirs.peakRssBytes,
-            `${fmt(ours.peakRssBytes / theirs.peakRssBytes, 2)}× the Go operator's`,
+            `${ratio(ours.peakRssBytes, theirs.peakRssBytes)} the Go operator's`,
           )
         : noGo,
     },
   ];
-  return targets;
 }
 
-/** Runs both pairs and returns the Markdown section and the Go-relative targets (Pinot). */
+/** The Go operator's run: its binary, its CRDs, the same `RECONCILE_WAIT` as ours. */
+function runOf(c: OperatorCase, command: OperatorRun['command'], crdDir: string): OperatorRun {
+  // Neither Go operator reads WATCH_NAMESPACE (both watch every namespace); empty means "all" for ours too, and an
+  // empty DENY_LIST reconciles every namespace in both: a value inherited from the shell would favour one side.
+  return { command, crdDir, env: { RECONCILE_WAIT: c.reconcileWait, WATCH_NAMESPACE: '', DENY_LIST: '' } };
+}
+
+/** Runs both pairs and returns the Markdown section and the Go-relative targets. */
 export async function runOperatorBench(quick: boolean): Promise<BenchSection> {
   const options: ScenarioOptions = { crs: quick ? 20 : 100, observeMs: quick ? 30_000 : 60_000 };
+  const profileDir = process.argv.find((a) => a.startsWith('--profile='))?.slice('--profile='.length);
   const parts = [
     '## End to end: reference operators beside the Go operators',
     '',
-    `Each operator runs alone as its own process (its built CLI with \`--kubeconfig\`) on a fresh control plane (etcd + kube-apiserver, no kubelet) with ${options.crs} CRs${quick ? ' (quick mode; the full run uses 100)' : ''}, one namespace each, created before it starts; children are counted with \`limit=1\` lists every 200 ms. ` +
-      `Then the benchmark marks every workload ready (as kubelets would), waits until every CR says Ready, counts requests for ${fmt(options.observeMs / 1000, 0)} s while nothing changes, and changes one config value of the first node type in \`deploymentOrder\` of one CR. ` +
-      "Requests are kube-apiserver's `apiserver_request_total` (it has no client label): the difference of two scrapes, minus the benchmark's own requests (counted by verb through its client's `onRequest`), minus what kube-apiserver sends itself (Lease renewals, ClusterIP allocation, admission lookups, `/openapi`). kube-apiserver does not count discovery requests; the operator's own `rest_client_requests_total` does, so it reads a few more.",
+    `Each operator runs alone as its own process (ours: its built CLI under Node; Go: its binary; both with \`--kubeconfig\`, metrics on 127.0.0.1, probes off, no leader election) on a fresh control plane (etcd + kube-apiserver, no kubelet) holding that operator's own CRDs, with ${options.crs} CRs${quick ? ' (quick mode; the full run uses 100)' : ''}, one namespace each, created before it starts; ours runs first, then the Go operator on a new control plane, same CRs, same method. Children are counted with \`limit=1\` lists every 200 ms. ` +
+      `Then the benchmark marks every workload ready (as kubelets would), waits until every CR says Ready (at most 15 s when no CR has any condition: the Go operators write no status), counts requests and CPU for ${fmt(options.observeMs / 1000, 0)} s while nothing changes, and changes one config value of the first node type in \`deploymentOrder\` of one CR. ` +
+      "Requests are kube-apiserver's `apiserver_request_total` (it has no client label): the difference of two scrapes, minus the benchmark's own requests (counted by verb through its client's `onRequest`), minus what kube-apiserver sends itself (Lease renewals, ClusterIP allocation, admission lookups, `/openapi`). kube-apiserver does not count discovery requests; an operator's own `rest_client_requests_total` does, so it reads a few more. " +
+      'The ratio column is dsoi ÷ Go (below 1: dsoi uses less).',
     '',
   ];
-  let targets: TargetResult[] = [];
+  const allTargets: TargetResult[] = [];
   for (const c of [pinotCase, parseableCase]) {
-    console.error(`bench: ${c.title}: trying the Go operator ${c.goModule}`);
-    const go = await prepareGoOperator(c.goModule, c.goMainPackage);
+    console.error(`bench: ${c.title}: building the Go operator ${c.peer} (cached after the first run)`);
+    const go = await prepareGoOperator(c.peer);
     console.error(`bench: ${c.title}: ${goLine(c, go)}`);
-    const ours = await runScenario(c, { file: process.execPath, args: [c.bin] }, options);
+    let ourRun = runOf(c, { file: process.execPath, args: [c.bin] }, c.crdDir);
+    if (profileDir) ourRun = profilingRun(ourRun, profileDir, `${c.title.toLowerCase()}-${options.crs}`);
+    console.error(`bench: ${c.title}: dsoi operator, ${options.crs} CRs`);
+    const ours = await runScenario(c, ourRun, options);
     // A Go operator that fails here is reported, not fatal: ours failing is a bug the run must show by failing.
     let goFailure: string | undefined;
-    const theirs = go.available
-      ? await runScenario(c, go.command, options).catch((err: unknown) => {
-          goFailure = `run failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
-          return undefined;
-        })
-      : undefined;
-    const ourRows = rows(ours, options);
-    const theirRows = theirs ? rows(theirs, options) : undefined;
+    let theirs: ScenarioResult | undefined;
+    if (go.available) {
+      console.error(`bench: ${c.title}: Go operator, ${options.crs} CRs`);
+      theirs = await runScenario(c, runOf(c, go.command, go.crdDir), options).catch((err: unknown) => {
+        goFailure = `run failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+        console.error(`bench: ${c.title}: Go operator ${goFailure}`);
+        return undefined;
+      });
+    }
     parts.push(
-      `### ${c.title}: ${options.crs} CRs, each \`${c.example}\`: ${c.exampleSummary}`,
+      `### ${c.title}: ${options.crs} CRs, each \`${c.example}\``,
+      '',
+      `The CR: ${c.exampleSummary}. Both operators act on every node of it. \`RECONCILE_WAIT=${c.reconcileWait}\` for both (${c.reconcileWaitNote}).`,
       '',
       goLine(c, go),
       '',
       markdownTable(
-        ['measure', `dsoi ${c.title.toLowerCase()}-operator`, `Go ${c.goModule.split('/').slice(-2).join('/')}`],
-        ourRows.map(([measure, value], i) => [measure!, value!, theirRows?.[i]?.[1] ?? goFailure ?? 'not measured']),
+        ['measure', `dsoi ${c.title.toLowerCase()}-operator`, `Go ${c.goTitle}`, 'dsoi ÷ Go'],
+        measures(options).map((m) => [
+          m.name,
+          m.text(ours),
+          theirs ? m.text(theirs) : (goFailure ?? 'not measured'),
+          theirs && m.value ? ratio(m.value(ours), m.value(theirs)) : '',
+        ]),
       ),
       '',
     );
-    if (c === pinotCase) targets = pinotTargets(ours, theirs, options);
+    allTargets.push(
+      ...targets(c, ours, theirs, options, go.available ? (goFailure ?? 'no Go figures') : 'no Go operator: see above'),
+    );
   }
-  return { markdown: parts.join('\n'), targets };
+  return { markdown: parts.join('\n'), targets: allTargets };
 }

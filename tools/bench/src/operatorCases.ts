@@ -1,10 +1,14 @@
 /**
  * The operator pairs of the end-to-end benchmark: our reference operator (its built CLI, its CRDs, one of its
- * examples as the custom resource) and the Go module it replaces.
+ * examples as the custom resource) and the Go operator it replaces (a peer of `@dsoi/peers`). The custom resource of
+ * each pair is one that both operators act on in full: the Go Pinot operator builds a StatefulSet only for
+ * `kind: Statefulset` spelled that way, and the Go Parseable operator builds only the node type named first in
+ * `deploymentOrder` and panics on `external`.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { KindRegistration, KubeObject } from '@dsoi/client';
+import type { PeerName } from '@dsoi/peers';
 import { loadYaml } from '@kubernetes/client-node';
 
 /** Everything the scenario needs to know about one operator pair. */
@@ -15,14 +19,19 @@ export interface OperatorCase {
   readonly bin: string;
   /** Its CRD directory. */
   readonly crdDir: string;
-  /** The Go module it replaces, and that module's main package. */
-  readonly goModule: string;
-  readonly goMainPackage: string;
+  /** The Go operator it replaces (built by `@dsoi/peers`), and its short name for table headers. */
+  readonly peer: PeerName;
+  readonly goTitle: string;
+  /**
+   * `RECONCILE_WAIT` given to both operators, so that both re-check a converged CR equally often, and why that value.
+   */
+  readonly reconcileWait: string;
+  readonly reconcileWaitNote: string;
   /** The custom resource kind. */
   readonly crKind: KindRegistration;
   /** Every kind its children can have (counted per namespace; one CR per namespace). */
   readonly childKinds: readonly KindRegistration[];
-  /** The example the CRs copy, relative to the repository root, and what it holds. */
+  /** The example the CRs copy, relative to the repository root, what it holds and where it comes from. */
   readonly example: string;
   readonly exampleSummary: string;
   /** One CR: the example under a new name and namespace. */
@@ -53,9 +62,17 @@ export const benchKinds: readonly KindRegistration[] = [
   apps('Deployment', 'deployments'),
 ];
 
-function fromExample(path: string): (name: string, namespace: string) => KubeObject {
-  const example = loadYaml<KubeObject & { spec: unknown }>(readFileSync(`${root}${path}`, 'utf8'));
-  return (name, namespace) => ({ ...structuredClone(example), metadata: { name, namespace } });
+function fromExample(
+  path: string,
+  adapt: (spec: Record<string, unknown>) => Record<string, unknown> = (spec) => spec,
+): (name: string, namespace: string) => KubeObject {
+  const example = loadYaml<KubeObject & { spec: Record<string, unknown> }>(readFileSync(`${root}${path}`, 'utf8'));
+  const spec = adapt(example.spec);
+  return (name, namespace) => ({
+    ...structuredClone(example),
+    spec: structuredClone(spec),
+    metadata: { name, namespace },
+  });
 }
 
 type Group = { name: string; [key: string]: unknown };
@@ -78,8 +95,10 @@ export const pinotCase: OperatorCase = {
   title: 'Pinot',
   bin: `${root}apps/pinot-operator/dist/main.js`,
   crdDir: `${root}apps/pinot-operator/deploy/crds`,
-  goModule: 'github.com/datainfrahq/pinot-control-plane-k8s',
-  goMainPackage: 'cmd',
+  peer: 'pinot-control-plane-k8s',
+  goTitle: 'datainfrahq/pinot-control-plane-k8s',
+  reconcileWait: '10s',
+  reconcileWaitNote: "both operators' default",
   crKind: { apiVersion: 'datainfra.io/v1beta1', kind: 'Pinot', plural: 'pinots', namespaced: true },
   childKinds: [
     core('ConfigMap', 'configmaps'),
@@ -88,8 +107,12 @@ export const pinotCase: OperatorCase = {
     apps('Deployment', 'deployments'),
   ],
   example: 'apps/pinot-operator/examples/pinot-basic.yaml',
-  exampleSummary: '4 node types (controller, broker, server, minion), each a StatefulSet',
-  cr: fromExample('apps/pinot-operator/examples/pinot-basic.yaml'),
+  exampleSummary:
+    "4 node types (controller, broker, server, minion), each a StatefulSet with a claim template, with every `nodes[].kind` spelled `Statefulset` as in the Go operator's samples and tutorials (the only spelling for which it builds a StatefulSet; ours accepts both); modelled on the Go operator's `tutorials/00-pinot-kind/pinot-basic.yaml`, with a ClusterIP controller Service, a pinned image and resources",
+  cr: fromExample('apps/pinot-operator/examples/pinot-basic.yaml', (spec) => ({
+    ...spec,
+    nodes: (spec.nodes as Node[]).map((n) => (n.kind === 'StatefulSet' ? { ...n, kind: 'Statefulset' } : n)),
+  })),
   changeSpec: (spec, stamp) =>
     changeFirstGroup(spec, { typeField: 'nodeType', groupRef: 'pinotNodeConfig', groups: 'pinotNodeConfig' }, (g) => ({
       ...g,
@@ -102,8 +125,11 @@ export const parseableCase: OperatorCase = {
   title: 'Parseable',
   bin: `${root}apps/parseable-operator/dist/main.js`,
   crdDir: `${root}apps/parseable-operator/deploy/crds`,
-  goModule: 'github.com/parseablehq/operator',
-  goMainPackage: 'cmd',
+  peer: 'parseable-operator',
+  goTitle: 'parseablehq/operator',
+  reconcileWait: '5s',
+  reconcileWaitNote:
+    'the Go operator requeues every 5 s whatever `RECONCILE_WAIT` says, its requeue being hard-coded; ours is given the same',
   crKind: { apiVersion: 'parseable.io/v1beta1', kind: 'ParseableTenant', plural: 'parseabletenants', namespaced: true },
   childKinds: [
     core('ConfigMap', 'configmaps'),
@@ -112,9 +138,10 @@ export const parseableCase: OperatorCase = {
     apps('StatefulSet', 'statefulsets'),
     apps('Deployment', 'deployments'),
   ],
-  example: 'apps/parseable-operator/examples/parseable-distributed-s3.yaml',
-  exampleSummary: '2 node types (ingest StatefulSet with a claim, query Deployment) on S3',
-  cr: fromExample('apps/parseable-operator/examples/parseable-distributed-s3.yaml'),
+  example: 'apps/parseable-operator/examples/parseable-persistent.yaml',
+  exampleSummary:
+    "the Go operator's `config/samples/parseable-persistent.yaml` with its stray quote repaired (it is invalid YAML as shipped): one `server` node, a `Statefulset` with two persistent volumes, local store (no `external`, one node type: the shape the Go operator builds in full)",
+  cr: fromExample('apps/parseable-operator/examples/parseable-persistent.yaml'),
   changeSpec: (spec, stamp) =>
     changeFirstGroup(spec, { typeField: 'type', groupRef: 'parseableConfig', groups: 'parseableConfig' }, (g) => ({
       ...g,

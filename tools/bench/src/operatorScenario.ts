@@ -4,7 +4,7 @@
  * the readiness a kubelet would report, requests per minute once converged, the time from a spec change on one CR to
  * its updated children, peak RSS and CPU seconds of the operator process.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -27,6 +27,20 @@ export interface ScenarioOptions {
   readonly observeMs: number;
 }
 
+/** Which operator runs, with which CRDs and environment. */
+export interface OperatorRun {
+  readonly command: OperatorCommand;
+  /** The CRDs installed before the CRs are created: the operator's own. */
+  readonly crdDir: string;
+  /** Its environment (`RECONCILE_WAIT`, ...), on top of the benchmark's. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Called at each phase with the operator's pid (the `--profile` mode of the benchmark: snapshots, CPU profiles). */
+  readonly onPhase?: (phase: ScenarioPhase, pid: number) => Promise<void>;
+}
+
+/** The moments of a run a profiler can hook into. */
+export type ScenarioPhase = 'children' | 'steady-start' | 'steady-end';
+
 /** The first and last child the spec change updated, with the time after the patch. */
 export interface ChangeResult {
   readonly first: { readonly child: string; readonly ms: number };
@@ -43,8 +57,11 @@ export interface ScenarioResult {
   readonly childrenRequests: RequestsByVerb;
   /** CPU seconds of the operator when the last child appeared. */
   readonly childrenCpuSeconds: number;
-  /** From the workloads reading ready until every CR says Ready=True; undefined if not within 2 min. */
-  readonly readyMs: number | undefined;
+  /**
+   * From the workloads reading ready until every CR says Ready=True; `no-status` when no CR holds any condition
+   * 15 s after (the Go operators write no status), `timeout` if not within 2 min.
+   */
+  readonly readyMs: number | 'no-status' | 'timeout';
   readonly steadyRequests: RequestsByVerb;
   readonly steadyCpuSeconds: number;
   readonly change: ChangeResult | undefined;
@@ -53,7 +70,20 @@ export interface ScenarioResult {
   /** The operator's own count (`rest_client_requests_total`) just before it stopped. */
   readonly clientRequests: number | undefined;
   readonly peakRssBytes: number;
+  /** Peak RSS when every child existed (the initial burst), and the resident set at the end of the quiet minute. */
+  readonly childrenPeakRssBytes: number;
+  readonly steadyRssBytes: number;
   readonly cpuSeconds: number;
+}
+
+/** The current resident set of a process (`VmRSS`), 0 once it is gone. */
+function residentBytes(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
 }
 
 const pollMs = 200;
@@ -137,8 +167,12 @@ async function markWorkloadsReady(client: Client, namespaces: ReadonlySet<string
   }
 }
 
-/** Polls the CRs until each says Ready=True; undefined after 2 min, or after 15 s if no CR has any condition. */
-async function waitForReady(client: Client, c: OperatorCase, namespaces: ReadonlySet<string>) {
+/** Polls the CRs until each says Ready=True; gives up after 2 min, or after 15 s if no CR has any condition. */
+async function waitForReady(
+  client: Client,
+  c: OperatorCase,
+  namespaces: ReadonlySet<string>,
+): Promise<number | 'no-status' | 'timeout'> {
   const t0 = performance.now();
   for (;;) {
     const crs = (await client.list(c.crKind)).items.filter((o) => namespaces.has(o.metadata?.namespace ?? ''));
@@ -149,7 +183,8 @@ async function waitForReady(client: Client, c: OperatorCase, namespaces: Readonl
       return performance.now() - t0;
     }
     const elapsed = performance.now() - t0;
-    if (elapsed > 120_000 || (elapsed > 15_000 && conditions.every((list) => list.length === 0))) return undefined;
+    if (elapsed > 15_000 && conditions.every((list) => list.length === 0)) return 'no-status';
+    if (elapsed > 120_000) return 'timeout';
     await sleep(pollMs);
   }
 }
@@ -202,13 +237,13 @@ function operatorRequests(from: Awaited<ReturnType<typeof checkpoint>>, to: Awai
   return subtractRequests(subtractRequests(to.server, from.server), subtractRequests(to.bench, from.bench));
 }
 
-/** Runs the scenario for one operator command on a fresh control plane. */
+/** Runs the scenario for one operator on a fresh control plane holding only that operator's CRDs. */
 export async function runScenario(
   c: OperatorCase,
-  command: OperatorCommand,
+  run: OperatorRun,
   options: ScenarioOptions,
 ): Promise<ScenarioResult> {
-  const plane = await startControlPlane({ crds: [c.crdDir] });
+  const plane = await startControlPlane({ crds: [run.crdDir] });
   const dir = mkdtempSync(join(tmpdir(), 'dsoi-bench-operator-'));
   const tally = createRequestTally();
   const client = createClient({
@@ -228,7 +263,11 @@ export async function runScenario(
     });
     const start = await checkpoint(plane, tally);
     const startedAt = performance.now();
-    operator = await startOperator(command, { kubeconfig: plane.kubeconfigPath, logFile: join(dir, 'operator.log') });
+    operator = await startOperator(run.command, {
+      kubeconfig: plane.kubeconfigPath,
+      logFile: join(dir, 'operator.log'),
+      env: run.env,
+    });
     const guard = <T>(work: Promise<T>) => Promise.race([work, operator!.crashed]);
 
     const running = operator;
@@ -236,14 +275,19 @@ export async function runScenario(
       waitForChildren(client, c, namespaces, { startedAt, cpuSeconds: () => running.cpuSeconds() }),
     );
     const children = await checkpoint(plane, tally);
+    const childrenPeakRssBytes = operator.peakRssBytes();
+    await run.onPhase?.('children', operator.pid);
 
     await guard(markWorkloadsReady(client, namespaceSet));
     const readyMs = await guard(waitForReady(client, c, namespaceSet));
+    await run.onPhase?.('steady-start', operator.pid);
     const steadyFrom = await checkpoint(plane, tally);
     const steadyCpuFrom = operator.cpuSeconds();
     await guard(sleep(options.observeMs));
     const steadyTo = await checkpoint(plane, tally);
     const steadyCpuSeconds = operator.cpuSeconds() - steadyCpuFrom;
+    const steadyRssBytes = residentBytes(operator.pid);
+    await run.onPhase?.('steady-end', operator.pid);
 
     const change = await guard(measureChange(client, c, namespaces[0]!));
     const clientRequests = await operator.clientRequests();
@@ -263,6 +307,8 @@ export async function runScenario(
       totalRequests: operatorRequests(start, end),
       clientRequests,
       peakRssBytes: final.peakRssBytes,
+      childrenPeakRssBytes,
+      steadyRssBytes,
       cpuSeconds: final.cpuSeconds,
     };
   } finally {
