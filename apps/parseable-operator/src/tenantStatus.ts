@@ -1,6 +1,7 @@
 /**
  * The status of a ParseableTenant, computed from what a reconcile found (the Go operator wrote none): conditions
- * `Ready`, `Progressing` and `Degraded`, `observedGeneration`, the node the rollout waits on, and when the rollout
+ * `Ready`, `Progressing`, `Degraded` and (after adopting the Go operator's children) `ImmutableFieldsDiffer`,
+ * `observedGeneration`, the node the rollout waits on, and when the rollout
  * started and finished. Pure.
  */
 import { type ChildrenReport, type Condition, isConditionTrue, setCondition, toMetaTime } from '@dsoi/reconcile';
@@ -22,7 +23,12 @@ export type TenantOutcome =
     };
 
 /** The condition types a tenant carries. */
-export const tenantConditionTypes = Object.freeze({ ready: 'Ready', progressing: 'Progressing', degraded: 'Degraded' });
+export const tenantConditionTypes = Object.freeze({
+  ready: 'Ready',
+  progressing: 'Progressing',
+  degraded: 'Degraded',
+  immutableFieldsDiffer: 'ImmutableFieldsDiffer',
+});
 
 function nodeName(nodes: ReadonlyMap<string, string>, workload: string): string {
   const node = nodes.get(workload);
@@ -43,7 +49,7 @@ export function tenantStatus(
   const set = (type: string, status: Condition['status'], reason: string, message: string) => {
     conditions = setCondition(conditions, { type, status, reason, message, observedGeneration: generation }, now);
   };
-  const { ready, progressing, degraded } = tenantConditionTypes;
+  const { ready, progressing, degraded, immutableFieldsDiffer } = tenantConditionTypes;
   if (outcome.kind === 'invalid') {
     const message = describeProblems(outcome.problems);
     set(ready, 'False', 'InvalidSpec', message);
@@ -56,6 +62,20 @@ export function tenantStatus(
     ? `${nodeName(nodeOfWorkload, report.waitingOn.name)}: ${report.waitingOn.reason}`
     : undefined;
   const moving = writes > 0 || report.blocked.length > 0 || waitingOn !== undefined;
+  // Fields another writer (the Go operator) set that cannot change in place (a Deployment's selector, a StatefulSet's
+  // serviceName): the tenant runs with the live values, and differs from its spec until the user recreates the child
+  // as the message says. Not a failure, so not Degraded.
+  if (report.kept.length > 0) {
+    const kept = report.kept.flatMap((child) =>
+      child.fields.map(
+        (f) =>
+          `${nodeName(nodeOfWorkload, child.name)}: ${f.field} (at ${f.at}) kept the live value; to migrate: ${f.migrate}`,
+      ),
+    );
+    set(immutableFieldsDiffer, 'True', 'LiveValueKept', kept.join('; '));
+  } else if (previous?.conditions?.some((c) => c.type === immutableFieldsDiffer)) {
+    set(immutableFieldsDiffer, 'False', 'AsDesired', 'every immutable field holds the desired value');
+  }
   if (failures.length > 0) set(degraded, 'True', 'ApplyFailed', failures.join('; '));
   else set(degraded, 'False', 'AsExpected', 'every child was written');
   if (report.blocked.length > 0 && waitingOn) {
