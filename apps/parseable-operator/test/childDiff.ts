@@ -42,16 +42,23 @@ export function normalise(object: Tree): Tree {
   return copy;
 }
 
-/** The children in a namespace, by `Kind/name`, normalised (the root CA ConfigMap of every namespace left out). */
-export async function childrenIn(admin: Client, namespace: string): Promise<Map<string, Tree>> {
+/** The children in a namespace as they are, by `Kind/name` (the root CA ConfigMap of every namespace left out). */
+export async function listChildren(admin: Client, namespace: string): Promise<Map<string, Tree>> {
   const children = new Map<string, Tree>();
   for (const type of childKinds) {
     const list = await admin.list<Tree>(type, { namespace });
     for (const item of list.items) {
       if (type.kind === 'ConfigMap' && item.metadata.name === 'kube-root-ca.crt') continue;
-      children.set(`${type.kind}/${item.metadata.name}`, normalise({ ...item, ...type }));
+      children.set(`${type.kind}/${item.metadata.name}`, { ...item, ...type });
     }
   }
+  return children;
+}
+
+/** The children in a namespace, by `Kind/name`, normalised. */
+export async function childrenIn(admin: Client, namespace: string): Promise<Map<string, Tree>> {
+  const children = await listChildren(admin, namespace);
+  for (const [key, child] of children) children.set(key, normalise(child));
   return children;
 }
 
