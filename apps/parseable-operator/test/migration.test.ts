@@ -10,7 +10,7 @@ import { peersSourceDir } from '@dsoi/peers';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createMemoryLogger } from '../../../tools/testing/memoryLogger.ts';
-import { listChildren } from './childDiff.ts';
+import { diffChildren, listChildren, normalise } from './childDiff.ts';
 import { goOperatorLabel, goPeer, startGoOperator } from './goOperator.ts';
 import {
   conditionOf,
@@ -22,6 +22,7 @@ import {
   runOperator,
   types,
 } from './harness.ts';
+import { declaredChildDifferences } from './migrationGuide.ts';
 
 const samplesDir = join(peersSourceDir(), 'parseable-operator', 'config', 'samples');
 const sample = (file: string) =>
@@ -162,6 +163,16 @@ describe.skipIf(!goPeer.available)(
             // One rolling update: the pod template changed once (checksum annotation, named port), nothing else did.
             expect(now.metadata.generation, `${key} generation`).toBe(old.metadata.generation + 1);
             expect(now.spec.selector, key).toEqual(old.spec.selector);
+            // ... and only where MIGRATION.md says the pod templates differ.
+            const changed = diffChildren(new Map([[key, normalise(old)]]), new Map([[key, normalise(now)]]))
+              .filter((d) => d.path.startsWith('spec.template.'))
+              .map((d) => d.path.replace(/\[\d+\]/g, '[]'));
+            expect(changed.length, key).toBeGreaterThan(0);
+            const declared = declaredChildDifferences().filter((row) => row.kinds.includes(now.kind));
+            expect(
+              changed.filter((path) => !declared.some((row) => path.startsWith(row.path))),
+              key,
+            ).toEqual([]);
           }
         }
         const events = await eventsOf(admin, c.ns, 'parseable');
