@@ -210,6 +210,34 @@ describe('createLeaderElector', () => {
     await a.run;
   });
 
+  it('stops leading at the renew deadline even when no timer could fire (a paused process)', async () => {
+    const { fake, client } = createFakeLeases();
+    const a = elector(client, 'a');
+    await a.elector.whenLeader();
+    const term = a.elector.leadingSignal();
+    // SIGSTOP: the clock moves on and nothing runs. On SIGCONT, I/O callbacks (a reconcile and its next write) may
+    // run before the timer that ends the term, so each check of leadership must read the clock itself.
+    const pausedAt = performance.now();
+    const clock = vi.spyOn(performance, 'now').mockReturnValue(pausedAt + timing.renewDeadlineMs - 1);
+    expect(a.elector.isLeader()).toBe(true);
+    clock.mockReturnValue(pausedAt + timing.renewDeadlineMs);
+    expect(term.aborted).toBe(false); // no timer ran
+    expect(a.elector.isLeader()).toBe(false);
+    expect(term.aborted).toBe(true);
+    expect(term.reason).toBeInstanceOf(Error);
+    expect(a.elector.leadingSignal().aborted).toBe(true);
+    expect(a.stopped).toEqual(['lost']);
+    clock.mockRestore();
+    // A successor wrote meanwhile: the resumed elector's renewal conflicts, and it stays a follower.
+    fake.write({ holderIdentity: 'b', leaseDurationSeconds: 15, leaseTransitions: 1 });
+    await vi.advanceTimersByTimeAsync(timing.renewDeadlineMs);
+    expect(a.elector.isLeader()).toBe(false);
+    expect(a.elector.leader()).toBe('b');
+    expect(a.stopped).toEqual(['lost']);
+    a.stop.abort();
+    await a.run;
+  });
+
   it('stops leading at once when it finds another holder on the Lease', async () => {
     const { fake, client } = createFakeLeases();
     const a = elector(client, 'a');

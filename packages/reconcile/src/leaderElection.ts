@@ -101,7 +101,12 @@ export interface LeaderElector {
    * and, when called twice, with an `Error`. Other failures are logged and retried.
    */
   start(signal: AbortSignal): Promise<void>;
-  /** Whether this replica leads now. */
+  /**
+   * Whether this replica leads now: a term is open and its last successful renewal is less than `renewDeadlineMs`
+   * old. The clock is read on every call, so the answer turns `false` at the deadline even when the timer that ends
+   * the term has not fired yet (the process was paused: SIGSTOP, a long GC pause, a frozen VM); the term then ends at
+   * once. Check it right before every write that only the leader may make (the manager's client does).
+   */
   isLeader(): boolean;
   /** The holder last seen on the Lease, `undefined` when nobody holds it (or before the first read). */
   leader(): string | undefined;
@@ -112,6 +117,14 @@ export interface LeaderElector {
   whenLeader(signal?: AbortSignal): Promise<void>;
   /** The signal of the current term, aborted when it ends; an already-aborted signal when not leading. */
   leadingSignal(): AbortSignal;
+}
+
+/**
+ * The lease was lost (or its renew deadline passed) while leading: the leader-only work stopped, and a write made
+ * after that was refused. A process should exit and restart as a standby.
+ */
+export class LeaderElectionLostError extends Error {
+  override readonly name = 'LeaderElectionLostError';
 }
 
 /** A term of leadership. */
@@ -275,6 +288,18 @@ export function createLeaderElector({
     if (onStartedLeading) safely('onStartedLeading', () => onStartedLeading(controller.signal));
   }
 
+  /**
+   * The open term, if its renew deadline has not passed. A timer ends the term at the deadline, but a paused process
+   * runs its pending I/O callbacks (and the writes they start) before its timers when it resumes, so every check of
+   * leadership reads the clock as client-go's `renewDeadline` check does.
+   */
+  function currentTerm(): Term | undefined {
+    if (term && performance.now() - term.renewedAt >= renewDeadlineMs) {
+      endTerm('lost', `no successful renewal for ${renewDeadlineMs} ms`);
+    }
+    return term;
+  }
+
   function armDeadline(current: Term): void {
     clearTimeout(current.deadline);
     const remainingMs = current.renewedAt + renewDeadlineMs - performance.now();
@@ -323,9 +348,10 @@ export function createLeaderElector({
       if (signal.aborted) break;
       // A renewal that answered after the deadline came too late: the term already ended (or must end now).
       if (result.outcome === 'leading' && performance.now() - result.at < renewDeadlineMs) {
-        if (term) {
-          term.renewedAt = result.at;
-          armDeadline(term);
+        const open = currentTerm();
+        if (open) {
+          open.renewedAt = result.at;
+          armDeadline(open);
         } else beginTerm(result.at);
       } else if (result.outcome === 'held') {
         endTerm('lost', `the lease is held by ${observed?.holder}`);
@@ -378,10 +404,10 @@ export function createLeaderElector({
         waiters.clear();
       }
     },
-    isLeader: () => term !== undefined,
+    isLeader: () => currentTerm() !== undefined,
     leader: () => (observed?.holder ? observed.holder : undefined),
     whenLeader(signal) {
-      if (term) return Promise.resolve();
+      if (currentTerm()) return Promise.resolve();
       if (signal?.aborted) return Promise.reject(signal.reason);
       if (state === 'stopped')
         return Promise.reject(new Error(`leader elector for Lease ${namespace}/${name} is stopped`));
@@ -405,7 +431,8 @@ export function createLeaderElector({
       });
     },
     leadingSignal() {
-      if (term) return term.controller.signal;
+      const open = currentTerm();
+      if (open) return open.controller.signal;
       notLeading ??= AbortSignal.abort(new Error(`${identity} does not lead Lease ${namespace}/${name}`));
       return notLeading;
     },

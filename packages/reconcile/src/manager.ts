@@ -14,7 +14,8 @@ import { checkPermissions } from './checkPermissions.js';
 import { type Controller, type ControllerOptions, createController } from './controller.js';
 import { MissingPermissionsError } from './errors.js';
 import { createHealthServer } from './healthServer.js';
-import { createLeaderElector, type LeaderElector } from './leaderElection.js';
+import { leaderOnlyClient } from './internal/leaderOnlyClient.js';
+import { createLeaderElector, LeaderElectionLostError, type LeaderElector } from './leaderElection.js';
 import { createLogger, type Logger } from './logger.js';
 import { createControllerMetrics } from './metrics.js';
 import {
@@ -105,6 +106,12 @@ export type ManagedControllerOptions<TObject extends KubeObject = KubeObject> = 
 
 /** A running operator. */
 export interface Manager {
+  /**
+   * The client for reconcilers. Under leader election its writes (create, replace, apply, patch, delete and their
+   * status forms) and the recorder's Events are refused with a `LeaderElectionLostError` unless this instance leads
+   * at that moment, its last lease renewal younger than `renewDeadlineMs`; so a leader that was paused (SIGSTOP, a
+   * long GC pause) past its lease cannot write once a standby took over. Reads are never refused.
+   */
   readonly client: Client;
   readonly store: StoreFactory;
   readonly recorder: EventRecorder;
@@ -133,10 +140,7 @@ export interface Manager {
   metricsUrl(): string | undefined;
 }
 
-/** The lease was lost while leading; controllers stopped. */
-export class LeaderElectionLostError extends Error {
-  override readonly name = 'LeaderElectionLostError';
-}
+export { LeaderElectionLostError } from './leaderElection.js';
 
 /** Creates a {@link Manager}. */
 export function createManager(options: ManagerOptions): Manager {
@@ -161,10 +165,11 @@ export function createManager(options: ManagerOptions): Manager {
         onRequest(info);
       }
     : metricsObserver;
-  const client = createClient({ kubeConfig, fieldManager: name, onRequest: observe, ...options.clientLimits });
+  // The store, the elector and the permission check use this one; reconcilers get `client`, guarded below.
+  const apiClient = createClient({ kubeConfig, fieldManager: name, onRequest: observe, ...options.clientLimits });
   // Informer trouble goes to the operator's structured log, not to the console: a retried list/watch failure is a
   // warning (one retried at once, such as a first 410 Gone, only debug); a throwing event handler is an error.
-  const store = createStoreFactory(client, {
+  const store = createStoreFactory(apiClient, {
     informerOptions: {
       onError: (err, info) =>
         logger[info.retryInMs === 0 ? 'debug' : 'warn']({ err, ...info }, `informer ${info.operation} failed`),
@@ -172,11 +177,6 @@ export function createManager(options: ManagerOptions): Manager {
     },
   });
   const identity = (leaderElection ? leaderElection.identity : undefined) ?? `${hostname()}_${process.pid}`;
-  const recorder = createEventRecorder({
-    sink: client.eventSink(),
-    reportingController: name,
-    reportingInstance: identity.slice(0, 128),
-  });
   const controllerMetrics = createControllerMetrics(registry);
   const controllers: Controller[] = [];
   const controllerNeeds: ControllerNeeds[] = [];
@@ -187,7 +187,7 @@ export function createManager(options: ManagerOptions): Manager {
   const elector: LeaderElector | undefined =
     leaderElection && lease
       ? createLeaderElector({
-          client,
+          client: apiClient,
           name: lease.leaseName,
           namespace: lease.namespace,
           identity,
@@ -196,6 +196,14 @@ export function createManager(options: ManagerOptions): Manager {
           ...pick(leaderElection, ['leaseDurationMs', 'renewDeadlineMs', 'retryPeriodMs']),
         })
       : undefined;
+  // Every write of a reconciler, and every Event, checks the lease deadline first (see `Manager.client`).
+  const client =
+    elector && lease ? leaderOnlyClient(apiClient, elector, `${lease.namespace}/${lease.leaseName}`) : apiClient;
+  const recorder = createEventRecorder({
+    sink: client.eventSink(),
+    reportingController: name,
+    reportingInstance: identity.slice(0, 128),
+  });
   let leading = false;
   const servers: { probes?: { url(): string }; metrics?: { url(): string } } = {};
 
@@ -210,7 +218,8 @@ export function createManager(options: ManagerOptions): Manager {
     });
     let result: Awaited<ReturnType<typeof checkPermissions>>;
     try {
-      result = await checkPermissions(client, required, { signal });
+      // Access reviews are creates, made before this instance leads: they go around the leader-only client.
+      result = await checkPermissions(apiClient, required, { signal });
     } catch (err) {
       if (signal.aborted) throw err;
       // The check could not run (the API server failed it, retries included): say so, and start as without it.
@@ -330,7 +339,7 @@ export function createManager(options: ManagerOptions): Manager {
         await recorder.close();
         serverStop.abort();
         await Promise.all(serverRuns);
-        client.close();
+        apiClient.close();
         logger.info({}, 'manager stopped');
       }
     },
