@@ -7,7 +7,7 @@
  * crash on their `spec.external` (a nil-pointer panic). So it talks to the API server through a small proxy that adds
  * a label selector to its list and watch of ParseableTenants: it sees only the tenants a test labelled for it.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -68,7 +68,7 @@ export interface GoOperator {
   log(): string;
   /** Rejects when the process exits on its own (a panic), with the end of its log. */
   readonly crashed: Promise<never>;
-  /** SIGTERM, then waits for the exit; closes the proxy. */
+  /** SIGTERM, then waits for the exit; closes the proxy and removes the kubeconfig and log. */
   stop(): Promise<void>;
 }
 
@@ -101,6 +101,7 @@ export async function startGoOperator(kubeConfig: KubeConfig, value: string): Pr
       await child.stop();
       proxy.server.closeAllConnections();
       await new Promise((resolve) => proxy.server.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -181,6 +181,11 @@ describe.skipIf(!goPeer.available)(
       }
       const sts = after[0]!.get('StatefulSet/parseable-server-parseable')!;
       expect(sts.spec.serviceName ?? '').toBe('');
+      // What the Go operator wrote with its own field manager and ours does not write stays (MIGRATION.md says so).
+      expect(sts.metadata.annotations.ParseableTenantOperatorHash).toEqual(expect.any(String));
+      expect(sts.spec.template.spec.containers[0].env).toEqual([
+        { name: 'parseable-parseable-server-config', value: expect.any(String) },
+      ]);
       expect(await eventsOf(admin, cases[0]!.ns, 'parseable')).toContainEqual(
         expect.objectContaining({ reason: 'ClaimRetained' }),
       );
