@@ -1,16 +1,16 @@
 /**
  * Packaging: the committed CRD YAML is what the zod schema generates, every example is valid (server-side dry run,
- * strict field validation), the Helm chart renders to valid objects (its RBAC is proven in rbac.test.ts), and the
- * binary refuses a bad RECONCILE_WAIT.
+ * strict field validation), the Helm chart (tools/testing/chartSuite.ts, with real Helm; its RBAC is proven in
+ * rbac.test.ts), and the binary refuses a bad RECONCILE_WAIT.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestNamespace, kubeconfigEnv } from '@dsoi/envtest/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { describeChart } from '../../../tools/testing/chartSuite.ts';
 import { crdFiles, parseableTenantCrd } from '../src/crds.ts';
 import { desiredTenantChildren } from '../src/desiredChildren.ts';
-import { renderChart } from './chart.ts';
 import {
   conditionOf,
   eventually,
@@ -28,6 +28,18 @@ const appDir = join(import.meta.dirname, '..');
 let admin: Awaited<ReturnType<typeof installParseableCrd>>;
 beforeAll(async () => {
   admin = await installParseableCrd();
+});
+
+describeChart({
+  chartDir: join(appDir, 'deploy', 'chart'),
+  packageJson: join(appDir, 'package.json'),
+  admin: () => admin,
+  kubeConfig,
+  kubeconfigPath: process.env[kubeconfigEnv]!,
+  appValues: {},
+  expectAppValues: (container) => {
+    expect(container.env.map((e: { name: string }) => e.name)).not.toContain('PINOT_HTTP_TIMEOUT');
+  },
 });
 
 describe('packaging', () => {
@@ -54,22 +66,6 @@ describe('packaging', () => {
       });
       expect(built.children.length, file).toBeGreaterThan(0);
     }
-  });
-
-  it('renders a chart whose objects the API server accepts', async () => {
-    const release = await createTestNamespace(kubeConfig, 'pt-chart');
-    const objects = renderChart({ name: release, namespace: release });
-    expect(objects.map((o) => o.kind).sort()).toEqual([
-      'ClusterRole',
-      'ClusterRoleBinding',
-      'Deployment',
-      'Role',
-      'RoleBinding',
-      'ServiceAccount',
-    ]);
-    for (const object of objects) await admin.apply(object, { dryRun: true, fieldValidation: 'Strict' });
-    const deployment = objects.find((o) => o.kind === 'Deployment');
-    expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
   });
 
   it('the binary exits with code 2 and names RECONCILE_WAIT when it is not a duration', () => {

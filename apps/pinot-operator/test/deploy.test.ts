@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@dsoi/client';
-import { createTestNamespace } from '@dsoi/envtest/testing';
+import { createTestNamespace, kubeconfigEnv } from '@dsoi/envtest/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { describeChart } from '../../../tools/testing/chartSuite.js';
 import { installPinotCrds, kubeConfig } from './harness.js';
-import { renderChart } from './renderChart.js';
 
 let admin: Client;
 beforeAll(async () => {
@@ -14,24 +14,20 @@ beforeAll(async () => {
 
 const examplesDir = join(import.meta.dirname, '..', 'examples');
 
-describe('deploy/chart', () => {
-  it('renders to manifests the API server accepts (server-side dry run)', async () => {
-    const ns = await createTestNamespace(kubeConfig, 'chart');
-    const manifests = renderChart({ name: 'pinot-operator', namespace: ns });
-    expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toEqual([
-      'ClusterRole/pinot-operator',
-      'ClusterRoleBinding/pinot-operator',
-      'Deployment/pinot-operator',
-      'Role/pinot-operator-leader-election',
-      'RoleBinding/pinot-operator-leader-election',
-      'ServiceAccount/pinot-operator',
-    ]);
-    for (const manifest of manifests) await admin.apply(manifest, { dryRun: true, fieldValidation: 'Strict' });
-    const deployment = manifests.find((m) => m.kind === 'Deployment')!;
-    const container = deployment.spec.template.spec.containers[0];
-    expect(container.env.find((e: any) => e.name === 'RECONCILE_WAIT').value).toBe('10s');
-    expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
-  });
+describeChart({
+  chartDir: join(import.meta.dirname, '..', 'deploy', 'chart'),
+  packageJson: join(import.meta.dirname, '..', 'package.json'),
+  admin: () => admin,
+  kubeConfig,
+  kubeconfigPath: process.env[kubeconfigEnv]!,
+  appValues: { pinotHttpTimeout: '30s', pinotControllerUrl: 'http://pinot-controller.pinot:9000' },
+  expectAppValues: (container) => {
+    const env = Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value]));
+    expect(env).toMatchObject({
+      PINOT_HTTP_TIMEOUT: '30s',
+      PINOT_CONTROLLER_URL: 'http://pinot-controller.pinot:9000',
+    });
+  },
 });
 
 describe('examples', () => {

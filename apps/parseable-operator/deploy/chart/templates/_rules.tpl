@@ -1,0 +1,35 @@
+{{/*
+Least privilege: exactly the verbs the operator uses (test/rbac.test.ts runs the operator as this account and fails
+on a denied request and on a grant it never used). Reads come from watches (list, watch; no get); writes are
+server-side apply (create on first apply, patch after); pruning deletes owned children that are no longer desired.
+Data claims are never deleted by the operator (only the garbage collector deletes them, and only when a tenant opts
+in with persistentVolumeClaimRetentionPolicy.whenDeleted: Delete), so there is no delete on them. No Secrets, no
+Pods. update on parseabletenants/finalizers: children carry blockOwnerDeletion ownerReferences, which the
+OwnerReferencesPermissionEnforcement admission plugin (enabled on OpenShift) allows only with it.
+*/}}
+{{- define "operator.rules" -}}
+- apiGroups: [parseable.io]
+  resources: [parseabletenants]
+  verbs: [list, watch]
+- apiGroups: [parseable.io]
+  resources: [parseabletenants/status]
+  verbs: [patch]
+- apiGroups: [parseable.io]
+  resources: [parseabletenants/finalizers]
+  verbs: [update]
+- apiGroups: [""]
+  resources: [configmaps, services]
+  verbs: [list, watch, create, patch, delete]
+- apiGroups: [apps]
+  resources: [deployments, statefulsets]
+  verbs: [list, watch, create, patch, delete]
+- apiGroups: [""]
+  resources: [persistentvolumeclaims]
+  verbs: [list, watch, create, patch]
+- apiGroups: [events.k8s.io]
+  resources: [events]
+  verbs: [create, patch]
+{{- end -}}
+
+{{/* The Lease the operator elects its leader with (controller-runtime's LeaderElectionID of the Go operator). */}}
+{{- define "operator.leaseName" -}}56004781.parseable.io{{- end -}}
