@@ -124,7 +124,7 @@ describe.skipIf(!goPeer.available)(
             return ready.every((r) => r?.status === 'True');
           },
           'both tenants Ready under our operator',
-          60_000,
+          40_000,
         );
         after = await Promise.all(cases.map((c) => listChildren(admin, c.ns)));
       } finally {
