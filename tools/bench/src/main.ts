@@ -8,7 +8,7 @@ import { runHashBench } from './hashBench.ts';
 import { runOperatorBench } from './operatorBench.ts';
 import { runReconcileBench } from './reconcileBench.ts';
 import { runStoreBench } from './storeBench.ts';
-import { type BenchSection, markdownTable, runHeader } from './table.ts';
+import { type BenchSection, loadAverages, markdownTable, runHeader } from './table.ts';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
@@ -19,6 +19,7 @@ const benches: [string, (quick: boolean) => BenchSection | Promise<BenchSection>
   ['operator', runOperatorBench],
 ];
 const started = performance.now();
+const startLoad = loadAverages();
 const sections: BenchSection[] = [];
 for (const [name, run] of benches) {
   if (only && only !== name) continue;
@@ -31,7 +32,7 @@ const targets = sections.flatMap((s) => s.targets);
 const report = [
   '# dsoi benchmarks',
   '',
-  `${runHeader()}; ${quick ? 'quick mode (`--quick`: fewer objects and CRs, shorter observation)' : 'full mode'}; ran ${((performance.now() - started) / 60_000).toFixed(1)} min`,
+  `${runHeader(startLoad)}; ${quick ? 'quick mode (`--quick`: fewer objects and CRs, shorter observation)' : 'full mode'}; ran ${((performance.now() - started) / 60_000).toFixed(1)} min`,
   '',
   ...sections.map((s) => s.markdown),
   '## Targets',

@@ -29,6 +29,10 @@ interface Measure {
 function measures(options: ScenarioOptions): Measure[] {
   const observed = `observed ${fmt(options.observeMs / 1000, 0)} s`;
   return [
+    {
+      name: 'machine load average (1 min) when the operator started → stopped (2 cores, shared)',
+      text: (r) => `${fmt(r.load.start, 1)} → ${fmt(r.load.end, 1)}`,
+    },
     { name: 'children per CR (counted on the converged CRs)', text: (r) => String(r.childrenPerCr) },
     {
       name: 'time from operator start until every child exists',
@@ -80,6 +84,11 @@ function measures(options: ScenarioOptions): Measure[] {
     {
       name: `… peak when every child existed; resident at the end of the quiet ${fmt(options.observeMs / 1000, 0)} s (VmRSS)`,
       text: (r) => `${mib(r.childrenPeakRssBytes)}; ${mib(r.steadyRssBytes)}`,
+    },
+    {
+      name: 'resident set with no CR at all, 5 s after its metrics answer (VmRSS; a separate start before the CRs exist)',
+      text: (r) => (r.floorRssBytes === undefined ? 'not measured' : mib(r.floorRssBytes)),
+      value: (r) => r.floorRssBytes ?? Number.NaN,
     },
     {
       name: 'CPU seconds of the operator process (user + system), start to exit',
@@ -177,7 +186,10 @@ export async function runOperatorBench(quick: boolean): Promise<BenchSection> {
   const allTargets: TargetResult[] = [];
   for (const c of [pinotCase, parseableCase]) {
     console.error(`bench: ${c.title}: building the Go operator ${c.peer} (cached after the first run)`);
-    const go = await prepareGoOperator(c.peer);
+    // A profiled run is about our operator only (its figures include the profiler's cost): no Go run.
+    const go: GoOperator = profileDir
+      ? { available: false, reason: 'skipped in --profile mode' }
+      : await prepareGoOperator(c.peer);
     console.error(`bench: ${c.title}: ${goLine(c, go)}`);
     let ourRun = runOf(c, { file: process.execPath, args: [c.bin] }, c.crdDir);
     if (profileDir) ourRun = profilingRun(ourRun, profileDir, `${c.title.toLowerCase()}-${options.crs}`);
@@ -207,7 +219,9 @@ export async function runOperatorBench(quick: boolean): Promise<BenchSection> {
           m.name,
           m.text(ours),
           theirs ? m.text(theirs) : (goFailure ?? 'not measured'),
-          theirs && m.value ? ratio(m.value(ours), m.value(theirs)) : '',
+          theirs && m.value && Number.isFinite(m.value(ours) + m.value(theirs))
+            ? ratio(m.value(ours), m.value(theirs))
+            : '',
         ]),
       ),
       '',

@@ -5,7 +5,7 @@
  * its updated children, peak RSS and CPU seconds of the operator process.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Client, createClient, type KindRegistration, type KubeObject } from '@dsoi/client';
@@ -73,7 +73,32 @@ export interface ScenarioResult {
   /** Peak RSS when every child existed (the initial burst), and the resident set at the end of the quiet minute. */
   readonly childrenPeakRssBytes: number;
   readonly steadyRssBytes: number;
+  /** Resident set of a start with no CR at all (the floor: runtime, code, empty caches); not in profile mode. */
+  readonly floorRssBytes: number | undefined;
+  /** The machine's 1-minute load average when the operator started and when it stopped (a shared machine drifts). */
+  readonly load: { readonly start: number; readonly end: number };
   readonly cpuSeconds: number;
+}
+
+/**
+ * The operator's resident set on a cluster without CRs, 5 s after its metrics endpoint first answered (so a slow
+ * start on a loaded machine is not read half-loaded); it is stopped again.
+ */
+async function measureFloor(run: OperatorRun, kubeconfig: string, logFile: string): Promise<number> {
+  const operator = await startOperator(run.command, { kubeconfig, logFile, env: run.env });
+  try {
+    const up = async () => {
+      for (let waited = 0; waited < 60_000 && (await operator.clientRequests()) === undefined; waited += 200) {
+        await sleep(200);
+      }
+      await sleep(5_000);
+    };
+    await Promise.race([up(), operator.crashed]);
+    return residentBytes(operator.pid);
+  } finally {
+    await operator.stop();
+    await sleep(1_000); // its closed watches land in kube-apiserver's counts before the run's first scrape
+  }
 }
 
 /** The current resident set of a process (`VmRSS`), 0 once it is gone. */
@@ -255,6 +280,9 @@ export async function runScenario(
   });
   let operator: OperatorProcess | undefined;
   try {
+    const floorRssBytes = run.onPhase
+      ? undefined
+      : await measureFloor(run, plane.kubeconfigPath, join(dir, 'floor.log'));
     const namespaces = Array.from({ length: options.crs }, (_, i) => `${c.title.toLowerCase()}-${i}`);
     const namespaceSet = new Set(namespaces);
     await inBatches(namespaces, 10, async (ns) => {
@@ -262,6 +290,7 @@ export async function runScenario(
       await client.create(c.cr(ns, ns));
     });
     const start = await checkpoint(plane, tally);
+    const startLoad = loadavg()[0]!;
     const startedAt = performance.now();
     operator = await startOperator(run.command, {
       kubeconfig: plane.kubeconfigPath,
@@ -309,6 +338,8 @@ export async function runScenario(
       peakRssBytes: final.peakRssBytes,
       childrenPeakRssBytes,
       steadyRssBytes,
+      floorRssBytes,
+      load: { start: startLoad, end: loadavg()[0]! },
       cpuSeconds: final.cpuSeconds,
     };
   } finally {

@@ -1,5 +1,5 @@
 /** Markdown tables and the run header (machine, Node, date) that every benchmark prints. */
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 /** A Markdown table; numbers are printed as given (format them first). */
 export function markdownTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -7,10 +7,20 @@ export function markdownTable(headers: readonly string[], rows: readonly (readon
   return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-/** Where and when the figures were taken; ratios between rows of one run are what to compare. */
-export function runHeader(): string {
+/** The 1, 5 and 15 minute load averages, as `uptime` prints them. */
+export function loadAverages(): string {
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ');
+}
+
+/**
+ * Where and when the figures were taken, with the load average at the start (`startLoad`) and now: ratios between
+ * rows of one run are what to compare, and on a shared machine the load says how much the absolute figures drift.
+ */
+export function runHeader(startLoad: string): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  return `Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ${new Date().toISOString()}`;
+  return `Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ${new Date().toISOString()}; load average (1 / 5 / 15 min) ${startLoad} at the start, ${loadAverages()} at the end`;
 }
 
 /** Formats a number with `digits` significant decimals. */
