@@ -159,5 +159,22 @@ describe.skipIf(!goPeer.available)(
       const stale = declared.filter((row) => !differences.some((d) => covers(row, d)));
       expect(stale, 'declared in MIGRATION.md but no longer different').toEqual([]);
     });
+    it('the Go operator dies on spec.external (so no sample uses it and MIGRATION.md lists it as a behaviour change)', async () => {
+      // Its own process: the one above must keep running.
+      const value = `${runId}-external`;
+      const lone = await startGoOperator(kubeConfig, value);
+      try {
+        const ns = await createTestNamespace(kubeConfig, 'oracle-ext');
+        const tenant = parse(readSample('parseable-ephemeral.yaml'));
+        tenant.metadata = { ...tenant.metadata, namespace: ns, labels: { [goOperatorLabel]: value } };
+        tenant.spec.external = { objectStore: { spec: { type: 's3-store', data: 'P_S3_URL=http://s3' } } };
+        await admin.apply(tenant);
+        await expect(lone.crashed).rejects.toThrow(/exited with code 2/);
+        expect(lone.log()).toMatch(/panic: runtime error: invalid memory address or nil pointer dereference/);
+        expect(lone.log()).toContain('makeExternalConfigMap');
+      } finally {
+        await lone.stop();
+      }
+    });
   },
 );
