@@ -1,3 +1,3 @@
 import { packageBuild } from '../../tools/config/tsup.js';
 
-export default packageBuild({ entry: ['src/index.ts', 'src/main.ts'], format: ['esm'] });
+export default packageBuild({ entry: ['src/index.ts', 'src/main.ts'], format: ['esm'], splitting: true });

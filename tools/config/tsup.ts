@@ -7,7 +7,8 @@ export function packageBuild(overrides: Options = {}) {
     entry: ['src/index.ts'],
     format: ['esm', 'cjs'],
     dts: true,
-    sourcemap: true,
+    // No source maps: the packages ship dist/ only, and a map that is referenced but not shipped misleads debuggers.
+    sourcemap: false,
     clean: true,
     target: 'node22',
     platform: 'node',

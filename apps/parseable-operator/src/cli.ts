@@ -1,8 +1,8 @@
-#!/usr/bin/env node
 /**
- * The operator binary: reads the Go operator's flags and environment (`--kubeconfig`, `--metrics-bind-address`,
- * `--health-probe-bind-address`, `--leader-elect`, `RECONCILE_WAIT`, `DENY_LIST`, `WATCH_NAMESPACE`) and runs until
- * SIGTERM/SIGINT. A bad flag or variable exits with code 2 and says which.
+ * The operator command line, loaded by main.ts once the Node version is checked: reads the Go operator's flags and
+ * environment (`--kubeconfig`, `--metrics-bind-address`, `--health-probe-bind-address`, `--leader-elect`,
+ * `RECONCILE_WAIT`, `DENY_LIST`, `WATCH_NAMESPACE`) and runs until SIGTERM/SIGINT. A bad flag or variable exits with
+ * code 2 and says which.
  */
 import {
   createLogger,
