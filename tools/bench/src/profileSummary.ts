@@ -16,6 +16,7 @@ interface CallFrame {
 /** Where code comes from, short: `node:internal`, a package name, or the app file. */
 function origin(url: string): string {
   if (!url) return '(native/V8)';
+  if (url.endsWith('js_transferable')) return 'structuredClone'; // under node:internal/worker, but no worker thread
   if (url.startsWith('node:')) return url.split('/').slice(0, 2).join('/');
   const nodeModules = url.lastIndexOf('node_modules/');
   if (nodeModules >= 0) {
