@@ -141,7 +141,12 @@ export function createPinotOperator(options: PinotOperatorOptions): PinotOperato
     owns: pinotOwnedKinds,
     ...scope,
     predicates: filters(legacyPinotIgnoreAnnotation) as Predicate<Pinot & KubeObject>[],
-    reconciler: createPinotReconciler({ client: manager.client, recorder: manager.recorder, reconcileWaitMs }),
+    reconciler: createPinotReconciler({
+      client: manager.client,
+      recorder: manager.recorder,
+      reconcileWaitMs,
+      fieldManager: name,
+    }),
   });
 
   const resolveEndpoint = createEndpointResolver({

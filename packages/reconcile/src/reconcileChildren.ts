@@ -4,11 +4,12 @@
  * roll out one at a time in `deploymentOrder`, and children that are no longer desired are pruned.
  */
 import { controllerRef, type OwnerObject } from '@dsoi/builder';
-import type { KubeObject, ObjectRef, TypeMeta, Writer } from '@dsoi/client';
+import type { KubeObject, ObjectRef, Reader, TypeMeta, Writer } from '@dsoi/client';
 import type { EventRecord } from '@dsoi/events';
 import { type HashableObject, readHash, stampHash } from '@dsoi/hash';
 import type { ChildCache } from './childCache.js';
 import { ChildrenError } from './errors.js';
+import { takeOverFields } from './fieldOwnership.js';
 import { type KeptField, keepImmutableFields } from './immutableFields.js';
 import { findDrift } from './internal/drift.js';
 import { type WorkloadObject, workloadReadiness } from './workloadReadiness.js';
@@ -29,8 +30,16 @@ export interface ReconcileChildrenOptions {
   readonly owner: OwnerObject & KubeObject;
   /** Every child the owner should have now: objects or {@link ChildSpec}s. */
   readonly desired: readonly (KubeObject | ChildSpec)[];
-  /** Where writes go (`@dsoi/client`). */
-  readonly client: Pick<Writer, 'apply' | 'delete'>;
+  /** Where writes go (`@dsoi/client`); `get` and `patch` are needed to take over fields (see `fieldManager`). */
+  readonly client: Pick<Writer, 'apply' | 'delete'> & Partial<Pick<Writer, 'patch'> & Pick<Reader, 'get'>>;
+  /**
+   * The client's field manager. With it (and `client.patch`), before a live child is written, the spec fields other
+   * writers set by plain update (the operator this one replaces, `kubectl edit`) become this manager's, so the write
+   * removes those no longer desired: server-side apply never removes fields it does not own, and they would show as
+   * drift on every pass. Done when adopting a child (no desired-state hash yet) or repairing drift; costs a GET (the
+   * cache drops managedFields) and, when some other writer owns spec fields, a patch. @default none (they stay)
+   */
+  readonly fieldManager?: string;
   /** Where reads come from: the controller's cache (`context.cache`). */
   readonly cache: ChildCache;
   /** Kinds whose owned-but-undesired children are deleted. @default cache.ownedKinds() */
@@ -76,6 +85,8 @@ interface Planned {
   readonly kept: readonly KeptField[];
   /** Why a write would be refused even with the live immutable values; the write is then never sent. */
   readonly refusal: string | undefined;
+  /** The live child carries a desired-state hash: this operator wrote it before. */
+  readonly adopted: boolean;
 }
 
 /**
@@ -90,12 +101,14 @@ interface Planned {
  * - a live child controlled by another owner is never taken over (a failure, as controller-runtime's AlreadyOwned);
  * - an immutable field of a live child (`immutableFields`) is never changed: the live value is applied, a difference
  *   is reported in `kept` with a Warning Event `ImmutableFieldKept` naming the field and how to migrate, and a write
- *   that would still be refused (a kept selector that misses the desired pod labels) is never sent.
+ *   that would still be refused (a kept selector that misses the desired pod labels) is never sent;
+ * - with `fieldManager`, a written child ends up with exactly the desired spec fields (plus server defaults), even
+ *   when another writer had added some by update: one rollout on adoption, not one per leftover field.
  *
  * Errors: failed writes do not stop the others; afterwards a {@link ChildrenError} lists them (with the report).
  */
 export async function reconcileChildren(options: ReconcileChildrenOptions): Promise<ChildrenReport> {
-  const { owner, client, cache, hashAnnotation, recorder, signal } = options;
+  const { owner, client, cache, hashAnnotation, recorder, signal, fieldManager } = options;
   const ownerRef = controllerRef(owner);
   const hashOptions = hashAnnotation === undefined ? {} : { annotationKey: hashAnnotation };
   const planned = options.desired.map((entry) => plan(entry, ownerRef, cache, hashOptions));
@@ -118,6 +131,9 @@ export async function reconcileChildren(options: ReconcileChildrenOptions): Prom
       if (child.refusal) {
         // kube-apiserver would answer Invalid on every retry: say what to do instead of sending it.
         throw new Error(`${child.refusal}; ${child.kept.map((k) => k.migrate).find(Boolean) ?? ''}`);
+      }
+      if (fieldManager && client.get && client.patch && child.live && (child.plan === 'drifted' || !child.adopted)) {
+        await takeOver(child.ref, fieldManager, client as Required<typeof client>, signal);
       }
       await client.apply(child.object, { force: true, ...(signal ? { signal } : {}) });
       for (const kept of child.kept) {
@@ -214,7 +230,27 @@ function plan(
     step: spec.rolloutStep,
     kept: immutable?.kept ?? [],
     refusal: state === 'unchanged' ? undefined : immutable?.refusal,
+    adopted: live !== undefined && readHash(live as HashableObject, hashOptions) !== undefined,
   };
+}
+
+/**
+ * Moves the spec fields other writers own by update to `fieldManager` (read fresh: the cache drops managedFields), so
+ * the apply that follows removes those not desired. Guarded by resourceVersion: a child changed meanwhile fails with
+ * a conflict and is retried.
+ */
+async function takeOver(
+  ref: ObjectRef,
+  fieldManager: string,
+  client: Pick<Writer, 'patch'> & Pick<Reader, 'get'>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const options = signal ? { signal } : {};
+  const fresh = await client.get(ref, options);
+  const managedFields = takeOverFields(fresh, { fieldManager, apiVersion: ref.apiVersion });
+  if (!managedFields) return;
+  const body = { metadata: { resourceVersion: fresh.metadata?.resourceVersion, managedFields } };
+  await client.patch(ref, { type: 'merge', body }, options);
 }
 
 /** One workload at a time: creates go at once, a change waits until everything before it is ready. */

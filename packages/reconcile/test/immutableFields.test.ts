@@ -33,6 +33,7 @@ async function startWidgetOperator(): Promise<TestOperator> {
         client: operator!.manager.client,
         cache,
         recorder: operator!.manager.recorder,
+        fieldManager: 'widget-operator',
         signal,
       });
       reports.set(object.metadata.name, report);
@@ -61,7 +62,11 @@ async function foreignStatefulSet(ns: string, owner: KubeObject, selector: Recor
       replicas: 1,
       serviceName: 'w-db',
       selector: { matchLabels: selector },
-      template: { metadata: { labels: selector }, spec: { containers: [{ name: 'main', image: 'img:1' }] } },
+      template: {
+        metadata: { labels: selector },
+        // A field the other writer set and we do not want: server-side apply alone would never remove it.
+        spec: { containers: [{ name: 'main', image: 'img:1', env: [{ name: 'LEFTOVER', value: 'x' }] }] },
+      },
       volumeClaimTemplates: [
         {
           metadata: { name: 'data', namespace: ns },
@@ -89,6 +94,9 @@ describe('immutable fields of live children', () => {
     const after = await get(ns);
     expect(after.metadata.uid).toBe(before.metadata.uid);
     expect(after.spec.volumeClaimTemplates).toEqual(before.spec.volumeClaimTemplates);
+    // One write made the pod template exactly the desired one: the other writer's env var is gone with it.
+    expect(after.spec.template.spec.containers[0].env).toBeUndefined();
+    expect(after.metadata.generation).toBe(before.metadata.generation + 1);
     await expect
       .poll(() => reports.get('w')?.kept, { timeout: 20_000 })
       .toEqual([

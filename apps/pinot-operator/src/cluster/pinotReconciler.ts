@@ -29,8 +29,13 @@ export const pinotOwnedKinds: readonly TypeMeta[] = Object.freeze([
 
 /** Options of {@link createPinotReconciler}. */
 export interface PinotReconcilerOptions {
-  /** Where writes go. */
-  readonly client: Pick<Client, 'apply' | 'delete' | 'patchStatus'>;
+  /** Where writes go (`get` and `patch`: taking over fields the Go operator set, see `fieldManager`). */
+  readonly client: Pick<Client, 'apply' | 'delete' | 'patchStatus' | 'get' | 'patch'>;
+  /**
+   * The client's field manager: children adopted from the Go operator (or hand-edited) lose the spec fields we no
+   * longer set, such as its config-hash env var, in the one write that adopts them. @default none (they stay)
+   */
+  readonly fieldManager?: string;
   /** Records Events on the Pinot CR. */
   readonly recorder: Pick<EventRecorder, 'record'>;
   /** The periodic re-check (the Go operator's `RECONCILE_WAIT`). */
@@ -54,7 +59,7 @@ function withRemovals(status: PinotStatus): Record<string, unknown> {
 
 /** Creates the reconcile function of the Pinot cluster controller. */
 export function createPinotReconciler(options: PinotReconcilerOptions): ReconcileFunction<Pinot> {
-  const { client, recorder, reconcileWaitMs } = options;
+  const { client, recorder, reconcileWaitMs, fieldManager } = options;
   return async ({ object, cache, signal, log }) => {
     // No finalizer (as in the Go operator): children carry a controller ownerReference, the garbage collector
     // removes them with the CR.
@@ -89,6 +94,7 @@ export function createPinotReconciler(options: PinotReconcilerOptions): Reconcil
         cache,
         recorder,
         signal,
+        ...(fieldManager && { fieldManager }),
       });
     } catch (err) {
       if (!(err instanceof ChildrenError)) throw err;
