@@ -188,9 +188,9 @@ export function describeChart(options: ChartSuiteOptions): void {
 
   describe(`the ${chart.name} chart, with real Helm`, () => {
     beforeAll(async () => {
-      helmBinary(); // builds helm once when the cache has none
+      await helmBinary(); // builds helm once when the cache has none
       await installCrds(kubeConfig, [serviceMonitorCrd as unknown as CustomResourceDefinitionObject]);
-    }, 900_000);
+    }, 1_800_000);
 
     it('passes helm lint --strict with the default values and with every option set', async () => {
       await helm(['lint', '--strict', chartDir]);

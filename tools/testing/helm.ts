@@ -2,7 +2,7 @@
  * Real Helm for the chart tests: the binary built from the Go module proxy by tools/k8s-testbin/build-helm.sh (built
  * on first use, so `npm test` works on a fresh machine), and the few commands the tests run with it.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,19 +14,26 @@ const buildScript = join(import.meta.dirname, '..', 'k8s-testbin', 'build-helm.s
 
 // Helm keeps its caches and repository settings here instead of $HOME, so tests leave nothing behind.
 const helmHome = mkdtempSync(join(tmpdir(), 'dsoi-helm-'));
-let cached: string | undefined;
+let cached: Promise<string> | undefined;
 
 /**
  * The path of the helm binary: `$DSOI_HELM` when set, else the pinned build in the k8s-testbin cache, built first when
- * it is missing (minutes on a cold Go module cache; concurrent callers wait for one build).
+ * it is missing (minutes on a cold Go module cache; concurrent callers, in this process or others, wait for one build).
  */
-export function helmBinary(): string {
-  if (cached) return cached;
+export function helmBinary(): Promise<string> {
   const fromEnv = process.env.DSOI_HELM;
-  cached =
+  cached ??=
     fromEnv && fromEnv !== ''
-      ? fromEnv
-      : execFileSync('bash', [buildScript], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+      ? Promise.resolve(fromEnv)
+      : run('bash', [buildScript], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).then(
+          ({ stdout }) => stdout.trim(),
+          (err: unknown) => {
+            cached = undefined;
+            throw new Error(`building helm failed: ${String((err as { stderr?: string }).stderr ?? err)}`, {
+              cause: err,
+            });
+          },
+        );
   return cached;
 }
 
@@ -48,7 +55,7 @@ export class HelmError extends Error {
 export async function helm(args: readonly string[], options: { readonly kubeconfig?: string } = {}): Promise<string> {
   const all = options.kubeconfig ? [...args, '--kubeconfig', options.kubeconfig] : [...args];
   try {
-    const { stdout } = await run(helmBinary(), all, {
+    const { stdout } = await run(await helmBinary(), all, {
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
       env: { ...process.env, HELM_CACHE_HOME: helmHome, HELM_CONFIG_HOME: helmHome, HELM_DATA_HOME: helmHome },

@@ -46,9 +46,9 @@ let admin: Awaited<ReturnType<typeof installPinotCrds>>;
 const clusterScoped: KubeObject[] = [];
 const releases: string[] = [];
 beforeAll(async () => {
-  helmBinary(); // builds helm once when the cache has none
+  await helmBinary(); // builds helm once when the cache has none
   admin = await installPinotCrds();
-}, 900_000);
+}, 1_800_000);
 afterAll(async () => {
   for (const release of releases) await helm(['uninstall', release, '--namespace', release], kube).catch(() => {});
   for (const object of clusterScoped) await admin.delete(object).catch(() => {});
