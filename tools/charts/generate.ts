@@ -6,9 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generatedChartFiles } from './chartValues.ts';
-
-/** The charts this repository ships, relative to its root. */
-export const chartDirs = ['apps/pinot-operator/deploy/chart', 'apps/parseable-operator/deploy/chart'] as const;
+import { chartDirs } from './chartVersion.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const check = process.argv.includes('--check');

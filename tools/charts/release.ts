@@ -11,19 +11,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chartDirs } from './generate.ts';
+import { chartDirs, syncedChartYaml } from './chartVersion.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-
-/** Chart.yaml with `version` and `appVersion` set to `version`; every other line kept as written. */
-export function syncedChartYaml(chartYaml: string, version: string): string {
-  for (const key of ['version', 'appVersion']) {
-    if (!new RegExp(`^${key}:`, 'm').test(chartYaml)) throw new Error(`Chart.yaml has no ${key}`);
-  }
-  return chartYaml
-    .replace(/^version:.*$/m, `version: ${version}`)
-    .replace(/^appVersion:.*$/m, `appVersion: "${version}"`);
-}
 
 function helmBinary(): string {
   if (process.env.DSOI_HELM) return process.env.DSOI_HELM;

@@ -13,6 +13,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { generatedChartFiles } from '../charts/chartValues.ts';
+import { syncedChartYaml } from '../charts/chartVersion.ts';
 import { helm, helmBinary, helmTemplate, valuesFile } from './helm.ts';
 
 /** What {@link describeChart} needs to know about an operator and its chart. */
@@ -219,11 +220,12 @@ export function describeChart(options: ChartSuiteOptions): void {
         expect(readFileSync(join(chartDir, file), 'utf8'), `${file}: run node tools/charts/generate.ts`).toBe(content);
       }
       const { version } = JSON.parse(readFileSync(options.packageJson, 'utf8')) as { version: string };
-      const chartYaml = parse(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8'));
-      expect([chartYaml.version, chartYaml.appVersion], 'run node tools/charts/release.ts --sync').toEqual([
-        version,
-        version,
-      ]);
+      const chartYaml = readFileSync(join(chartDir, 'Chart.yaml'), 'utf8');
+      expect(chartYaml, 'run node tools/charts/release.ts --sync').toBe(syncedChartYaml(chartYaml, version));
+      expect(parse(syncedChartYaml(chartYaml, '9.8.7-rc.1'))).toMatchObject({
+        version: '9.8.7-rc.1',
+        appVersion: '9.8.7-rc.1',
+      });
     });
 
     it('renders, with the default values, objects and CRDs the API server accepts (server-side dry run)', async () => {
@@ -244,7 +246,28 @@ export function describeChart(options: ChartSuiteOptions): void {
         ].sort(),
       );
       await dryRun(objects);
-      const pod = deploymentOf(objects).spec.template.spec;
+      // The pod the Deployment makes meets the restricted Pod Security Standard: the API server's PodSecurity
+      // admission refuses it otherwise in a namespace that enforces the standard.
+      await options
+        .admin()
+        .apply(
+          {
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            metadata: { name: ns, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
+          },
+          { force: true },
+        );
+      const template = deploymentOf(objects).spec.template;
+      await dryRun([
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { ...template.metadata, name: ns, namespace: ns },
+          spec: template.spec,
+        },
+      ]);
+      const pod = template.spec;
       const container = pod.containers[0];
       expect(container.image).toBe(`${defaults.image.repository}:${chart.appVersion}`);
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
@@ -289,7 +312,28 @@ export function describeChart(options: ChartSuiteOptions): void {
       );
       expect(objects.find((o) => o.kind === 'Role' && o.metadata.name === name).metadata.namespace).toBe(watched);
       await dryRun(objects);
-      const pod = deploymentOf(objects).spec.template.spec;
+      // The pod the Deployment makes meets the restricted Pod Security Standard: the API server's PodSecurity
+      // admission refuses it otherwise in a namespace that enforces the standard.
+      await options
+        .admin()
+        .apply(
+          {
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            metadata: { name: ns, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
+          },
+          { force: true },
+        );
+      const template = deploymentOf(objects).spec.template;
+      await dryRun([
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { ...template.metadata, name: ns, namespace: ns },
+          spec: template.spec,
+        },
+      ]);
+      const pod = template.spec;
       const container = pod.containers[0];
       expect(container.image).toBe(`registry.example.com/dsoi/operator@sha256:${'a'.repeat(64)}`);
       // Two replicas elect a leader although leaderElection.enabled is false.
