@@ -184,7 +184,8 @@ export async function runOperatorBench(quick: boolean): Promise<BenchSection> {
     '',
   ];
   const allTargets: TargetResult[] = [];
-  for (const c of [pinotCase, parseableCase]) {
+  const only = process.argv.find((a) => a.startsWith('--case='))?.slice('--case='.length);
+  for (const c of [pinotCase, parseableCase].filter((k) => !only || k.title.toLowerCase() === only)) {
     console.error(`bench: ${c.title}: building the Go operator ${c.peer} (cached after the first run)`);
     // A profiled run is about our operator only (its figures include the profiler's cost): no Go run.
     const go: GoOperator = profileDir
