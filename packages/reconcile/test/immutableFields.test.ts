@@ -144,4 +144,50 @@ describe('immutable fields of live children', () => {
     expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
     expect(after.spec.template.spec.containers[0].image).toBe('img:1');
   });
+
+  it('keeps the allocated cluster IP of a Service that should now be headless, and updates its ports in place', async () => {
+    const ns = await createTestNamespace(kubeConfig, 'headless');
+    const owner = await admin.create(widget(ns, 'w', {}));
+    const serviceType = { apiVersion: 'v1', kind: 'Service' } as const;
+    const service = (spec: Record<string, unknown>, ownerRefs: object[] = []) => ({
+      ...serviceType,
+      metadata: { name: 'w-svc', namespace: ns, ownerReferences: ownerRefs },
+      spec: { selector: { widget: 'w' }, ...spec },
+    });
+    const before = await admin.create<any>(
+      service({ ports: [{ name: 'http', port: 81 }] }, [
+        { apiVersion: widgetType.apiVersion, kind: 'Widget', name: 'w', uid: owner.metadata!.uid!, controller: true },
+      ]),
+    );
+    // The state the test is named after: an allocated cluster IP, where the desired Service is headless.
+    expect(before.spec.clusterIP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    operator = await startOperator(
+      async ({ object, cache, signal }) => {
+        if (!object) return done();
+        try {
+          const report = await reconcileChildren({
+            owner: object,
+            desired: [service({ clusterIP: 'None', ports: [{ name: 'http', port: 80 }] })],
+            client: operator!.manager.client,
+            cache,
+            fieldManager: 'widget-operator',
+            signal,
+          });
+          reports.set(object.metadata.name, report);
+        } catch (err) {
+          errors.set(object.metadata.name, err instanceof Error ? err.message : String(err));
+          throw err;
+        }
+        return done();
+      },
+      { owns: [serviceType] },
+    );
+    const live = () => admin.get<any>({ ...serviceType, namespace: ns, name: 'w-svc' });
+    await expect.poll(async () => (await live()).spec.ports.map((p: any) => p.port), { timeout: 20_000 }).toEqual([80]);
+    expect((await live()).spec.clusterIP).toBe(before.spec.clusterIP);
+    await expect
+      .poll(() => reports.get('w')?.kept.flatMap((k) => k.fields.map((f) => f.field)), { timeout: 20_000 })
+      .toEqual(['spec.clusterIP']);
+    expect(errors.get('w')).toBeUndefined();
+  });
 });
