@@ -248,16 +248,14 @@ export function describeChart(options: ChartSuiteOptions): void {
       await dryRun(objects);
       // The pod the Deployment makes meets the restricted Pod Security Standard: the API server's PodSecurity
       // admission refuses it otherwise in a namespace that enforces the standard.
-      await options
-        .admin()
-        .apply(
-          {
-            apiVersion: 'v1',
-            kind: 'Namespace',
-            metadata: { name: ns, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
-          },
-          { force: true },
-        );
+      await options.admin().apply(
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: ns, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
+        },
+        { force: true },
+      );
       const template = deploymentOf(objects).spec.template;
       await dryRun([
         {
@@ -314,16 +312,14 @@ export function describeChart(options: ChartSuiteOptions): void {
       await dryRun(objects);
       // The pod the Deployment makes meets the restricted Pod Security Standard: the API server's PodSecurity
       // admission refuses it otherwise in a namespace that enforces the standard.
-      await options
-        .admin()
-        .apply(
-          {
-            apiVersion: 'v1',
-            kind: 'Namespace',
-            metadata: { name: ns, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
-          },
-          { force: true },
-        );
+      await options.admin().apply(
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: ns, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
+        },
+        { force: true },
+      );
       const template = deploymentOf(objects).spec.template;
       await dryRun([
         {
@@ -367,7 +363,7 @@ export function describeChart(options: ChartSuiteOptions): void {
       options.expectAppValues(container);
     });
 
-    it('keeps the ClusterRole with several watched namespaces (the operator then watches every namespace)', async () => {
+    it('keeps the ClusterRole with several watched namespaces; runs as an existing ServiceAccount when asked', async () => {
       const ns = await createTestNamespace(kubeConfig, 'chart-multi');
       const objects = await helmTemplate(chartDir, {
         name: ns,
@@ -376,12 +372,16 @@ export function describeChart(options: ChartSuiteOptions): void {
           watchNamespaces: ['team-a', 'team-b'],
           leaderElection: { enabled: false },
           metrics: { enabled: false },
+          serviceAccount: { create: false, name: 'existing' },
         },
       });
-      expect(kindNames(objects)).toEqual(
-        [`ClusterRole/${ns}`, `ClusterRoleBinding/${ns}`, `Deployment/${ns}`, `ServiceAccount/${ns}`].sort(),
-      );
+      // Several namespaces are watched cluster-wide and filtered by the operator, so RBAC stays cluster-wide.
+      expect(kindNames(objects)).toEqual([`ClusterRole/${ns}`, `ClusterRoleBinding/${ns}`, `Deployment/${ns}`]);
       await dryRun(objects);
+      expect(objects.find((o) => o.kind === 'ClusterRoleBinding').subjects).toEqual([
+        { kind: 'ServiceAccount', name: 'existing', namespace: ns },
+      ]);
+      expect(deploymentOf(objects).spec.template.spec.serviceAccountName).toBe('existing');
       const container = deploymentOf(objects).spec.template.spec.containers[0];
       expect(container.args).toEqual(['--metrics-bind-address=0', '--health-probe-bind-address=:8081']);
       expect(envOf(container).WATCH_NAMESPACE).toBe('team-a,team-b');
