@@ -36,9 +36,12 @@ async function startWidgetOperator(): Promise<TestOperator> {
         fieldManager: 'widget-operator',
         signal,
       });
-      reports.set(object.metadata.name, report);
+      reports.set(`${object.metadata.namespace}/${object.metadata.name}`, report);
     } catch (err) {
-      errors.set(object.metadata.name, err instanceof Error ? err.message : String(err));
+      errors.set(
+        `${object.metadata.namespace}/${object.metadata.name}`,
+        err instanceof Error ? err.message : String(err),
+      );
       throw err;
     }
     return done();
@@ -98,7 +101,7 @@ describe('immutable fields of live children', () => {
     expect(after.spec.template.spec.containers[0].env).toBeUndefined();
     expect(after.metadata.generation).toBe(before.metadata.generation + 1);
     await expect
-      .poll(() => reports.get('w')?.kept, { timeout: 20_000 })
+      .poll(() => reports.get(`${ns}/w`)?.kept, { timeout: 20_000 })
       .toEqual([
         expect.objectContaining({
           kind: 'StatefulSet',
@@ -111,7 +114,7 @@ describe('immutable fields of live children', () => {
           ],
         }),
       ]);
-    expect(errors.get('w')).toBeUndefined();
+    expect(errors.get(`${ns}/w`)).toBeUndefined();
     await expect
       .poll(
         async () =>
@@ -124,8 +127,10 @@ describe('immutable fields of live children', () => {
     // Converged: later passes write nothing (the kept value is not drift), so the object stays as it is.
     const settled = (await get(ns)).metadata.resourceVersion;
     operator!.manager.controllers()[0]!.enqueue({ namespace: ns, name: 'w' });
-    reports.delete('w');
-    await expect.poll(() => reports.get('w')?.unchanged.map((r) => r.name), { timeout: 20_000 }).toEqual(['w-db']);
+    reports.delete(`${ns}/w`);
+    await expect
+      .poll(() => reports.get(`${ns}/w`)?.unchanged.map((r) => r.name), { timeout: 20_000 })
+      .toEqual(['w-db']);
     expect((await get(ns)).metadata.resourceVersion).toBe(settled);
   });
 
@@ -137,8 +142,8 @@ describe('immutable fields of live children', () => {
     expect(before.spec.selector).toEqual({ matchLabels: { widget: 'w', node: 'other' } });
 
     await startWidgetOperator();
-    await expect.poll(() => errors.get('w'), { timeout: 20_000 }).toContain('spec.selector (node=other)');
-    expect(errors.get('w')).toContain(`kubectl delete statefulset w-db -n ${ns} --cascade=orphan`);
+    await expect.poll(() => errors.get(`${ns}/w`), { timeout: 20_000 }).toContain('spec.selector (node=other)');
+    expect(errors.get(`${ns}/w`)).toContain(`kubectl delete statefulset w-db -n ${ns} --cascade=orphan`);
     // Retried with backoff, but nothing was ever sent: the object is as the other writer left it.
     const after = await get(ns);
     expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
@@ -173,9 +178,12 @@ describe('immutable fields of live children', () => {
             fieldManager: 'widget-operator',
             signal,
           });
-          reports.set(object.metadata.name, report);
+          reports.set(`${object.metadata.namespace}/${object.metadata.name}`, report);
         } catch (err) {
-          errors.set(object.metadata.name, err instanceof Error ? err.message : String(err));
+          errors.set(
+            `${object.metadata.namespace}/${object.metadata.name}`,
+            err instanceof Error ? err.message : String(err),
+          );
           throw err;
         }
         return done();
@@ -186,8 +194,8 @@ describe('immutable fields of live children', () => {
     await expect.poll(async () => (await live()).spec.ports.map((p: any) => p.port), { timeout: 20_000 }).toEqual([80]);
     expect((await live()).spec.clusterIP).toBe(before.spec.clusterIP);
     await expect
-      .poll(() => reports.get('w')?.kept.flatMap((k) => k.fields.map((f) => f.field)), { timeout: 20_000 })
+      .poll(() => reports.get(`${ns}/w`)?.kept.flatMap((k) => k.fields.map((f) => f.field)), { timeout: 20_000 })
       .toEqual(['spec.clusterIP']);
-    expect(errors.get('w')).toBeUndefined();
+    expect(errors.get(`${ns}/w`)).toBeUndefined();
   });
 });
