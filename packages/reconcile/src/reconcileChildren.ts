@@ -136,36 +136,7 @@ export async function reconcileChildren(options: ReconcileChildrenOptions): Prom
         await takeOver(child.ref, fieldManager, client as Required<typeof client>, signal);
       }
       await client.apply(child.object, { force: true, ...(signal ? { signal } : {}) });
-      for (const kept of child.kept) {
-        note({
-          type: 'Warning',
-          reason: 'ImmutableFieldKept',
-          action: 'Apply',
-          note: `${describe(child.ref)}: ${kept.field} differs from the desired value at ${kept.at} and cannot change in place; kept the live value. To migrate: ${kept.migrate}`,
-          related: child.ref,
-        });
-      }
-      if (child.plan === 'create') {
-        report.created.push(child.ref);
-        note({
-          type: 'Normal',
-          reason: 'Created',
-          action: 'Create',
-          note: `created ${describe(child.ref)}`,
-          related: child.ref,
-        });
-      } else {
-        const because = child.plan === 'drifted' ? 'drifted' : 'changed';
-        report.updated.push({ ...child.ref, because, ...(child.field ? { field: child.field } : {}) });
-        const why = child.plan === 'drifted' ? `repaired drift at ${child.field}` : 'applied a changed spec';
-        note({
-          type: 'Normal',
-          reason: 'Updated',
-          action: 'Update',
-          note: `updated ${describe(child.ref)}: ${why}`,
-          related: child.ref,
-        });
-      }
+      announce(child, report, note);
     } catch (error) {
       failures.push({ ref: child.ref, error });
       note({
@@ -197,6 +168,44 @@ export async function reconcileChildren(options: ReconcileChildrenOptions): Prom
   const result: ChildrenReport = { ...report, converged };
   if (failures.length > 0) throw new ChildrenError(describe(refOf(owner)), failures, result);
   return result;
+}
+
+/** Reports a written child and records its Events: kept immutable fields, then Created or Updated. */
+function announce(
+  child: Planned,
+  report: { created: ObjectRef[]; updated: ChildrenReport['updated'] },
+  note: (event: Omit<EventRecord, 'regarding'>) => void,
+): void {
+  for (const kept of child.kept) {
+    note({
+      type: 'Warning',
+      reason: 'ImmutableFieldKept',
+      action: 'Apply',
+      note: `${describe(child.ref)}: ${kept.field} differs from the desired value at ${kept.at} and cannot change in place; kept the live value. To migrate: ${kept.migrate}`,
+      related: child.ref,
+    });
+  }
+  if (child.plan === 'create') {
+    report.created.push(child.ref);
+    note({
+      type: 'Normal',
+      reason: 'Created',
+      action: 'Create',
+      note: `created ${describe(child.ref)}`,
+      related: child.ref,
+    });
+    return;
+  }
+  const because = child.plan === 'drifted' ? 'drifted' : 'changed';
+  report.updated.push({ ...child.ref, because, ...(child.field ? { field: child.field } : {}) });
+  const why = child.plan === 'drifted' ? `repaired drift at ${child.field}` : 'applied a changed spec';
+  note({
+    type: 'Normal',
+    reason: 'Updated',
+    action: 'Update',
+    note: `updated ${describe(child.ref)}: ${why}`,
+    related: child.ref,
+  });
 }
 
 function plan(
