@@ -1,13 +1,14 @@
 /**
- * Releases the workspace's packages to a registry the way a maintainer does, without touching the working tree: a
- * copy of the repository's sources (no dist/), one more changeset that bumps every package, then `changeset version`
- * and `changeset publish` (without git tags: the copy is no repository), whose `npm publish` builds each package in
- * its `prepack` script.
+ * Releases the workspace's packages to a registry the way `npm run release` does, without touching the working tree:
+ * a copy of the repository's sources (no dist/), one more changeset that bumps every package, `changeset version`,
+ * a build of every package in dependency order, then `changeset publish` (without git tags: the copy is no
+ * repository), whose `npm publish` runs each package's `prepack`.
  */
 import { execFile } from 'node:child_process';
 import {
   cpSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -59,6 +60,18 @@ export async function publishWithChangesets(npmrc: string): Promise<Release> {
     };
     const changeset = join(repoRoot, 'node_modules', '@changesets', 'cli', 'bin.js');
     const version = await run(process.execPath, [changeset, 'version'], { cwd: work, env });
+    // What `nx run-many -t build` does in the release script: dependencies first, since a package's .d.ts build
+    // reads the .d.ts of the @dsoi packages it imports.
+    const builds: string[] = [];
+    for (const pkg of dependencyOrder(publicPackages(work))) {
+      const dir = join(work, 'packages', pkg.name.replace('@dsoi/', ''));
+      const build = await run('npm', ['run', 'build'], { cwd: dir, env, maxBuffer: 16 << 20 });
+      builds.push(build.stdout, build.stderr);
+    }
+    // One package goes to `changeset publish` unbuilt, as a package published without the release script would:
+    // its prepack must build it (the tarball check in the test sees its dist/). The others are built, so their
+    // prepack builds nothing and no .d.ts build reads hash's dist/ while it is rebuilt.
+    rmSync(join(work, 'packages', 'hash', 'dist'), { recursive: true, force: true });
     const publish = await run(process.execPath, [changeset, 'publish', '--no-git-tag'], {
       cwd: work,
       env,
@@ -66,7 +79,7 @@ export async function publishWithChangesets(npmrc: string): Promise<Release> {
     });
     return {
       packages: publicPackages(work),
-      log: [version.stdout, version.stderr, publish.stdout, publish.stderr].join('\n'),
+      log: [version.stdout, version.stderr, ...builds, publish.stdout, publish.stderr].join('\n'),
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -75,7 +88,8 @@ export async function publishWithChangesets(npmrc: string): Promise<Release> {
 
 /**
  * The files a release reads: the root manifest, the changeset config and pending changesets, shared build config,
- * every workspace's package.json, and the published packages' sources. node_modules links to the repository's.
+ * every workspace's package.json, and the published packages' sources. node_modules links each entry to the
+ * repository's, except `@dsoi/*`, which are the copy's own packages (as npm's workspace links would be).
  */
 function copySources(work: string): void {
   const copy = (path: string) => {
@@ -102,7 +116,28 @@ function copySources(work: string): void {
       }
     }
   }
-  symlinkSync(join(repoRoot, 'node_modules'), join(work, 'node_modules'), 'dir');
+  mkdirSync(join(work, 'node_modules', '@dsoi'), { recursive: true });
+  for (const entry of readdirSync(join(repoRoot, 'node_modules'))) {
+    if (entry !== '@dsoi') symlinkSync(join(repoRoot, 'node_modules', entry), join(work, 'node_modules', entry));
+  }
+  for (const name of readdirSync(join(work, 'packages'))) {
+    symlinkSync(join(work, 'packages', name), join(work, 'node_modules', '@dsoi', name), 'dir');
+  }
+}
+
+/** The packages ordered so that each comes after the @dsoi packages it depends on. */
+function dependencyOrder(packages: readonly PublishedPackage[]): PublishedPackage[] {
+  const ordered: PublishedPackage[] = [];
+  const visit = (pkg: PublishedPackage) => {
+    if (ordered.includes(pkg)) return;
+    for (const dep of pkg.dsoiDependencies) {
+      const found = packages.find((p) => p.name === dep);
+      if (found) visit(found);
+    }
+    ordered.push(pkg);
+  };
+  for (const pkg of packages) visit(pkg);
+  return ordered;
 }
 
 interface Manifest {

@@ -69,7 +69,7 @@ afterAll(async () => {
 });
 
 describe('a release through a real registry', () => {
-  it('publishes every public package with changesets, each built by prepack', async () => {
+  it('publishes every public package with changesets, each with its dist/ (@dsoi/hash built by its prepack)', async () => {
     const names = release.packages.map((p) => p.name);
     expect(names).toEqual([
       '@dsoi/builder',
