@@ -245,6 +245,27 @@ describe('a release through a real registry', () => {
       }
     });
 
+    it(`a program loading a package that brings undici on Node ${belowFloor} gets an Error with that one line`, async () => {
+      const line = `dsoi needs Node >= ${floor}; this is ${belowFloor}`;
+      for (const name of ['@dsoi/client', '@dsoi/reconcile', '@dsoi/envtest']) {
+        const script = `
+          import { createRequire } from 'node:module';
+          const esm = await import('${name}').then(() => 'loaded', (err) => err.message);
+          let cjs = 'loaded';
+          try { createRequire(import.meta.url)('${name}'); } catch (err) { cjs = err.message; }
+          console.log(JSON.stringify({ esm, cjs }));`;
+        const out = await app.node(['--input-type=module', '-e', script], { nodeBin: nodes[belowFloor] });
+        expect(JSON.parse(out), name).toEqual({ esm: line, cjs: line });
+      }
+      // The operator imports @dsoi/builder (no undici) first, then @dsoi/client: the check runs before undici loads.
+      const crash = await app.node(['operator.mjs'], { nodeBin: nodes[belowFloor] }).then(
+        () => 'exit 0',
+        (err: Error) => err.message,
+      );
+      expect(crash).toContain(`Error: ${line}`);
+      expect(crash).not.toContain('undici');
+    });
+
     it('engines.node of every package states the same floor', () => {
       for (const dir of [
         'packages/hash',
