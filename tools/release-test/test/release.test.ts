@@ -225,7 +225,7 @@ describe('a release through a real registry', () => {
     it(`every CLI says in one line that Node ${belowFloor} is too old, and exits 1`, async () => {
       const expected = `dsoi needs Node >= ${floor}; this is ${belowFloor}\n`;
       const clis = [
-        join(app.dir, 'node_modules', '@dsoi', 'envtest', 'dist', 'bin.js'),
+        join(app.dir, 'node_modules', '.bin', 'dsoi-envtest'),
         join(repoRoot, 'apps', 'pinot-operator', 'dist', 'main.js'),
         join(repoRoot, 'apps', 'parseable-operator', 'dist', 'main.js'),
       ];
