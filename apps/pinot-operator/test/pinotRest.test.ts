@@ -212,6 +212,37 @@ describe('PinotTable', () => {
     await poll(() => exists(admin, types.table, ns, 'baseballstats')).toBe(false);
     expect(pinot.calls()).toContain('DELETE /tables/baseballStats?type=OFFLINE');
   });
+
+  it('sends POST /reload once per schema change when its answer is lost (timeout), and says the outcome is unknown', async () => {
+    const { ns, pinot } = await setup('reloadlost');
+    await admin.create(pinotSchemaCr(ns));
+    await admin.create(pinotTableCr(ns));
+    await poll(async () => (await read(admin, types.table, ns, 'baseballstats')).status?.reloadedSchema).toBe(
+      schemaJson,
+    );
+    pinot.hang('POST', /\/reload/);
+    const reloads = () => pinot.calls().filter((c) => c.includes('/reload'));
+    const evolved = schemaJson.replace('"metricFieldSpecs":[', '"metricFieldSpecs":[{"name":"hits","dataType":"INT"},');
+    await admin.patch(
+      { ...types.schema, namespace: ns, name: 'baseballstats' },
+      { type: 'merge', body: { spec: { 'schema.json': evolved } } },
+    );
+    // The fault hit: Pinot received the reload and never answered, so the client timed out.
+    await poll(() => reloads().length).toBe(1);
+    await poll(async () =>
+      (await eventsOf(admin, ns, 'baseballstats')).some((e) => e.reason === 'PinotTableReloadAllSegmentsUnknown'),
+    ).toBe(true);
+    // A later reconcile of the table (it reads the table from Pinot again) must not send the reload a second time.
+    const tableReads = () => pinot.calls().filter((c) => c.startsWith('GET /tables/baseballStats')).length;
+    const readsBefore = tableReads();
+    await admin.patch(
+      { ...types.table, namespace: ns, name: 'baseballstats' },
+      { type: 'merge', body: { metadata: { annotations: { 'test.dsoi.io/wake': 'yes' } } } },
+    );
+    await poll(tableReads, 30_000).toBeGreaterThan(readsBefore);
+    expect(reloads()).toHaveLength(1);
+    expect((await read(admin, types.table, ns, 'baseballstats')).status?.reloadedSchema).toBe(evolved);
+  });
 });
 
 describe('PinotTable fidelity', () => {

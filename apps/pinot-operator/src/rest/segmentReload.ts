@@ -5,7 +5,7 @@
  * accepted since then triggers `POST /segments/{table}/reload`.
  */
 import type { PinotRestStatus } from '../api/pinotRest.js';
-import type { PinotResponse } from './pinotHttpClient.js';
+import { PinotRequestError, type PinotResponse } from './pinotHttpClient.js';
 import { tableTypeQuery } from './restKinds.js';
 import { parseJson, semanticJsonEqual } from './semanticJson.js';
 
@@ -53,11 +53,30 @@ export async function reloadSegments(options: ReloadOptions): Promise<ReloadResu
   // The first sighting is the baseline: nothing changed yet.
   if (status.reloadedSchema === undefined) return { status: { ...status, reloadedSchema: schema } };
   if (semanticJsonEqual(status.reloadedSchema, schema)) return { status };
-  const response = await call(
-    'reload',
-    'POST',
-    `/segments/${encodeURIComponent(tableName)}/reload${tableTypeQuery(object.spec)}`,
-  );
+  let response: PinotResponse;
+  try {
+    response = await call(
+      'reload',
+      'POST',
+      `/segments/${encodeURIComponent(tableName)}/reload${tableTypeQuery(object.spec)}`,
+    );
+  } catch (err) {
+    if (!(err instanceof PinotRequestError)) throw err;
+    // No answer (a timeout, a reset): Pinot may have run the reload. POST /reload is not idempotent, so it is
+    // recorded as done for this schema and never sent again for it; a Warning says the outcome is unknown.
+    const note = `reload of ${tableName} after a change of schema ${schemaName}: ${err.message}; the reload may have run, so it is not sent again for this schema (reload by hand if it did not)`;
+    return {
+      status: {
+        ...status,
+        reloadedSchema: schema,
+        type: 'PinotTableReloadAllSegmentsUnknown',
+        message: 'PinotTableReloadAllSegmentsUnknown',
+        status: 'Unknown',
+        reason: err.message.slice(0, 1024),
+      },
+      event: { type: 'Warning', reason: 'PinotTableReloadAllSegmentsUnknown', note },
+    };
+  }
   if (response.status < 200 || response.status >= 300) {
     const note = `reload of ${tableName} after a change of schema ${schemaName}: HTTP ${response.status}: ${response.body.slice(0, 300)}`;
     return {
