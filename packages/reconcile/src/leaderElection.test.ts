@@ -225,6 +225,7 @@ describe('createLeaderElector', () => {
     expect(a.elector.isLeader()).toBe(false);
     expect(term.aborted).toBe(true);
     expect(term.reason).toBeInstanceOf(Error);
+    expect(term.reason.message).toMatch(/no successful renewal for 10000 ms, found by a leadership check/);
     expect(a.elector.leadingSignal().aborted).toBe(true);
     expect(a.stopped).toEqual(['lost']);
     clock.mockRestore();

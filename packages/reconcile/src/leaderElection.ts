@@ -295,7 +295,7 @@ export function createLeaderElector({
    */
   function currentTerm(): Term | undefined {
     if (term && performance.now() - term.renewedAt >= renewDeadlineMs) {
-      endTerm('lost', `no successful renewal for ${renewDeadlineMs} ms`);
+      endTerm('lost', `no successful renewal for ${renewDeadlineMs} ms, found by a leadership check before the timer`);
     }
     return term;
   }
