@@ -16,10 +16,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPinotOperator, pinotType } from '../src/operator.js';
 import {
   childRefsOf,
+  childrenProblems,
   fourNodePinot,
   pinotCrdObjects,
+  type SimulatorOptions,
   simulateWorkloads,
   waitForConvergence,
+  waitForRolloutInFlight,
   withRevision,
 } from './reliability.js';
 
@@ -38,6 +41,20 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `condition` until it holds; throws `what` (and the last value seen) after `timeoutMs`. */
+async function waitUntil(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return;
+    await sleep(50);
+  }
+  throw new Error(`not within ${timeoutMs} ms: ${what}`);
+}
+
+/** Whether the API server accepted the logged request (a 2xx answer), whatever the client got. */
+const committed = (r: ProxyRequestRecord) =>
+  (r.upstreamStatus || r.status) >= 200 && (r.upstreamStatus || r.status) < 300;
 const names = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${i + 1}`);
 
 async function createClusters(namespace: string, clusterNames: readonly string[]) {
@@ -91,11 +108,12 @@ function runOperator(proxy: FaultProxy, namespace: string): InProcessOperator {
 async function withScenario(
   prefix: string,
   body: (context: { namespace: string; proxy: FaultProxy; operator: InProcessOperator }) => Promise<void>,
+  simulatorOptions: SimulatorOptions = {},
 ) {
   const namespace = await createTestNamespace(plane.kubeConfig, prefix);
   const proxy = await createFaultProxy({ kubeConfig: plane.kubeConfig, logLimit: 200_000 });
   const stopSimulator = new AbortController();
-  const simulator = simulateWorkloads(plane.kubeConfig, namespace, stopSimulator.signal);
+  const simulator = simulateWorkloads(plane.kubeConfig, namespace, stopSimulator.signal, simulatorOptions);
   const operator = runOperator(proxy, namespace);
   try {
     await body({ namespace, proxy, operator });
@@ -194,6 +212,11 @@ describe('faults', () => {
       const reconnectedAt = Date.now();
       proxy.refuseConnections(false);
 
+      // Precondition: an informer resumed its watch from a resourceVersion the new server no longer serves, and got
+      // kube-apiserver's own in-stream 410 Expired (logged by the proxy), before anything else is asserted.
+      const saw410 = () =>
+        proxy.log.some((r) => r.verb === 'watch' && r.watchError?.code === 410 && r.time.getTime() >= reconnectedAt);
+      await waitUntil('a watch of the operator ended with a 410 Expired ERROR event', saw410, 60_000);
       await waitForConvergence(admin, namespace, { live: ['gone-1', 'gone-3', 'gone-4'], gone });
       const relisted = proxy.log.filter(
         (r) => r.verb === 'list' && r.resource === 'pinots' && r.time.getTime() >= reconnectedAt,
@@ -203,15 +226,56 @@ describe('faults', () => {
   }, 180_000);
 
   it('finishes a rollout when kube-apiserver is killed and restarted (same etcd) in the middle of it', async () => {
-    await withScenario('restart', async ({ namespace }) => {
-      const clusters = names('roll', 4);
+    let held = false;
+    await withScenario(
+      'restart',
+      async ({ namespace }) => {
+        const clusters = names('roll', 4);
+        await createClusters(namespace, clusters);
+        await waitForConvergence(admin, namespace, { live: clusters });
+        // No workload becomes ready until the restart, so the rollout started here is still in flight then.
+        held = true;
+        for (const name of clusters) await setRevision(namespace, name, 2);
+        // Precondition: every cluster has a StatefulSet rewritten but not rolled out, and its status waits on it.
+        await waitForRolloutInFlight(admin, namespace, clusters);
+        await plane.restartApiServer();
+        held = false;
+        await waitForConvergence(admin, namespace, { live: clusters, timeoutMs: 120_000 });
+      },
+      { held: () => held },
+    );
+  }, 180_000);
+
+  it('survives writes committed on the server whose responses were lost: no duplicate child, no lost status', async () => {
+    await withScenario('lost-responses', async ({ namespace, proxy }) => {
+      const clusters = names('lost', 3);
+      const lose = (resource: string, times: number) =>
+        proxy.inject({ match: { writes: true, resource }, fault: { type: 'lostResponse' }, times });
+      lose('statefulsets', 4);
+      lose('services', 2);
+      lose('pinots/status', 3);
       await createClusters(namespace, clusters);
       await waitForConvergence(admin, namespace, { live: clusters });
+
+      // A second round: the rollout's StatefulSet updates and status writes lose their responses too.
+      lose('statefulsets', 3);
+      lose('pinots/status', 2);
       for (const name of clusters) await setRevision(namespace, name, 2);
-      // The rollout is under way (the first step's workloads are being rewritten) when the server goes away.
-      await sleep(700);
-      await plane.restartApiServer();
-      await waitForConvergence(admin, namespace, { live: clusters, timeoutMs: 120_000 });
+      await waitForConvergence(admin, namespace, { live: clusters });
+
+      // Precondition: each injected fault hit a write the API server committed, while the operator saw a reset.
+      const lost = proxy.log.filter((r) => r.fault === 'lostResponse');
+      const what = (r: ProxyRequestRecord) => `${r.resource}${r.subresource ? `/${r.subresource}` : ''}`;
+      const expected = { 'pinots/status': 5, services: 2, statefulsets: 7 };
+      expect(
+        Object.fromEntries(Object.keys(expected).map((k) => [k, lost.filter((r) => what(r) === k).length])),
+      ).toEqual(expected);
+      for (const record of lost) {
+        expect(record.status).toBe(0);
+        expect(committed(record)).toBe(true);
+      }
+      // Outcome: each CR owns exactly its desired children, once each; its status is current and Ready (converged).
+      expect(await childrenProblems(admin, namespace, clusters)).toEqual(new Map(clusters.map((n) => [n, []])));
     });
   }, 180_000);
 });
@@ -287,13 +351,11 @@ describe('leader failover (operator processes)', () => {
   async function withPair(
     prefix: string,
     body: (context: { namespace: string; a: OperatorProcess; b: OperatorProcess }) => Promise<void>,
-    simulatorIntervalMs = 300,
+    simulatorOptions: SimulatorOptions = {},
   ) {
     const namespace = await createTestNamespace(plane.kubeConfig, prefix);
     const stopSimulator = new AbortController();
-    const simulator = simulateWorkloads(plane.kubeConfig, namespace, stopSimulator.signal, {
-      intervalMs: simulatorIntervalMs,
-    });
+    const simulator = simulateWorkloads(plane.kubeConfig, namespace, stopSimulator.signal, simulatorOptions);
     const a = await spawnOperator(namespace, 'operator-a');
     let b: OperatorProcess | undefined;
     try {
@@ -301,8 +363,7 @@ describe('leader failover (operator processes)', () => {
       b = await spawnOperator(namespace, 'operator-b');
       // The standby is up and watching the lease before anything happens (process start is slow on a busy machine).
       const standby = b;
-      const deadline = Date.now() + 30_000;
-      while (!standby.output.join('').includes('new leader observed') && Date.now() < deadline) await sleep(50);
+      await waitUntil('operator-b observed the leader', () => standby.output.join('').includes('new leader observed'));
       await body({ namespace, a, b });
     } catch (err) {
       throw new Error(
@@ -311,7 +372,10 @@ describe('leader failover (operator processes)', () => {
     } finally {
       for (const p of [a, b]) {
         if (p === undefined) continue;
-        if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+        if (p.child.exitCode === null && p.child.signalCode === null) {
+          p.child.kill('SIGCONT'); // a stopped process does not die of SIGKILL until it runs again on some kernels
+          p.child.kill('SIGKILL');
+        }
         await p.exited;
         await p.proxy.close();
       }
@@ -320,26 +384,49 @@ describe('leader failover (operator processes)', () => {
     }
   }
 
-  it('a standby takes over within the lease duration after the leader is SIGKILLed mid-reconcile, and the two never write at once', async () => {
+  /** When a process's leader election last wrote its Lease, as far as the API server accepted it (ms). */
+  function lastLeaseWrite(p: OperatorProcess): number {
+    const writes = p.proxy.log.filter(
+      (r) => r.resource === 'leases' && (r.verb === 'create' || r.verb === 'update') && committed(r),
+    );
+    expect(writes.length).toBeGreaterThan(0);
+    return Math.max(...writes.map((r) => r.time.getTime()));
+  }
+
+  /** When a process's first write of cluster state arrived (ms); fails when it wrote nothing. */
+  function firstWrite(p: OperatorProcess): number {
+    const writes = writesOf(p.proxy.log);
+    expect(writes.length).toBeGreaterThan(0);
+    return Math.min(...writes.map((r) => r.time.getTime()));
+  }
+
+  /** Resolves with the exit code, or throws after `timeoutMs`. */
+  async function exitOf(p: OperatorProcess, timeoutMs: number): Promise<number | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the process did not exit within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([p.exited, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  it('a standby takes over after the leader is SIGKILLed mid-reconcile, and writes only once its lease expired', async () => {
     await withPair('sigkill', async ({ namespace, a, b }) => {
       const clusters = names('kill', 8);
       await createClusters(namespace, clusters);
-      // Kill the leader while it is creating children: some exist, not all.
-      const deadline = Date.now() + 30_000;
-      while (writesOf(a.proxy.log).length < 5 && Date.now() < deadline) await sleep(20);
+      // Precondition: the leader is creating children (some committed, not all) when it is killed.
+      await waitUntil('operator-a committed 5 writes', () => writesOf(a.proxy.log).filter(committed).length >= 5);
       a.child.kill('SIGKILL');
-      const killedAt = Date.now();
       await a.exited;
-      const tookOverAt = await waitForHolder(namespace, 'operator-b', 20_000);
-      // Lease duration 4 s, plus the retry period and a margin for a busy machine.
-      expect(tookOverAt - killedAt).toBeLessThan(4_000 + 5_000);
+      await waitForHolder(namespace, 'operator-b', 20_000);
       await waitForConvergence(admin, namespace, { live: clusters });
 
-      const aWrites = writeWindows(a.proxy, killedAt);
-      const bWrites = writeWindows(b.proxy);
-      expect(aWrites.length).toBeGreaterThan(0);
-      expect(bWrites.length).toBeGreaterThan(0);
-      expectNoOverlap(aWrites, bWrites);
+      // b may take over only a lease duration (4 s) after it saw a's last renewal, which came after the API server
+      // accepted it: b's first write must come later still. A standby that ignored the lease would fail this.
+      expect(firstWrite(b)).toBeGreaterThan(lastLeaseWrite(a) + 4_000);
       const lease = await admin.get<KubeObject & { spec: { leaseTransitions?: number } }>({
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
@@ -351,23 +438,27 @@ describe('leader failover (operator processes)', () => {
   }, 180_000);
 
   it('SIGTERM during a rollout: the leader drains, releases the lease, exits 0, and the standby finishes the rollout', async () => {
+    let held = false;
     await withPair(
       'sigterm',
       async ({ namespace, a, b }) => {
         const clusters = names('term', 4);
         await createClusters(namespace, clusters);
         await waitForConvergence(admin, namespace, { live: clusters });
+        // No workload becomes ready until the leader has stopped, so the rollout is mid-way when it stops.
+        held = true;
+        const before = a.proxy.log.length;
         for (const name of clusters) await setRevision(namespace, name, 2);
-        // The workloads become ready slowly (simulator every 1.5 s), so the rollout is mid-way when the leader stops.
-        const before = writesOf(a.proxy.log).length;
-        const deadline = Date.now() + 30_000;
-        while (writesOf(a.proxy.log).length < before + 3 && Date.now() < deadline) await sleep(20);
+        // Precondition: the leader rewrote StatefulSets, and every cluster's rollout waits on one.
+        await waitForRolloutInFlight(admin, namespace, clusters);
+        const rewritten = writesOf(a.proxy.log.slice(before)).filter((r) => r.resource === 'statefulsets');
+        expect(rewritten.filter(committed).length).toBeGreaterThanOrEqual(clusters.length);
         a.child.kill('SIGTERM');
-        const stoppedAt = Date.now();
-        expect(await a.exited).toBe(0);
+        expect(await exitOf(a, 60_000)).toBe(0);
         // Released on the way out: the standby need not wait for the lease to expire.
-        const tookOverAt = await waitForHolder(namespace, 'operator-b', 10_000);
-        expect(tookOverAt - stoppedAt).toBeLessThan(10_000);
+        expect(a.output.join('')).toContain('released the lease');
+        await waitForHolder(namespace, 'operator-b', 10_000);
+        held = false;
         await waitForConvergence(admin, namespace, { live: clusters, timeoutMs: 120_000 });
 
         const aWrites = writeWindows(a.proxy);
@@ -376,9 +467,62 @@ describe('leader failover (operator processes)', () => {
         expectNoOverlap(aWrites, bWrites);
         expect(a.output.join('')).toContain('manager stopped');
       },
-      1_500,
+      { held: () => held },
     );
   }, 240_000);
+
+  it('a leader paused (SIGSTOP) past its lease makes no write after the new leader wrote, once resumed', async () => {
+    await withPair('sigstop', async ({ namespace, a, b }) => {
+      const clusters = names('stop', 3);
+      await createClusters(namespace, clusters);
+      await waitForConvergence(admin, namespace, { live: clusters });
+      // a's StatefulSet writes conflict, so its reconciles fail and are requeued by the default rate limiter,
+      // 5 ms · 2^(failures - 1) later. Paused between two retries, a resumes with those requeue timers due before the
+      // timer that ends its term (armed 3 s after its last renewal), and their reconciles write at once.
+      a.proxy.inject({ match: { writes: true, resource: 'statefulsets' }, fault: { type: 'status', code: 409 } });
+      for (const name of clusters) await setRevision(namespace, name, 2);
+      const nextRetryInMs = (cluster: string) => {
+        const failed = a.proxy.log.filter(
+          (r) => r.resource === 'statefulsets' && r.fault === 'status' && r.name.startsWith(`${cluster}-`),
+        );
+        const last = failed.at(-1);
+        return last ? last.time.getTime() + 5 * 2 ** (failed.length - 1) - Date.now() : Number.NEGATIVE_INFINITY;
+      };
+      const inFlight = () =>
+        a.proxy.log.some((r) => r.verb !== 'watch' && r.resource !== 'leases' && r.durationMs === undefined);
+      // Stopping a while a write is between the leader check and the wire would let that write through later: the
+      // check cannot see a pause that has not happened yet. So stop it idle, with its next retries 0.1-1.2 s away.
+      await waitUntil('operator-a waits, idle, for retries of its failed StatefulSet writes', () => {
+        const next = Math.min(...clusters.map(nextRetryInMs));
+        return next >= 100 && next <= 1_200 && !inFlight();
+      });
+      a.child.kill('SIGSTOP');
+      const stoppedAt = Date.now();
+      a.proxy.clearFaults(); // from now on, whatever a writes reaches the API server
+      // Precondition 1: a led and wrote (the API server accepted it) before it was stopped.
+      expect(writesOf(a.proxy.log).filter((r) => committed(r) && r.time.getTime() < stoppedAt).length).toBeGreaterThan(
+        0,
+      );
+      // Precondition 2: b took the lease while a was stopped, and wrote.
+      await waitForHolder(namespace, 'operator-b', 30_000);
+      await waitUntil('operator-b wrote', () => writesOf(b.proxy.log).filter(committed).length > 0);
+      const bFirstWrite = firstWrite(b);
+      expect(a.child.exitCode).toBeNull();
+      a.child.kill('SIGCONT');
+      // a finds its lease gone (LeaderElectionLostError) and exits non-zero, to restart as a standby.
+      expect(await exitOf(a, 60_000)).toBe(1);
+      await waitForConvergence(admin, namespace, { live: clusters });
+
+      // The outcome: nothing a sent after its pause reached the API server after b's first write.
+      const late = writesOf(a.proxy.log).filter((r) => r.time.getTime() >= bFirstWrite);
+      const describe = (r: ProxyRequestRecord) =>
+        `${r.verb} ${r.resource}${r.subresource ? `/${r.subresource}` : ''} ${r.name} -> ${r.status}`;
+      expect(late.map(describe), `operator-a wrote after operator-b: ${late.map(describe).join(', ')}`).toEqual([]);
+      // What stopped it: a acted once resumed (a requeued reconcile ran before the timer ending its term), and the
+      // leadership check before its write found the renew deadline passed.
+      expect(a.output.join('')).toContain('found by a leadership check before the timer');
+    });
+  }, 180_000);
 });
 
 describe('load', () => {

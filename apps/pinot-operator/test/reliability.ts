@@ -55,20 +55,32 @@ const workloadKinds = [
   { apiVersion: 'apps/v1', kind: 'Deployment' },
 ] as const;
 
+/** Options of {@link simulateWorkloads}. */
+export interface SimulatorOptions {
+  /** Time between two rounds. @default 300 */
+  readonly intervalMs?: number;
+  /** While it returns true, nothing is marked ready: a rollout that started stays in flight. @default never */
+  readonly held?: () => boolean;
+}
+
 /**
  * Stands in for the StatefulSet/Deployment controllers and kubelets that envtest does not run: every `intervalMs`,
- * each workload of the namespace whose status lags its generation is marked rolled out and ready. Connection errors
- * (an API server being restarted) are ignored; the loop ends with `signal`.
+ * each workload of the namespace whose status lags its generation is marked rolled out and ready (unless `held`).
+ * Connection errors (an API server being restarted) are ignored; the loop ends with `signal`.
  */
 export function simulateWorkloads(
   kubeConfig: KubeConfig,
   namespace: string,
   signal: AbortSignal,
-  { intervalMs = 300 } = {},
+  { intervalMs = 300, held = () => false }: SimulatorOptions = {},
 ): Promise<void> {
   const admin = createClient({ kubeConfig, fieldManager: 'kubelet-simulator' });
   return (async () => {
     while (!signal.aborted) {
+      if (held()) {
+        await new Promise((resolve) => setTimeout(resolve, intervalMs));
+        continue;
+      }
       try {
         for (const type of workloadKinds) {
           const { items } = await admin.list<KubeObject & { status?: { observedGeneration?: number } }>(type, {
@@ -152,6 +164,44 @@ export async function convergenceProblems(
   return report;
 }
 
+/**
+ * What is wrong with the children each named CR owns (`[]` when nothing): it must be the controller owner of exactly
+ * its desired children, each once, and of nothing else (a retried create must not leave a second one).
+ */
+export async function childrenProblems(
+  admin: Client,
+  namespace: string,
+  names: readonly string[],
+): Promise<Map<string, string[]>> {
+  const crs = new Map(
+    (await admin.listAll<LivePinot>(pinotType, { namespace })).items.map((cr) => [cr.metadata.name, cr] as const),
+  );
+  type Owned = KubeObject & { metadata: { ownerReferences?: { uid: string; controller?: boolean }[] } };
+  const ownedBy = new Map<string, string[]>();
+  for (const type of childKinds) {
+    for (const child of (await admin.listAll<Owned>(type, { namespace })).items) {
+      const owner = child.metadata.ownerReferences?.find((ref) => ref.controller)?.uid ?? '';
+      ownedBy.set(owner, [...(ownedBy.get(owner) ?? []), `${type.kind}/${child.metadata.name}`]);
+    }
+  }
+  const report = new Map<string, string[]>();
+  for (const name of names) {
+    const cr = crs.get(name);
+    if (cr === undefined) {
+      report.set(name, ['the CR does not exist']);
+      continue;
+    }
+    const owned = ownedBy.get(cr.metadata.uid) ?? [];
+    const desired = desiredPinotChildren(cr).children.map(({ object }) => `${object.kind}/${object.metadata!.name}`);
+    report.set(name, [
+      ...desired.filter((key) => !owned.includes(key)).map((key) => `${key} missing`),
+      ...owned.filter((key) => !desired.includes(key)).map((key) => `${key} is not desired`),
+      ...owned.filter((key, i) => owned.indexOf(key) !== i).map((key) => `${key} twice`),
+    ]);
+  }
+  return report;
+}
+
 /** The names of every child a live CR should have, for checking they are gone after it is deleted. */
 export async function childRefsOf(admin: Client, namespace: string, name: string) {
   const cr = await admin.get<LivePinot>({ ...pinotType, namespace, name });
@@ -161,6 +211,64 @@ export async function childRefsOf(admin: Client, namespace: string, name: string
     namespace,
     name: object.metadata!.name!,
   }));
+}
+
+/**
+ * What keeps each named CR from having a rollout in flight (`[]` when it has one): its status must describe the
+ * current generation and wait on a node (Progressing, `waitingOn` set), and one of its StatefulSets must have been
+ * rewritten without being rolled out yet (`status.observedGeneration` behind `metadata.generation`).
+ */
+export async function rolloutProblems(
+  admin: Client,
+  namespace: string,
+  names: readonly string[],
+): Promise<Map<string, string[]>> {
+  const crs = new Map(
+    (await admin.listAll<LivePinot>(pinotType, { namespace })).items.map((cr) => [cr.metadata.name, cr] as const),
+  );
+  type Workload = KubeObject & {
+    metadata: { generation?: number; ownerReferences?: { uid: string }[] };
+    status?: { observedGeneration?: number };
+  };
+  const workloads = (await admin.listAll<Workload>(workloadKinds[0], { namespace })).items;
+  const report = new Map<string, string[]>();
+  for (const name of names) {
+    const cr = crs.get(name);
+    const problems: string[] = [];
+    report.set(name, problems);
+    if (cr === undefined) {
+      problems.push('the CR does not exist');
+      continue;
+    }
+    const status = cr.status as (LivePinot['status'] & { waitingOn?: string }) | undefined;
+    if (status?.observedGeneration !== cr.metadata.generation) problems.push('status is not at the new generation');
+    const progressing = status?.conditions?.find((c) => c.type === 'Progressing');
+    if (progressing?.status !== 'True' || !status?.waitingOn)
+      problems.push(`not waiting on a node (Progressing ${progressing?.status} ${progressing?.reason ?? ''})`);
+    const owned = workloads.filter((w) => w.metadata?.ownerReferences?.some((o) => o.uid === cr.metadata.uid));
+    if (!owned.some((w) => w.status?.observedGeneration !== w.metadata.generation))
+      problems.push('no StatefulSet is rewritten and waiting to roll out');
+  }
+  return report;
+}
+
+/** Polls until {@link rolloutProblems} finds none; on timeout throws an error listing them. */
+export async function waitForRolloutInFlight(
+  admin: Client,
+  namespace: string,
+  names: readonly string[],
+  { timeoutMs = 60_000, intervalMs = 200 } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let report: string[] = [];
+  while (Date.now() < deadline) {
+    report = [];
+    for (const [name, problems] of await rolloutProblems(admin, namespace, names))
+      if (problems.length > 0) report.push(`${name}: ${problems.join('; ')}`);
+    if (report.length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(`no rollout in flight after ${timeoutMs} ms:\n  ${report.join('\n  ')}`);
 }
 
 /** Options of {@link waitForConvergence}. */
