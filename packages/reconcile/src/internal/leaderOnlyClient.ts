@@ -14,8 +14,10 @@ export type Leadership = Pick<LeaderElector, 'isLeader' | 'leadingSignal' | 'ide
  * when this replica does not lead. A write that passes carries the term's signal too, so it is aborted when the term
  * ends while it waits (for a request slot, a retry, or the response). Reads, watches and everything else pass through.
  *
- * Caveat: the check runs when the write is handed to the client; a process paused between the check and the moment
- * the request leaves can still send it, within one pause. controller-runtime and client-go leave the same window.
+ * Caveats: the check runs when the write is handed to the client. A process paused between the check and the moment
+ * the request leaves can still send it after the pause, and so can a retry the client makes on its own (429, 5xx,
+ * connection errors) whose backoff timer runs before the one ending the term: the term's signal stops these only
+ * once the term has ended. Only fencing on the server side (which Kubernetes does not offer) closes that window.
  */
 export function leaderOnlyClient(client: Client, leadership: Leadership, lease: string): Client {
   /** The options of a write allowed now (with the term's signal added); throws when this replica does not lead. */
