@@ -1,5 +1,6 @@
 import type { Client } from '@dsoi/client';
-import { createTestNamespace } from '@dsoi/envtest/testing';
+import { createFaultProxy, createTestNamespace } from '@dsoi/envtest/testing';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakePinot, startFakePinot } from './fakePinot.js';
 import { minimalPinot, pinotSchemaCr, pinotTableCr, pinotTenantCr, schemaJson, tableJson } from './fixtures.js';
@@ -29,7 +30,12 @@ const ready = (o: any) => o?.status?.conditions?.find((c: any) => c.type === 'Re
 /** A namespace with a Pinot cluster CR, a fake Pinot and the operator pointed at it. */
 async function setup(
   prefix: string,
-  options: { credentials?: { username: string; password: string }; reconcileWaitMs?: number } = {},
+  options: {
+    credentials?: { username: string; password: string };
+    reconcileWaitMs?: number;
+    /** The operator's kubeconfig (e.g. a fault proxy's). @default the test control plane's */
+    kubeConfig?: KubeConfig;
+  } = {},
 ) {
   const ns = await createTestNamespace(kubeConfig, prefix);
   const pinot: FakePinot = await startFakePinot(options.credentials);
@@ -38,6 +44,7 @@ async function setup(
     controllerUrl: pinot.url,
     httpTimeoutMs: 2_000,
     ...(options.reconcileWaitMs !== undefined && { reconcileWaitMs: options.reconcileWaitMs }),
+    ...(options.kubeConfig && { kubeConfig: options.kubeConfig }),
   });
   cleanups.push(async () => {
     await op.stop();
@@ -323,6 +330,36 @@ describe('PinotTenant with basic auth', () => {
     expect(pinot.requests.every((r) => r.headers.authorization === basic)).toBe(true);
     const events = await admin.list(types.event, { namespace: ns });
     expect(JSON.stringify(events.items)).not.toContain('s3cr3t');
+  });
+
+  it('writes the status of an update again when its first status write failed (Pinot took the PUT)', async () => {
+    const proxy = await createFaultProxy({ kubeConfig });
+    cleanups.push(() => proxy.close());
+    const { ns, pinot } = await setup('tenantlost', { kubeConfig: proxy.kubeConfig });
+    await admin.create(pinotTenantCr(ns));
+    await poll(async () => (await read(admin, types.tenant, ns, 'samplebrokertenant')).status?.type).toBe(
+      'PinotTenantControllerCreateSuccess',
+    );
+    // The next status write of this tenant is refused (422 is not retried by the client), so the reconcile that
+    // pushed the update to Pinot fails after the PUT.
+    proxy.inject({
+      match: { verbs: ['patch'], resource: 'pinottenants/status', namespace: ns, name: 'samplebrokertenant' },
+      fault: { type: 'status', code: 422 },
+      times: 1,
+    });
+    const grown = '{"tenantRole":"BROKER","tenantName":"sampleBrokerTenant","numberOfInstances":2}';
+    await admin.patch(
+      { ...types.tenant, namespace: ns, name: 'samplebrokertenant' },
+      { type: 'merge', body: { spec: { 'tenants.json': grown } } },
+    );
+    // The fault hit the state it is named after: Pinot has the update and the status write after it was refused.
+    await poll(() => pinot.tenants.get('sampleBrokerTenant')).toBe(grown);
+    await poll(() => proxy.log.filter((r) => r.fault === 'status' && r.path.endsWith('/status')).length).toBe(1);
+    // The outcome: the update's status is written after all, and Pinot got the update only once.
+    const tenant = () => read(admin, types.tenant, ns, 'samplebrokertenant');
+    await poll(async () => (await tenant()).status?.type).toBe('PinotTenantControllerUpdateSuccess');
+    expect((await tenant()).status?.['currentTenants.json']).toBe(grown);
+    expect(pinot.calls().filter((c) => c === 'PUT /tenants')).toHaveLength(1);
   });
 
   it('reports a missing auth Secret in the status and retries', async () => {

@@ -95,9 +95,10 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
   const { kind, client, recorder, getPinot, resolveEndpoint, reconcileWaitMs, httpTimeoutMs, schemaLookup } = options;
   const code = (suffix: string) => `${kind.codePrefix}${suffix}`;
 
-  // The last document Pinot accepted, per object uid. The cache can lag our own status patch by an event, so a
-  // reconcile woken by an earlier event would otherwise see an empty status and push the same spec again.
-  const accepted = new Map<string, string>();
+  // The last document Pinot accepted, per object uid, with the status that push wrote. The cache can lag our own status
+  // patch by an event, so a reconcile woken by an earlier event would otherwise see an empty status and push the same
+  // spec again; and when that status write itself failed, the next pass restores it instead of keeping the old one.
+  const accepted = new Map<string, { readonly document: string; readonly status: PinotRestStatus }>();
   // Likewise the schema a table's segments were last reloaded for, so a stale cached status cannot reload twice.
   const reloadedFor = new Map<string, string>();
   return async ({ object, signal, log }) => {
@@ -242,7 +243,8 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
     // 5. Create or update. "Exists in Pinot but our status is empty" (adoption) pushes the spec as an update.
     const { document, name } = target!;
     const uid = object.metadata.uid ?? '';
-    const current = accepted.get(uid) ?? (status[kind.currentField] as string | undefined);
+    const pushed = accepted.get(uid);
+    const current = pushed?.document ?? (status[kind.currentField] as string | undefined);
     const answer = await call('read', 'GET', kind.getPath(name, object.spec));
     const exists = kind.exists(answer, object.spec);
     if (exists === undefined) {
@@ -266,8 +268,8 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
         await flush();
         throw new PinotApiError(`${suffix.toLowerCase()} ${kind.type.kind} ${name}`, response);
       }
-      accepted.set(uid, document);
       operation(`${suffix}Success`, true, response.body, { [kind.currentField]: document });
+      accepted.set(uid, { document, status: pickOperation(status, kind.currentField) });
       event(
         'Normal',
         code(`${suffix}Success`),
@@ -275,6 +277,10 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
       );
       log.info({ name, operation: suffix }, 'pushed to Pinot');
     } else {
+      // Pinot has the document; if the status write of that push was lost, write the push's status again.
+      if (pushed && !semanticJsonEqual(status[kind.currentField] as string | undefined, document)) {
+        status = { ...status, ...pushed.status };
+      }
       condition('True', 'Synced', `Pinot has the desired ${kind.type.kind}`);
     }
 
@@ -299,4 +305,17 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
     await flush();
     return requeueAfter(reconcileWaitMs);
   };
+}
+
+/** The status fields one push wrote (the Go operation fields and the accepted document), to write again if lost. */
+function pickOperation(status: PinotRestStatus, currentField: string): PinotRestStatus {
+  const { type, message, reason, lastUpdateTime } = status;
+  return {
+    type,
+    message,
+    status: status.status,
+    reason,
+    lastUpdateTime,
+    [currentField]: status[currentField],
+  } as PinotRestStatus;
 }
