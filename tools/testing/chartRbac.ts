@@ -4,7 +4,10 @@
  * taken out (to prove the start-up check names it).
  */
 import { type Client, createClient, isForbidden, type KubeObject, type RequestInfo } from '@dsoi/client';
+import { kubeconfigEnv, serviceAccountKubeConfig } from '@dsoi/envtest/testing';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { parseAllDocuments } from 'yaml';
+import { helm, valuesFile } from './helm.ts';
 
 /** One permission as RBAC sees it: `group resource[/subresource] verb namespace|*`. */
 export type Grant = string;
@@ -125,4 +128,45 @@ export async function waitForRbac(asOperator: KubeConfig, namespace: string, tim
       throw new Error(`the chart's RBAC never let the operator list ConfigMaps in ${namespace}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/** A grant without its namespace (`group resource verb`), as an allowlist names it. */
+export function withoutNamespace(grant: Grant): string {
+  return grant.slice(0, grant.lastIndexOf(' '));
+}
+
+/** Installs one chart with real Helm, one release per namespace of the same name, and uninstalls them all at the end. */
+export interface ChartInstaller {
+  /**
+   * `helm install <release>` into namespace `<release>` with `values`; returns the objects Helm installed and a
+   * KubeConfig holding a token of the ServiceAccount the chart created (named like the release).
+   */
+  install(release: string, values: Record<string, unknown>): Promise<{ objects: any[]; asOperator: KubeConfig }>;
+  /** `helm uninstall` of every release installed so far (errors ignored: cleanup). */
+  uninstallAll(): Promise<void>;
+}
+
+/** Creates a {@link ChartInstaller} for the chart in `chartDir`, against the test control plane of `kubeConfig`. */
+export function createChartInstaller(chartDir: string, kubeConfig: KubeConfig): ChartInstaller {
+  const kube = { kubeconfig: process.env[kubeconfigEnv]! };
+  const releases: string[] = [];
+  return {
+    async install(release, values) {
+      await helm(['install', release, chartDir, '--namespace', release, '--values', valuesFile(values)], kube);
+      releases.push(release);
+      const manifest = await helm(['get', 'manifest', release, '--namespace', release], kube);
+      const objects = parseAllDocuments(manifest)
+        .map((doc) => doc.toJS())
+        .filter((object) => object);
+      return {
+        objects,
+        asOperator: await serviceAccountKubeConfig(kubeConfig, { namespace: release, name: release }),
+      };
+    },
+    async uninstallAll() {
+      for (const release of releases.splice(0)) {
+        await helm(['uninstall', release, '--namespace', release], kube).catch(() => {});
+      }
+    },
+  };
 }

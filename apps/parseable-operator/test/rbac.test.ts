@@ -8,20 +8,21 @@
  */
 import { join } from 'node:path';
 import type { KubeObject, RequestInfo } from '@dsoi/client';
-import { createTestNamespace, kubeconfigEnv, serviceAccountKubeConfig } from '@dsoi/envtest/testing';
+import { createTestNamespace, serviceAccountKubeConfig } from '@dsoi/envtest/testing';
 import { createLogger, MissingPermissionsError } from '@dsoi/reconcile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import {
   applyRbac,
+  createChartInstaller,
   deniedRequests,
   grantsOf,
   namedGrant,
   unusedGrants,
   waitForRbac,
   withoutGrant,
+  withoutNamespace,
 } from '../../../tools/testing/chartRbac.ts';
-import { helm, helmBinary, helmTemplate, valuesFile } from '../../../tools/testing/helm.ts';
+import { helmBinary, helmTemplate } from '../../../tools/testing/helm.ts';
 import { createParseableOperator } from '../src/operator.ts';
 import {
   conditionOf,
@@ -45,39 +46,22 @@ const allowlist: Record<string, string> = {
   'parseable.io parseabletenants/finalizers update':
     'blockOwnerDeletion on children (OwnerReferencesPermissionEnforcement)',
 };
-/** A grant without its namespace, as the allowlist names it. */
-const withoutWhere = (grant: string) => grant.slice(0, grant.lastIndexOf(' '));
 
 const chartDir = join(import.meta.dirname, '..', 'deploy', 'chart');
-const kube = { kubeconfig: process.env[kubeconfigEnv]! };
+const chart = createChartInstaller(chartDir, kubeConfig);
 /** The Lease of the chart's operator (parseableOperatorDefaults.leaderElectionId), in the release namespace. */
 const leaseName = '56004781.parseable.io';
 
 let admin: Awaited<ReturnType<typeof installParseableCrd>>;
 const clusterScoped: KubeObject[] = [];
-const releases: string[] = [];
 beforeAll(async () => {
   await helmBinary(); // builds helm once when the cache has none
   admin = await installParseableCrd();
 }, 1_800_000);
 afterAll(async () => {
-  for (const release of releases) await helm(['uninstall', release, '--namespace', release], kube).catch(() => {});
+  await chart.uninstallAll();
   for (const object of clusterScoped) await admin.delete(object).catch(() => {});
 });
-
-/**
- * Installs the chart with real Helm as release `release` (in its namespace) and returns what Helm installed and a
- * KubeConfig holding a token of the ServiceAccount the chart created.
- */
-async function installChart(release: string, values: Record<string, unknown>) {
-  await helm(['install', release, chartDir, '--namespace', release, '--values', valuesFile(values)], kube);
-  releases.push(release);
-  const manifest = await helm(['get', 'manifest', release, '--namespace', release], kube);
-  const objects = parseAllDocuments(manifest)
-    .map((doc) => doc.toJS())
-    .filter((object) => object);
-  return { objects, asOperator: await serviceAccountKubeConfig(kubeConfig, { namespace: release, name: release }) };
-}
 
 describe("the chart's RBAC", () => {
   it.each([
@@ -90,7 +74,7 @@ describe("the chart's RBAC", () => {
         createTestNamespace(kubeConfig, 'pt-rel'),
         createTestNamespace(kubeConfig, 'pt-rbac'),
       ]);
-      const { objects, asOperator } = await installChart(release, mode.values(ns));
+      const { objects, asOperator } = await chart.install(release, mode.values(ns));
       const roles = objects.filter((o) => o.kind.endsWith('Role')).map((o) => `${o.kind} ${o.metadata.namespace}`);
       expect(roles.sort()).toEqual([`${mode.rbac} ${mode.rbac === 'Role' ? ns : undefined}`, `Role ${release}`].sort());
       await waitForRbac(asOperator, ns);
@@ -163,8 +147,8 @@ describe("the chart's RBAC", () => {
       expect(deniedRequests(record)).toEqual([]);
       // (b) Every grant was used, or is allowlisted (and every allowlist entry is still granted).
       const names = { [release]: '<release>', [ns]: '<watched>' };
-      expect(unusedGrants(objects, record, names).filter((g) => !(withoutWhere(g) in allowlist))).toEqual([]);
-      const granted = grantsOf(objects).map((g) => withoutWhere(namedGrant(g, names)));
+      expect(unusedGrants(objects, record, names).filter((g) => !(withoutNamespace(g) in allowlist))).toEqual([]);
+      const granted = grantsOf(objects).map((g) => withoutNamespace(namedGrant(g, names)));
       for (const grant of Object.keys(allowlist)) expect(granted).toContain(grant);
     },
     180_000,
