@@ -40,6 +40,15 @@ fi
 mkdir -p "$out"
 log() { echo "k8s-testbin: $*" >&2; }
 
+# One build at a time per cache directory: a second caller (another test run, the demo) waits for the first, then
+# finds the cache complete. Two builds at once raced on the same .tmp files.
+exec 9>"$out/.lock"
+flock 9
+if [ -f "$out/.complete" ]; then
+  echo "$out"
+  exit 0
+fi
+
 # Version stamping, as hack/lib/version.sh does, so /version reports the real release instead of v0.0.0-master.
 minor=${KUBE_VERSION#v1.}
 minor=${minor%%.*}
