@@ -175,6 +175,31 @@ export function describeChart(options: ChartSuiteOptions): void {
     }
   };
 
+  /**
+   * Dry-runs the pod the chart's Deployment makes in namespace `ns`, labelled to enforce the restricted Pod Security
+   * Standard (the API server's PodSecurity admission refuses it otherwise); returns the pod template.
+   */
+  const dryRunRestrictedPod = async (ns: string, objects: readonly any[]) => {
+    await options.admin().apply(
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: ns, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
+      },
+      { force: true },
+    );
+    const template = deploymentOf(objects).spec.template;
+    await dryRun([
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { ...template.metadata, name: ns, namespace: ns },
+        spec: template.spec,
+      },
+    ]);
+    return template;
+  };
+
   const exists = async (type: { apiVersion: string; kind: string }, name: string, namespace?: string) =>
     options
       .admin()
@@ -246,25 +271,7 @@ export function describeChart(options: ChartSuiteOptions): void {
         ].sort(),
       );
       await dryRun(objects);
-      // The pod the Deployment makes meets the restricted Pod Security Standard: the API server's PodSecurity
-      // admission refuses it otherwise in a namespace that enforces the standard.
-      await options.admin().apply(
-        {
-          apiVersion: 'v1',
-          kind: 'Namespace',
-          metadata: { name: ns, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
-        },
-        { force: true },
-      );
-      const template = deploymentOf(objects).spec.template;
-      await dryRun([
-        {
-          apiVersion: 'v1',
-          kind: 'Pod',
-          metadata: { ...template.metadata, name: ns, namespace: ns },
-          spec: template.spec,
-        },
-      ]);
+      const template = await dryRunRestrictedPod(ns, objects);
       const pod = template.spec;
       const container = pod.containers[0];
       expect(container.image).toBe(`${defaults.image.repository}:${chart.appVersion}`);
@@ -310,25 +317,7 @@ export function describeChart(options: ChartSuiteOptions): void {
       );
       expect(objects.find((o) => o.kind === 'Role' && o.metadata.name === name).metadata.namespace).toBe(watched);
       await dryRun(objects);
-      // The pod the Deployment makes meets the restricted Pod Security Standard: the API server's PodSecurity
-      // admission refuses it otherwise in a namespace that enforces the standard.
-      await options.admin().apply(
-        {
-          apiVersion: 'v1',
-          kind: 'Namespace',
-          metadata: { name: ns, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
-        },
-        { force: true },
-      );
-      const template = deploymentOf(objects).spec.template;
-      await dryRun([
-        {
-          apiVersion: 'v1',
-          kind: 'Pod',
-          metadata: { ...template.metadata, name: ns, namespace: ns },
-          spec: template.spec,
-        },
-      ]);
+      const template = await dryRunRestrictedPod(ns, objects);
       const pod = template.spec;
       const container = pod.containers[0];
       expect(container.image).toBe(`registry.example.com/dsoi/operator@sha256:${'a'.repeat(64)}`);
