@@ -7,10 +7,9 @@
  */
 import { type Client, isKubeApiError, type KubeObject } from '@dsoi/client';
 import { createTestNamespace } from '@dsoi/envtest/testing';
+import { createMemoryLogger, expectationOf, type MemoryLogger, type Mutation, mutate } from '@dsoi/reconcile/testing';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { expectationOf, type Mutation, mutate } from '../../../tools/testing/hostileSpecs.ts';
-import { createMemoryLogger, type MemoryLogger } from '../../../tools/testing/memoryLogger.ts';
 import { createParseableOperator } from '../src/operator.ts';
 import { installParseableCrd, kubeConfig, types } from './harness.ts';
 import { baseTenant, hostileCase, secretValue, type TenantCr } from './parseableMutations.ts';

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import type { RequestInfo } from '@dsoi/client';
 import { createTestNamespace } from '@dsoi/envtest/testing';
 import { peersSourceDir } from '@dsoi/peers';
+import { createMemoryLogger } from '@dsoi/reconcile/testing';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { createMemoryLogger } from '../../../tools/testing/memoryLogger.ts';
 import { diffChildren, listChildren, normalise } from './childDiff.ts';
 import { goOperatorLabel, goPeer, startGoOperator } from './goOperator.ts';
 import {

@@ -1,10 +1,10 @@
 /**
- * Hostile mutations of a valid ParseableTenant (see hostileSpecs.ts), probing both layers: what the CRD schema refuses
+ * Hostile mutations of a valid ParseableTenant (the frame of `@dsoi/reconcile/testing`), probing both layers: what the CRD schema refuses
  * (enums, lengths, types, an empty deploymentOrder) and what only the operator can catch (duplicate nodes and groups,
  * unlisted types, names derived from several fields, label rules, object-store lines, config sizes, values the
  * workload's validation refuses).
  */
-import fc from 'fast-check';
+
 import {
   assign,
   dnsName,
@@ -16,7 +16,8 @@ import {
   mutation,
   type Outcome,
   oddText,
-} from '../../../tools/testing/hostileSpecs.ts';
+} from '@dsoi/reconcile/testing';
+import fc from 'fast-check';
 import { example } from './harness.ts';
 
 /** A ParseableTenant as the tests build it. */

@@ -1,16 +1,15 @@
 /**
  * Property-based bad input (spec, "How to use this spec": bad input never crashes the process). fast-check builds
- * hostile Pinot CRs from the valid base (hostileSpecs.ts); each is either refused by the API server with a message
+ * hostile Pinot CRs from the valid base (the `@dsoi/reconcile/testing` frame); each is either refused by the API server with a message
  * naming the field, or accepted and then converges (valid) or gets a Warning event and a Degraded condition naming
  * the field. The operator never stops, a valid CR created after the bad ones converges (its PinotSchema included),
  * and the auth password never shows in events, status or logs.
  */
 import { type Client, isKubeApiError, type KubeObject } from '@dsoi/client';
 import { createTestNamespace } from '@dsoi/envtest/testing';
+import { createMemoryLogger, expectationOf, type MemoryLogger, type Mutation, mutate } from '@dsoi/reconcile/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { expectationOf, type Mutation, mutate } from '../../../tools/testing/hostileSpecs.js';
-import { createMemoryLogger, type MemoryLogger } from '../../../tools/testing/memoryLogger.js';
 import { createPinotOperator } from '../src/operator.js';
 import { type FakePinot, startFakePinot } from './fakePinot.js';
 import { installPinotCrds, kubeConfig, types } from './harness.js';

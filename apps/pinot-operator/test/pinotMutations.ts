@@ -1,9 +1,9 @@
 /**
- * Hostile mutations of a valid Pinot CR (see hostileSpecs.ts), probing both layers: what the CRD schema refuses
+ * Hostile mutations of a valid Pinot CR (the frame of `@dsoi/reconcile/testing`), probing both layers: what the CRD schema refuses
  * (enums, list-map keys, CEL references, lengths, types) and what only the operator can catch (names derived from
  * several fields, label rules, config sizes, values the workload's validation refuses).
  */
-import fc from 'fast-check';
+
 import {
   assign,
   dnsName,
@@ -15,7 +15,8 @@ import {
   mutation,
   type Outcome,
   oddText,
-} from '../../../tools/testing/hostileSpecs.js';
+} from '@dsoi/reconcile/testing';
+import fc from 'fast-check';
 import { minimalPinot } from './fixtures.js';
 
 /** A Pinot CR as the tests build it. */

@@ -1,8 +1,8 @@
 /**
- * The frame of the property-based bad-input suite (badInput.test.ts): a hostile mutation of a valid CR says what
- * must happen to a CR carrying it (the API server refuses it, the operator reports it, or it is valid and converges)
- * and which field a refusal or report must name. Shared by the operators' suites; each keeps its catalogue of
- * mutations (apps/pinot-operator/test/pinotMutations.ts, apps/parseable-operator/test/parseableMutations.ts).
+ * The frame of a property-based bad-input suite (fast-check): a hostile mutation of a valid CR says what must happen
+ * to a CR carrying it (the API server refuses it, the operator reports it, or it is valid and converges) and which
+ * field a refusal or report must name. An operator keeps its own catalogue of mutations; the reference operators'
+ * are in each app's `test/` folder.
  */
 import fc from 'fast-check';
 
@@ -52,9 +52,11 @@ export function assign<TCr>(
 ): Mutation<TCr> {
   return mutation({ label: `${path} = ${JSON.stringify(value)}`, slot, outcome, fields }, (cr) => {
     const keys = path.match(/[^.[\]]+/g)!.map((key) => (/^\d+$/.test(key) ? Number(key) : key));
-    let node = cr as any;
+    type Node = Record<string | number, unknown>;
+    let node = cr as Node;
     keys.slice(0, -1).forEach((key, i) => {
-      node = node[key] ??= typeof keys[i + 1] === 'number' ? [] : {};
+      node[key] ??= typeof keys[i + 1] === 'number' ? [] : {};
+      node = node[key] as Node;
     });
     node[keys.at(-1)!] = value;
   });

@@ -4,7 +4,7 @@
  * `Logger` interface instead; it serializes errors more fully than pino does (stack, cause, every own property), so a
  * scan of it is at least as strict as a scan of pino's output.
  */
-import type { Logger } from '@dsoi/reconcile';
+import type { Logger } from '../logger.js';
 
 /** An in-memory {@link Logger} and what it holds. */
 export interface MemoryLogger {
@@ -24,8 +24,7 @@ function serialize(record: Record<string, unknown>): string {
     seen.add(value);
     if (value instanceof Error) {
       const fields: Record<string, unknown> = {};
-      for (const key of Object.getOwnPropertyNames(value))
-        fields[key] = (value as unknown as Record<string, unknown>)[key];
+      for (const key of Object.getOwnPropertyNames(value)) fields[key] = Reflect.get(value, key);
       return { name: value.name, ...fields, cause: value.cause };
     }
     if (value instanceof Map) return Object.fromEntries(value);

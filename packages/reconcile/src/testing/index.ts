@@ -1,0 +1,25 @@
+/**
+ * @dsoi/reconcile/testing: what an operator's own tests need and the library's tests use too. An in-memory client
+ * (the `Reader` and `Writer` seams), a logger that keeps every record, and the frame of a property-based bad-input
+ * suite (needs the optional peer `fast-check`). Test code only: never import it from an operator's runtime.
+ */
+
+// Fakes of the seams
+export type { FakeClient, FakeClientOptions, FakeWrite } from './fakeClient.js';
+export { createFakeClient } from './fakeClient.js';
+// Property-based bad input
+export type { Mutation, MutationSpec, Outcome } from './hostileSpecs.js';
+export {
+  assign,
+  dnsName,
+  dnsTail,
+  expectationOf,
+  hostileCaseOf,
+  hugeText,
+  hugeUnits,
+  mutate,
+  mutation,
+  oddText,
+} from './hostileSpecs.js';
+export type { MemoryLogger } from './memoryLogger.js';
+export { createMemoryLogger } from './memoryLogger.js';
