@@ -31,8 +31,6 @@ export {
 export type { PinotChildren, PinotOwner } from './cluster/desiredChildren.js';
 // Pure parts, for tests and tools
 export { desiredPinotChildren, pinotConfigFile, pinotJavaOpts } from './cluster/desiredChildren.js';
-export type { SpecProblem } from './cluster/specProblems.js';
-export { InvalidSpecError } from './cluster/specProblems.js';
 export type { PinotOperator, PinotOperatorOptions } from './operator.js';
 // The operator
 export { createPinotOperator, legacyPinotIgnoreAnnotation, pinotOperatorDefaults, pinotType } from './operator.js';

@@ -1,7 +1,7 @@
+import { InvalidSpecError } from '@dsoi/reconcile/dsoi';
 import { describe, expect, it } from 'vitest';
 import { minimalPinot } from '../../test/fixtures.js';
 import { desiredPinotChildren, type PinotOwner, pinotJavaOpts } from './desiredChildren.js';
-import { InvalidSpecError } from './specProblems.js';
 
 function owner(edit: (spec: any) => void = () => {}): PinotOwner {
   const cr = minimalPinot('pinot');
@@ -111,7 +111,7 @@ describe('desiredPinotChildren', () => {
     };
     expect(problems((spec) => (spec.nodes[1].k8sConfig = 'controller'))).toEqual(['spec.nodes[1] (pinot-broker)']);
     expect(problems((spec) => (spec.nodes[0].pinotNodeConfig = 'nope'))).toEqual(['spec.nodes[0].pinotNodeConfig']);
-    expect(problems((spec) => (spec.deploymentOrder = ['broker']))).toEqual(['spec.deploymentOrder']);
+    expect(problems((spec) => (spec.deploymentOrder = ['broker']))).toEqual(['spec.nodes[0].nodeType']);
     expect(problems((spec) => delete spec.external)).toEqual(['spec.external.zookeeper.spec.zkAddress']);
     expect(problems((spec) => (spec.k8sConfig[1].image = 'apachepinot/pinot:latest '))).toEqual([
       'spec.k8sConfig[1].image',

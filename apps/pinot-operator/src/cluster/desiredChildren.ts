@@ -11,8 +11,8 @@ import {
   nameLimits,
   type OwnerObject,
 } from '@dsoi/builder';
-import type { KubeObject } from '@dsoi/client';
 import type { ChildSpec } from '@dsoi/reconcile';
+import { InvalidSpecError, nodeReferenceProblems, parseSpec, type SpecProblem } from '@dsoi/reconcile/dsoi';
 import type { V1EnvVar } from '@kubernetes/client-node';
 import {
   type PinotK8sConfig,
@@ -22,13 +22,12 @@ import {
   pinotSpecSchema,
 } from '../api/pinot.js';
 import { pinotNodeLabels } from './pinotLabels.js';
-import { InvalidSpecError, parseSpec, type SpecProblem } from './specProblems.js';
 
 /** The object a Pinot reconcile works on: the CR's identity and its spec. */
 export interface PinotOwner extends OwnerObject {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace: string; readonly uid: string };
+  readonly metadata: { readonly name: string; readonly namespace: string; readonly uid?: string };
   readonly spec: unknown;
 }
 
@@ -124,35 +123,9 @@ function k8sConfigOf(
 
 /** Cross-field checks (the CRD checks them too with CEL; objects stored before it may not have been). */
 function referenceProblems(spec: PinotSpec): SpecProblem[] {
-  const problems: SpecProblem[] = [];
-  spec.nodes.forEach((node, i) => {
-    if (!spec.k8sConfig.some((k) => k.name === node.k8sConfig)) {
-      problems.push({
-        field: `spec.nodes[${i}].k8sConfig`,
-        message: `node ${node.name}: no spec.k8sConfig entry named "${node.k8sConfig}"`,
-      });
-    }
-    if (!spec.pinotNodeConfig.some((p) => p.name === node.pinotNodeConfig)) {
-      problems.push({
-        field: `spec.nodes[${i}].pinotNodeConfig`,
-        message: `node ${node.name}: no spec.pinotNodeConfig entry named "${node.pinotNodeConfig}"`,
-      });
-    }
-    if (!spec.deploymentOrder.includes(node.nodeType)) {
-      problems.push({
-        field: 'spec.deploymentOrder',
-        message: `node ${node.name}: node type ${node.nodeType} is not listed`,
-      });
-    }
-  });
-  spec.k8sConfig.forEach((k8s, j) => {
-    // Pod templates take it, pods do not: the workload would exist and never get a pod.
-    if (k8s.image.trim() !== k8s.image) {
-      problems.push({
-        field: `spec.k8sConfig[${j}].image`,
-        message: 'must not have leading or trailing whitespace (the pods could not be created)',
-      });
-    }
+  const problems = nodeReferenceProblems(spec, {
+    typeField: 'nodeType',
+    groupFields: ['k8sConfig', 'pinotNodeConfig'],
   });
   if (!spec.external?.zookeeper.spec.zkAddress) {
     problems.push({
@@ -199,8 +172,10 @@ function derivedNameProblems(spec: PinotSpec, cluster: string): SpecProblem[] {
  * @throws InvalidSpecError naming each problem's field (unknown groups, missing ZooKeeper address, a Deployment
  * with storage, a name too long for its kind, a config over 1 MiB, ...).
  */
-export function desiredPinotChildren(owner: PinotOwner): PinotChildren {
-  const spec = parseSpec(pinotSpecSchema, owner.spec);
+export function desiredPinotChildren(
+  owner: PinotOwner,
+  spec: PinotSpec = parseSpec(pinotSpecSchema, owner.spec),
+): PinotChildren {
   const cluster = owner.metadata.name;
   const problems = [...referenceProblems(spec), ...derivedNameProblems(spec, cluster)];
   if (problems.length > 0) throw new InvalidSpecError(problems);
@@ -236,10 +211,10 @@ export function desiredPinotChildren(owner: PinotOwner): PinotChildren {
       });
       if (built.configMap && !seenConfigMaps.has(configMapName)) {
         seenConfigMaps.add(configMapName);
-        children.push({ object: built.configMap as KubeObject });
+        children.push({ object: built.configMap });
       }
-      if (built.service) children.push({ object: built.service as KubeObject });
-      children.push({ object: built.workload as KubeObject, rolloutStep: spec.deploymentOrder.indexOf(node.nodeType) });
+      if (built.service) children.push({ object: built.service });
+      children.push({ object: built.workload, rolloutStep: spec.deploymentOrder.indexOf(node.nodeType) });
       nodeOfWorkload.set(built.workload.metadata.name, node.name);
     } catch (err) {
       if (!isBuilderValidationError(err)) throw err;

@@ -1,23 +1,14 @@
 /**
- * The Pinot cluster reconcile: desired children → `reconcileChildren` (server-side apply, ordered rollout in
- * `deploymentOrder`, pruning of every owned kind) → status. Bad input never throws out of here: it becomes a
- * Warning event and an `InvalidSpec` condition naming the field, and other CRs keep reconciling.
+ * The Pinot cluster reconcile: the library's DSOI reconciler with Pinot's mapping (spec → children in
+ * `deploymentOrder`), its default status (Ready, Progressing, Degraded, waitingOn, rollout times) and one quirk: the
+ * field manager, so children adopted from the Go operator lose the fields it set and we no longer do.
  */
 import type { Client, TypeMeta } from '@dsoi/client';
 import type { EventRecorder } from '@dsoi/events';
-import {
-  ChildrenError,
-  type ChildrenReport,
-  done,
-  type ReconcileFunction,
-  reconcileChildren,
-  requeueAfter,
-  updateStatus,
-} from '@dsoi/reconcile';
-import type { Pinot, PinotStatus } from '../api/pinot.js';
-import { desiredPinotChildren, type PinotOwner } from './desiredChildren.js';
-import { type PinotOutcome, pinotStatus } from './pinotStatus.js';
-import { describeProblems, InvalidSpecError } from './specProblems.js';
+import type { ReconcileFunction } from '@dsoi/reconcile';
+import { createDsoiReconciler } from '@dsoi/reconcile/dsoi';
+import { type Pinot, type PinotSpec, pinotSpecSchema } from '../api/pinot.js';
+import { desiredPinotChildren } from './desiredChildren.js';
 
 /** The kinds a Pinot cluster owns: their events wake the reconcile, so drift is repaired at once. */
 export const pinotOwnedKinds: readonly TypeMeta[] = Object.freeze([
@@ -42,71 +33,18 @@ export interface PinotReconcilerOptions {
   readonly reconcileWaitMs: number;
 }
 
-function refOf(pinot: Pinot) {
-  return {
-    apiVersion: pinot.apiVersion,
-    kind: pinot.kind,
-    name: pinot.metadata.name,
-    namespace: pinot.metadata.namespace,
-    ...(pinot.metadata.uid && { uid: pinot.metadata.uid }),
-  };
-}
-
-/** Status fields a merge patch must remove explicitly. */
-function withRemovals(status: PinotStatus): Record<string, unknown> {
-  return { ...status, waitingOn: status.waitingOn ?? null, rolloutFinishTime: status.rolloutFinishTime ?? null };
-}
-
-/** Creates the reconcile function of the Pinot cluster controller. */
+/**
+ * Creates the reconcile function of the Pinot cluster controller. No finalizer (as in the Go operator): children
+ * carry a controller ownerReference and the garbage collector removes them with the CR.
+ */
 export function createPinotReconciler(options: PinotReconcilerOptions): ReconcileFunction<Pinot> {
   const { client, recorder, reconcileWaitMs, fieldManager } = options;
-  return async ({ object, cache, signal, log }) => {
-    // No finalizer (as in the Go operator): children carry a controller ownerReference, the garbage collector
-    // removes them with the CR.
-    if (!object || object.metadata.deletionTimestamp) return done();
-    const generation = object.metadata.generation ?? 0;
-    const writeStatus = (outcome: PinotOutcome) =>
-      updateStatus(client, object, withRemovals(pinotStatus(object.status, outcome, generation)), { signal });
-    let desired: ReturnType<typeof desiredPinotChildren>;
-    try {
-      desired = desiredPinotChildren(object as unknown as PinotOwner);
-    } catch (err) {
-      if (!(err instanceof InvalidSpecError)) throw err;
-      log.warn({ problems: err.problems }, 'invalid spec; children left as they are');
-      recorder.record({
-        regarding: refOf(object),
-        type: 'Warning',
-        reason: 'InvalidSpec',
-        action: 'Validate',
-        note: describeProblems(err.problems),
-      });
-      await writeStatus({ kind: 'invalid', problems: err.problems });
-      // Retrying cannot help until the spec changes, and a spec change is an event.
-      return done();
-    }
-    let report: ChildrenReport;
-    let failure: ChildrenError | undefined;
-    try {
-      report = await reconcileChildren({
-        owner: object as unknown as PinotOwner & Pinot,
-        desired: desired.children,
-        client,
-        cache,
-        recorder,
-        signal,
-        ...(fieldManager && { fieldManager }),
-      });
-    } catch (err) {
-      if (!(err instanceof ChildrenError)) throw err;
-      failure = err;
-      report = err.report as ChildrenReport;
-    }
-    const failures = (failure?.failures ?? []).map(
-      (f) => `${f.ref.kind} ${f.ref.name}: ${f.error instanceof Error ? f.error.message : String(f.error)}`,
-    );
-    await writeStatus({ kind: 'applied', report, nodeOfWorkload: desired.nodeOfWorkload, failures });
-    // A failed write is retried with backoff; otherwise child events drive the rollout, and the wait re-checks.
-    if (failure) throw failure;
-    return requeueAfter(reconcileWaitMs);
-  };
+  return createDsoiReconciler<Pinot, PinotSpec>({
+    spec: pinotSpecSchema,
+    desired: desiredPinotChildren,
+    client,
+    recorder,
+    requeueAfterMs: reconcileWaitMs,
+    ...(fieldManager && { fieldManager }),
+  });
 }

@@ -15,9 +15,9 @@ import {
   toMetaTime,
   updateStatus,
 } from '@dsoi/reconcile';
+import { describeProblems, InvalidSpecError, parseSpec } from '@dsoi/reconcile/dsoi';
 import type { Pinot } from '../api/pinot.js';
 import type { PinotRestObject, PinotRestStatus } from '../api/pinotRest.js';
-import { describeProblems, InvalidSpecError, parseSpec } from '../cluster/specProblems.js';
 import { EndpointError, type EndpointResolver } from './controllerEndpoint.js';
 import {
   createPinotHttpClient,

@@ -1,0 +1,12 @@
+/**
+ * The DSOI reconciler: the recurring parse → desired children → children → status → Events → requeue shape of a
+ * DSOI operator, and the helpers its mapping uses (spec problems, node references, the rollout status).
+ */
+export type { DesiredChildren, DsoiObject, DsoiReconcilerOptions, DsoiStatusInput } from './dsoiReconciler.js';
+export { createDsoiReconciler } from './dsoiReconciler.js';
+export type { DsoiSpecShape, NodeReferenceOptions } from './nodeReferences.js';
+export { nodeReferenceProblems } from './nodeReferences.js';
+export type { DsoiOutcome, RolloutStatusInput } from './rolloutStatus.js';
+export { rolloutConditionTypes, rolloutStatus } from './rolloutStatus.js';
+export type { SpecProblem, SpecSchema } from './specProblems.js';
+export { describeProblems, fieldPath, InvalidSpecError, parseSpec } from './specProblems.js';
