@@ -42,10 +42,10 @@ export type { BuiltNetworkPolicy, NetworkPolicyOptions } from './networkPolicy.j
 export { buildNetworkPolicy } from './networkPolicy.js';
 // DSOI node workloads
 export type {
-  DsoiNode,
   NodeAppConfig,
   NodeK8sConfig,
   NodePodMetadata,
+  NodeSpec,
   NodeStorage,
   NodeWorkload,
   NodeWorkloadNames,

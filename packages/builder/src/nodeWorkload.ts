@@ -27,7 +27,7 @@ import type { Labels } from './types.js';
 export const nodeWorkloadDefaults = defaults;
 
 /** A node of a DSOI cluster custom resource (`spec.nodes[]`), as far as its workload is concerned. */
-export interface DsoiNode {
+export interface NodeSpec {
   /** The node's name, a DNS-1123 label; the default object names derive from it. */
   readonly name: string;
   /** `StatefulSet` (or the legacy spelling `Statefulset`) or `Deployment`; anything else is an error. */
@@ -153,7 +153,7 @@ export interface NodeWorkloadNames {
 /** Options of {@link buildNodeWorkload}. */
 export interface NodeWorkloadOptions {
   /** The node. */
-  readonly node: DsoiNode;
+  readonly node: NodeSpec;
   /** The namespace of every object (the custom resource's). */
   readonly namespace: string;
   /** The node's Kubernetes config group. */

@@ -1,11 +1,11 @@
-import { createEventBus, type DsoiEvents, type EventSink } from '@dsoi/events';
+import { createEventBus, type EventSink, type StandardEvents } from '@dsoi/events';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { ClientBus } from './bus.js';
 import type { Client } from './client.js';
 
 describe('ClientBus', () => {
-  it('is satisfied by an @dsoi/events bus, with DsoiEvents or a map that extends it', () => {
-    const extended = createEventBus<DsoiEvents & { 'pinot.rolledOut': { cluster: string } }>();
+  it('is satisfied by an @dsoi/events bus, with StandardEvents or a map that extends it', () => {
+    const extended = createEventBus<StandardEvents & { 'pinot.rolledOut': { cluster: string } }>();
     const bus: ClientBus = extended;
     const seen: string[] = [];
     extended.on('applied', ({ ref }) => seen.push(ref.name));

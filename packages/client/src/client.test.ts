@@ -7,6 +7,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ClientBus, ClientEvents } from './bus.js';
 import { type ClientOptions, clientDefaults, createClient } from './client.js';
+import type { RequestInfo } from './clientStats.js';
 import {
   AlreadyExistsError,
   ConnectionError,
@@ -19,7 +20,6 @@ import {
   UnauthorizedError,
   UnknownKindError,
 } from './errors.js';
-import type { RequestInfo } from './internal/requester.js';
 import type { KubeObject } from './types.js';
 
 interface Recorded {

@@ -1,12 +1,13 @@
 /** `createClient`: typed CRUD, server-side apply, status, pagination and watch for built-in kinds and CRDs alike. */
 import type { EventSink } from '@dsoi/events';
 import type { ClientBus } from './bus.js';
+import type { ClientStats, RateLimit, RequestInfo } from './clientStats.js';
 import type { ErrorTarget } from './errors.js';
 import { createCaller } from './internal/caller.js';
 import { checkFieldManager, objectRef, toRef } from './internal/objectRefs.js';
 import { groupVersionPath, queryString, resourcePath } from './internal/paths.js';
-import { type ClientStats, createRequester, type RequestInfo } from './internal/requester.js';
-import { createRequestLimiter, type RateLimit } from './internal/requestLimiter.js';
+import { createRequester } from './internal/requester.js';
+import { createRequestLimiter } from './internal/requestLimiter.js';
 import { createHttpTransport } from './internal/transport.js';
 import { createWriteOperations, patchContentTypes, type WriteOperations } from './internal/writeOperations.js';
 import type { GetOptions, ListOptions, Reader } from './reader.js';

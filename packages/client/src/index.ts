@@ -5,6 +5,8 @@ export type { ClientBus, ClientEvents } from './bus.js';
 // The client: createClient, its interface and options
 export type { Client, ClientOptions, ListAllOptions } from './client.js';
 export { clientDefaults, createClient } from './client.js';
+// Measurements and limits: the onRequest record, stats(), the rate limit
+export type { ClientStats, RateLimit, RequestInfo, RequestVerb } from './clientStats.js';
 // Errors: one class per Status reason that carries data, guards, and fromUnknown
 export type {
   ErrorTarget,
@@ -43,9 +45,6 @@ export {
   UnauthorizedError,
   UnknownKindError,
 } from './errors.js';
-export type { ClientStats, RequestInfo, RequestVerb } from './internal/requester.js';
-// Measurements: the onRequest observer and stats()
-export type { RateLimit } from './internal/requestLimiter.js';
 // The read seam (implemented by the client and by the store's read handle)
 export type { GetOptions, ListOptions, Reader, RequestOptions } from './reader.js';
 // Resource mapping: discovery, or kinds registered up front

@@ -1,5 +1,5 @@
 // CRUD of a built-in kind against a real kube-apiserver, with the typed errors it answers.
-import { createEventBus, type DsoiEvents } from '@dsoi/events';
+import { createEventBus, type StandardEvents } from '@dsoi/events';
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -111,7 +111,7 @@ describe('ConfigMap CRUD', () => {
   });
 
   it('announces each write on an @dsoi/events bus', async () => {
-    const bus = createEventBus<DsoiEvents>();
+    const bus = createEventBus<StandardEvents>();
     const seen: string[] = [];
     bus.on('*', (type, payload) => {
       if ('verb' in payload) seen.push(`${type} ${payload.ref.kind} ${payload.ref.name}`);

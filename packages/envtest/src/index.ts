@@ -1,16 +1,16 @@
 /** @dsoi/envtest: a real local Kubernetes control plane (etcd + kube-apiserver) for tests and demos. */
 
-export type { ControlPlaneBinaries, FindBinariesOptions } from './binaries.js';
 // Binaries
+export type { ControlPlaneBinaries, FindBinariesOptions } from './binaries.js';
 export { cacheRoot, findBinaries } from './binaries.js';
-export type { ControlPlane, ControlPlaneOptions } from './controlPlane.js';
 // Control plane
+export type { ControlPlane, ControlPlaneOptions } from './controlPlane.js';
 export { controlPlaneDefaults, startControlPlane } from './controlPlane.js';
-export type { CrdSource, CustomResourceDefinitionObject, InstallCrdsOptions } from './crds.js';
 // CRDs
+export type { CrdSource, CustomResourceDefinitionObject, InstallCrdsOptions } from './crds.js';
 export { installCrds, loadCrds } from './crds.js';
-export type { EnvtestErrorReason } from './errors.js';
 // Errors
+export type { EnvtestErrorReason } from './errors.js';
 export {
   BinariesNotFoundError,
   ChecksumMismatchError,
@@ -22,6 +22,7 @@ export {
   StartFailedError,
   VersionNotFoundError,
 } from './errors.js';
+// Released binaries (the envtest archives setup-envtest downloads)
 export type {
   EnvtestArchive,
   EnvtestRelease,
@@ -29,5 +30,4 @@ export type {
   ReleasedBinaries,
   UseReleasedBinariesOptions,
 } from './releasedBinaries.js';
-// Released binaries (the envtest archives setup-envtest downloads)
 export { listReleasedBinaries, releasedBinariesDefaults, useReleasedBinaries } from './releasedBinaries.js';

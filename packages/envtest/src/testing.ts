@@ -138,7 +138,9 @@ export async function markWorkloadReady(
   return status;
 }
 
+// CRDs (also in the main entry, so a test needs only this import)
 export { installCrds } from './crds.js';
+// Fault proxy: a proxy in front of the API server that injects faults by rule
 export type {
   DropWatchesOptions,
   FaultProxy,
@@ -147,7 +149,6 @@ export type {
   ProxyRequestRecord,
   WatchStreamError,
 } from './faultProxy.js';
-// Fault proxy
 export { createFaultProxy, faultProxyDefaults } from './faultProxy.js';
 export type {
   DelayFault,

@@ -1,11 +1,11 @@
 import { describe, expect, expectTypeOf, it, vi } from 'vitest';
-import type { ClientOperationEvent, DsoiEvents } from './dsoiEvents.js';
 import { createEventBus, type EventBus, eventBusDefaults } from './eventBus.js';
+import type { ClientOperationEvent, StandardEvents } from './standardEvents.js';
 
 const ref = { apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: 'pinot', name: 'pinot-broker' };
 const applied: ClientOperationEvent = { verb: 'apply', ref, durationMs: 12 };
 
-type TestEvents = DsoiEvents & { 'rollout.done': { cluster: string }; tick: number };
+type TestEvents = StandardEvents & { 'rollout.done': { cluster: string }; tick: number };
 
 describe('createEventBus', () => {
   it('calls the handlers of the emitted type only, in subscription order', () => {
@@ -26,7 +26,7 @@ describe('createEventBus', () => {
     bus.emit('tick', 'soon');
     // @ts-expect-error 'nope' is not in the map
     bus.on('nope', () => {});
-    expectTypeOf(createEventBus()).toEqualTypeOf<EventBus<DsoiEvents>>();
+    expectTypeOf(createEventBus()).toEqualTypeOf<EventBus<StandardEvents>>();
   });
 
   it('stops calling a handler after its unsubscribe function runs, and a second call does nothing', () => {

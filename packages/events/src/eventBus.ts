@@ -1,6 +1,6 @@
 /** A typed in-process event bus on mitt: a failing handler never stops the others; subscriptions end by AbortSignal. */
 import mittModule, { type Emitter } from 'mitt';
-import type { DsoiEvents } from './dsoiEvents.js';
+import type { StandardEvents } from './standardEvents.js';
 
 // mitt 3 ships one CommonJS-typed index.d.ts for both of its builds, so under NodeNext TypeScript sees the default
 // import as the module object; at runtime it is the factory in ESM and (through tsup's interop) in CJS alike.
@@ -38,13 +38,13 @@ export interface OnceOptions<TPayload> {
 }
 
 /**
- * A typed in-process event bus. `TEvents` maps each event type to its payload; it defaults to {@link DsoiEvents}.
+ * A typed in-process event bus. `TEvents` maps each event type to its payload; it defaults to {@link StandardEvents}.
  *
  * Guarantees: `emit` calls the handlers synchronously, in subscription order, then the wildcard handlers; a handler
  * that throws (or whose promise rejects) is reported through `onHandlerError` and the others still run. A handler
  * unsubscribed during an `emit` is not called by it, and one subscribed during an `emit` first hears the next one.
  */
-export interface EventBus<TEvents extends object = DsoiEvents> {
+export interface EventBus<TEvents extends object = StandardEvents> {
   /** Calls every handler of `type`, then every wildcard handler, with `payload`. Never throws. */
   emit<TType extends keyof TEvents & string>(type: TType, payload: TEvents[TType]): void;
   /** Subscribes `handler` to `type`; returns the function that unsubscribes it. */
@@ -64,9 +64,9 @@ export interface EventBus<TEvents extends object = DsoiEvents> {
 
 /**
  * The emitting side of an {@link EventBus}: what a producer such as the Event recorder or `@dsoi/client` needs. Unlike
- * `EventBus<DsoiEvents>`, it also accepts a bus of a map that extends `DsoiEvents`.
+ * `EventBus<StandardEvents>`, it also accepts a bus of a map that extends `StandardEvents`.
  */
-export type EventPublisher<TEvents extends object = DsoiEvents> = Pick<EventBus<TEvents>, 'emit'>;
+export type EventPublisher<TEvents extends object = StandardEvents> = Pick<EventBus<TEvents>, 'emit'>;
 
 /** Options of {@link createEventBus}. */
 export interface EventBusOptions {
@@ -97,7 +97,7 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
  * const bus = createEventBus();
  * const stop = bus.on('failed', ({ verb, ref, error }) => log.warn({ verb, ref, error }, 'write failed'));
  */
-export function createEventBus<TEvents extends object = DsoiEvents>({
+export function createEventBus<TEvents extends object = StandardEvents>({
   onHandlerError = eventBusDefaults.onHandlerError,
 }: EventBusOptions = {}): EventBus<TEvents> {
   const emitter: Emitter<Record<string, unknown>> = mitt<Record<string, unknown>>();

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { EventRecord } from './dsoiEvents.js';
 import { createEventBus } from './eventBus.js';
 import { createEventRecorder, type EventRecorderOptions } from './eventRecorder.js';
 import type { EventSink } from './eventSink.js';
+import type { EventRecord } from './standardEvents.js';
 import { createMemoryEventSink } from './testing/memoryEventSink.js';
 
 const pinot = { apiVersion: 'datainfra.io/v1beta1', kind: 'Pinot', namespace: 'pinot', name: 'pinot' };

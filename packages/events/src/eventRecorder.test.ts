@@ -1,8 +1,8 @@
 import { describe, expect, expectTypeOf, it, vi } from 'vitest';
-import type { DsoiEvents, EventRecord } from './dsoiEvents.js';
 import { InvalidEventError } from './errors.js';
 import { createEventBus, type EventBus, type EventPublisher } from './eventBus.js';
 import { createEventRecorder, type EventRecorderOptions, eventRecorderDefaults } from './eventRecorder.js';
+import type { EventRecord, StandardEvents } from './standardEvents.js';
 import { createMemoryEventSink } from './testing/memoryEventSink.js';
 
 const minute = 60_000;
@@ -77,9 +77,9 @@ describe('createEventRecorder: validation', () => {
   });
 
   it('accepts a bus of a user-extended event map', () => {
-    const bus = createEventBus<DsoiEvents & { 'rollout.done': { cluster: string } }>();
+    const bus = createEventBus<StandardEvents & { 'rollout.done': { cluster: string } }>();
     expectTypeOf(bus).toExtend<EventPublisher>();
-    expectTypeOf(bus).not.toExtend<EventBus<DsoiEvents>>();
+    expectTypeOf(bus).not.toExtend<EventBus<StandardEvents>>();
     expect(() => setup({ bus })).not.toThrow();
   });
 });

@@ -1,5 +1,5 @@
 /** The Kubernetes Event recorder: validates Events, folds repeats into series, rate-limits, writes in the background. */
-import type { DsoiEvents, EventDropReason, EventRecord } from './dsoiEvents.js';
+
 import type { EventPublisher } from './eventBus.js';
 import type { EventSink } from './eventSink.js';
 import {
@@ -13,6 +13,7 @@ import {
 } from './internal/eventFields.js';
 import { createEventWriter, type EventWriteTarget } from './internal/eventWriter.js';
 import { createTokenBuckets } from './internal/tokenBuckets.js';
+import type { EventDropReason, EventRecord, StandardEvents } from './standardEvents.js';
 
 /** Options of {@link createEventRecorder}. */
 export interface EventRecorderOptions {
@@ -205,7 +206,7 @@ export function createEventRecorder({
   let pumpScheduled = false;
   let lastSweepMs = now();
 
-  const emit = <TType extends keyof DsoiEvents>(type: TType, payload: DsoiEvents[TType]): void => {
+  const emit = <TType extends keyof StandardEvents>(type: TType, payload: StandardEvents[TType]): void => {
     try {
       bus?.emit(type, payload);
     } catch {

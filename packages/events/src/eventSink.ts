@@ -1,5 +1,5 @@
 /** The `events.k8s.io/v1` Event shape and the small sink interface through which the recorder writes Events. */
-import type { KubeEventType, ObjectReference } from './dsoiEvents.js';
+import type { KubeEventType, ObjectReference } from './standardEvents.js';
 
 /** An `EventSeries`: how often an isomorphic Event was seen and when last. */
 export interface EventSeries {

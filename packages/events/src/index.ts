@@ -1,25 +1,8 @@
 /** @dsoi/events: a typed in-process event bus (mitt) and a deduplicating Kubernetes Event recorder. */
 
-// The standard event map
-export type {
-  ClientOperationEvent,
-  ClientOperationFailedEvent,
-  ClientVerb,
-  DsoiEvents,
-  EventDroppedFact,
-  EventDropReason,
-  EventFailedFact,
-  EventRecord,
-  EventRecordedFact,
-  EventWrittenFact,
-  KubeEventType,
-  ObjectReference,
-} from './dsoiEvents.js';
-
 // Errors
 export type { InvalidEventField } from './errors.js';
 export { InvalidEventError, isInvalidEventError } from './errors.js';
-
 // The in-process bus
 export type {
   EventBus,
@@ -32,7 +15,6 @@ export type {
   WildcardEventHandler,
 } from './eventBus.js';
 export { createEventBus, eventBusDefaults } from './eventBus.js';
-
 // The Kubernetes Event recorder
 export type {
   EventRecorder,
@@ -41,7 +23,6 @@ export type {
   EventRecorderStats,
 } from './eventRecorder.js';
 export { createEventRecorder, eventRecorderDefaults } from './eventRecorder.js';
-
 // The sink the recorder writes through
 export type {
   EventSeries,
@@ -52,3 +33,18 @@ export type {
   EventsV1EventMetadata,
 } from './eventSink.js';
 export { eventSeriesPatchContentType } from './eventSink.js';
+// The standard event map
+export type {
+  ClientOperationEvent,
+  ClientOperationFailedEvent,
+  ClientVerb,
+  EventDroppedFact,
+  EventDropReason,
+  EventFailedFact,
+  EventRecord,
+  EventRecordedFact,
+  EventWrittenFact,
+  KubeEventType,
+  ObjectReference,
+  StandardEvents,
+} from './standardEvents.js';

@@ -2,12 +2,10 @@
 import type { KubeObject } from '@dsoi/client';
 import { StoreError } from './errors.js';
 import { builtInIndexers, createIndexSet, type IndexErrorListener, type IndexFunction } from './indexer.js';
-import {
-  type LabelRequirement,
-  type LabelSelector,
-  matchesLabels,
-  parseLabelSelector,
-} from './internal/labelSelector.js';
+import { type LabelRequirement, matchesLabels, parseLabelSelector } from './internal/labelSelector.js';
+
+/** A label selector as a string (`app=web,tier in (a,b)`) or as a map of required `key: value` pairs. */
+export type LabelSelector = string | Readonly<Record<string, string>>;
 
 /** Filters of `list()` on a cache. */
 export interface CacheListOptions {

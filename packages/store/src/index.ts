@@ -1,7 +1,7 @@
 /** @dsoi/store: informer cache for Kubernetes objects: list+watch that never silently stops, indexes, shared informers. */
 
 // Cache reads: list filters, the cache key, and the client's Reader served from a factory's informers
-export type { CacheListOptions } from './cache.js';
+export type { CacheListOptions, LabelSelector } from './cache.js';
 export { objectKey } from './cache.js';
 export { createCacheReader } from './cacheReader.js';
 // Errors
@@ -10,10 +10,16 @@ export { isStoreError, StoreError } from './errors.js';
 // Indexes
 export type { IndexFunction } from './indexer.js';
 // Informer: list + watch into an indexed cache, its options, handlers and counters
-export type { Informer, InformerClient, InformerErrorInfo, InformerOptions, InformerStats } from './informer.js';
+export type {
+  HandlerErrorInfo,
+  Informer,
+  InformerClient,
+  InformerErrorInfo,
+  InformerEventHandlers,
+  InformerOptions,
+  InformerStats,
+} from './informer.js';
 export { createInformer, informerDefaults } from './informer.js';
-export type { LabelSelector } from './internal/labelSelector.js';
-export type { HandlerErrorInfo, InformerEventHandlers } from './internal/subscribers.js';
 // Shared informers: one per (kind, namespace, selectors), reference-counted
 export type {
   InformerLookup,

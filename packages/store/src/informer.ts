@@ -9,17 +9,35 @@ import {
   type TypeMeta,
   type WatchEvent,
 } from '@dsoi/client';
-import { type CacheListOptions, createCache, keyOf } from './cache.js';
+import { type CacheListOptions, createCache, keyOf, type LabelSelector } from './cache.js';
 import { StoreError } from './errors.js';
 import type { IndexFunction } from './indexer.js';
 import { deepFreeze } from './internal/deepFreeze.js';
-import { type LabelSelector, labelSelectorString, parseLabelSelector } from './internal/labelSelector.js';
+import { labelSelectorString, parseLabelSelector } from './internal/labelSelector.js';
 import { type ListWatchPacing, type ListWatchSteps, runListWatch } from './internal/listWatchLoop.js';
-import { createSubscribers, type HandlerErrorInfo, type InformerEventHandlers } from './internal/subscribers.js';
+import { createSubscribers } from './internal/subscribers.js';
 import { createSyncGate } from './internal/syncGate.js';
 
 /** The part of `@dsoi/client`'s `Client` an informer uses: a `Client` fits, and so does a test double. */
 export type InformerClient = Pick<Client, 'list' | 'watch'>;
+
+/** What an informer tells its subscribers. Every method is optional. */
+export interface InformerEventHandlers<TObject> {
+  /** An object appeared (or was already cached when the handler subscribed). */
+  add?(obj: TObject): void;
+  /** An object changed: its resourceVersion differs from the cached one. */
+  update?(oldObj: TObject, newObj: TObject): void;
+  /** An object disappeared; `obj` is its last known state. */
+  delete?(obj: TObject): void;
+}
+
+/** Which handler failed, for `onHandlerError`. */
+export interface HandlerErrorInfo<TObject extends KubeObject = KubeObject> {
+  /** The handler method that threw (or whose promise rejected). */
+  readonly event: 'add' | 'update' | 'delete';
+  /** The object it was called with (the new one for `update`). */
+  readonly object: TObject;
+}
 
 /** What failed, for `onError`. */
 export interface InformerErrorInfo {

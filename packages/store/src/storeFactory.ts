@@ -1,6 +1,6 @@
 /** Shared informers: one per (kind, namespace, label selector, field selector), reference-counted, started together. */
 import type { KubeObject, TypeMeta } from '@dsoi/client';
-import type { CacheListOptions } from './cache.js';
+import type { CacheListOptions, LabelSelector } from './cache.js';
 import { StoreError } from './errors.js';
 import type { IndexFunction } from './indexer.js';
 import {
@@ -10,7 +10,7 @@ import {
   type InformerInternals,
   type InformerOptions,
 } from './informer.js';
-import { type LabelSelector, labelSelectorString } from './internal/labelSelector.js';
+import { labelSelectorString } from './internal/labelSelector.js';
 
 /** What identifies a shared informer, plus the indexes its user needs. */
 export interface SharedInformerOptions<TObject extends KubeObject = KubeObject> {

@@ -4,7 +4,7 @@ import { controllerRef } from '../controllerRef.js';
 import { buildDeployment } from '../deployment.js';
 import { BuilderValidationError } from '../errors.js';
 import { mergeLabels } from '../labels.js';
-import type { DsoiNode, NodeWorkload, NodeWorkloadNames, NodeWorkloadOptions } from '../nodeWorkload.js';
+import type { NodeSpec, NodeWorkload, NodeWorkloadNames, NodeWorkloadOptions } from '../nodeWorkload.js';
 import { buildService } from '../service.js';
 import { buildStatefulSet } from '../statefulSet.js';
 import type { Labels, ObjectMetaOptions } from '../types.js';
@@ -95,7 +95,7 @@ function sharedMeta(options: NodeWorkloadOptions, labels: Labels): Omit<ObjectMe
  * The object names: the caller's, or derived from the node name; a derived name that breaks a rule says so. The
  * Service and ConfigMap names are checked only when those objects are built.
  */
-function resolveNames(node: DsoiNode, kind: WorkloadKind, options: NodeWorkloadOptions): NodeWorkloadNames {
+function resolveNames(node: NodeSpec, kind: WorkloadKind, options: NodeWorkloadOptions): NodeWorkloadNames {
   const given = options.names ?? {};
   const pick = (key: keyof NodeWorkloadNames, derived: string, rule: NameRule | undefined): string => {
     const explicit = given[key];

@@ -1,9 +1,11 @@
 /** Turns a call on a kind (`get v1 ConfigMap pinot/broker`) into an HTTP request: resource mapping, path, query. */
+
+import type { RequestVerb } from '../clientStats.js';
 import type { ErrorTarget } from '../errors.js';
 import type { ResourceMapper } from '../resourceMapper.js';
 import type { TypeMeta } from '../types.js';
 import { type QueryValue, queryString, resourcePath } from './paths.js';
-import type { CallOptions, Requester, RequestVerb } from './requester.js';
+import type { CallOptions, Requester } from './requester.js';
 
 /** Where a call goes, before discovery turns the kind into a resource. */
 export interface CallSpec {

@@ -2,13 +2,8 @@
  * Client-side limits on what one client sends: at most N requests in flight at once, and optionally a token bucket
  * of requests per second (client-go's QPS/burst). Watches take a slot only until their headers arrive.
  */
+import type { RateLimit } from '../clientStats.js';
 import { sleep } from './backoff.js';
-
-/** A token bucket: `qps` tokens per second, at most `burst` saved up. */
-export interface RateLimit {
-  readonly qps: number;
-  readonly burst: number;
-}
 
 /** Settings of {@link createRequestLimiter}. */
 export interface RequestLimiterSettings {

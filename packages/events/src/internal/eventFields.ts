@@ -1,7 +1,7 @@
 /** Validation and formatting of Event fields, following the API server's `events.k8s.io/v1` validation. */
 import { randomBytes } from 'node:crypto';
-import type { EventRecord, ObjectReference } from '../dsoiEvents.js';
 import { InvalidEventError, type InvalidEventField } from '../errors.js';
+import type { EventRecord, ObjectReference } from '../standardEvents.js';
 
 // Limits of k8s.io/kubernetes pkg/apis/core/validation/events.go (Go len(), so bytes for the note).
 const reasonMaxLength = 128;

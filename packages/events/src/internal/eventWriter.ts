@@ -1,6 +1,7 @@
 /** Writes one Event through an EventSink: a create or a series patch, retried with backoff, recreated when gone. */
-import type { EventRecord } from '../dsoiEvents.js';
+
 import type { EventSink, EventsV1Event } from '../eventSink.js';
+import type { EventRecord } from '../standardEvents.js';
 import { eventName, microTime } from './eventFields.js';
 import { isAlreadyExists, isNotFound, isRetryable, retryAfterMsOf } from './sinkErrors.js';
 import { sleep } from './sleep.js';

@@ -1,4 +1,5 @@
 /** Label selectors evaluated in memory, with the grammar of `k8s.io/apimachinery/pkg/labels.Parse`. */
+import type { LabelSelector } from '../cache.js';
 import { StoreError } from '../errors.js';
 
 /** One requirement of a selector: `app=web`, `tier!=canary`, `env in (a,b)`, `!legacy`, `replicas>2`. */
@@ -7,9 +8,6 @@ export interface LabelRequirement {
   readonly operator: 'Equals' | 'NotEquals' | 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'GreaterThan' | 'LessThan';
   readonly values: readonly string[];
 }
-
-/** A label selector as a string (`app=web,tier in (a,b)`) or as a map of required `key: value` pairs. */
-export type LabelSelector = string | Readonly<Record<string, string>>;
 
 const keyPattern =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;

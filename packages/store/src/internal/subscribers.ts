@@ -1,23 +1,6 @@
 /** The informer's event handlers: synchronous fan-out where one failing handler cannot hurt the others. */
 import type { KubeObject } from '@dsoi/client';
-
-/** What an informer tells its subscribers. Every method is optional. */
-export interface InformerEventHandlers<TObject> {
-  /** An object appeared (or was already cached when the handler subscribed). */
-  add?(obj: TObject): void;
-  /** An object changed: its resourceVersion differs from the cached one. */
-  update?(oldObj: TObject, newObj: TObject): void;
-  /** An object disappeared; `obj` is its last known state. */
-  delete?(obj: TObject): void;
-}
-
-/** Which handler failed, for `onHandlerError`. */
-export interface HandlerErrorInfo<TObject extends KubeObject = KubeObject> {
-  /** The handler method that threw (or whose promise rejected). */
-  readonly event: 'add' | 'update' | 'delete';
-  /** The object it was called with (the new one for `update`). */
-  readonly object: TObject;
-}
+import type { HandlerErrorInfo, InformerEventHandlers } from '../informer.js';
 
 /** What changed in one relist, emitted as one batch. */
 export interface SubscriberBatch<TObject> {

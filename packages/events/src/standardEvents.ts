@@ -115,9 +115,9 @@ export interface EventDroppedFact {
 
 /**
  * The standard event map that dsoi packages emit on an `EventBus`. Extend it with your own facts through an
- * intersection: `createEventBus<DsoiEvents & { 'pinot.rolledOut': { cluster: string } }>()`.
+ * intersection: `createEventBus<StandardEvents & { 'pinot.rolledOut': { cluster: string } }>()`.
  */
-export interface DsoiEvents {
+export interface StandardEvents {
   /** `@dsoi/client` created an object. */
   readonly created: ClientOperationEvent;
   /** `@dsoi/client` wrote an object by server-side apply. */
