@@ -4,6 +4,14 @@
  * suite (needs the optional peer `fast-check`). Test code only: never import it from an operator's runtime.
  */
 
+export type {
+  BadInputSnapshot,
+  BadInputSuiteOptions,
+  SuiteCondition,
+  SuiteEvent,
+  SuiteObject,
+} from './badInputSuite.js';
+export { badInputSuiteDefaults, runBadInputSuite } from './badInputSuite.js';
 // Fakes of the seams
 export type { FakeClient, FakeClientOptions, FakeWrite } from './fakeClient.js';
 export { createFakeClient } from './fakeClient.js';
