@@ -12,5 +12,6 @@ export type ClientEvents = Pick<StandardEvents, 'created' | 'applied' | 'updated
  * that extends it) satisfies it.
  */
 export interface ClientBus {
+  /** Publishes one client event (`created`, `updated`, `deleted`, `failed`) to the bus's subscribers. */
   emit<TType extends keyof ClientEvents>(type: TType, payload: ClientEvents[TType]): void;
 }

@@ -82,6 +82,7 @@ export const eventRecorderDefaults = Object.freeze({
   retryMaxDelayMs: 30_000,
   closeTimeoutMs: 10_000,
   cacheSize: 4096,
+  /** The wall clock, in epoch milliseconds. */
   now: Date.now,
 });
 

@@ -3,10 +3,15 @@ import { pino } from 'pino';
 
 /** A structured logger (the subset of pino the runtime uses). */
 export interface Logger {
+  /** Logs detail for debugging: `obj`'s fields become fields of the JSON line, `msg` its message. */
   debug(obj: object, msg?: string): void;
+  /** Logs a normal event (a controller started, permissions checked). */
   info(obj: object, msg?: string): void;
+  /** Logs something that went wrong but is handled (a retried write, a check that could not run). */
   warn(obj: object, msg?: string): void;
+  /** Logs a failure that needs attention; put the error under `err`. */
   error(obj: object, msg?: string): void;
+  /** A logger whose every line also carries `bindings` (e.g. `{ controller: 'webapp' }`). */
   child(bindings: Record<string, unknown>): Logger;
 }
 

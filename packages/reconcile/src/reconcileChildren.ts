@@ -47,7 +47,10 @@ export interface ReconcileChildrenOptions {
   /** The desired-state hash annotation. @default 'dsoi.io/desired-hash' */
   readonly hashAnnotation?: string;
   /** Records an Event on the owner per action (`Created`, `Updated`, `Deleted`, `RolloutBlocked`). @default none */
-  readonly recorder?: { record(event: EventRecord): void };
+  readonly recorder?: {
+    /** Records one Event (an `EventRecorder` of `@dsoi/events` has this method). */
+    record(event: EventRecord): void;
+  };
   /** Aborts the writes. */
   readonly signal?: AbortSignal;
 }
