@@ -34,7 +34,7 @@ function builtPath(target: unknown): string | undefined {
 
 /**
  * Every published entry of the packages under `<root>/packages`: `./dist/<path>.js` is built from `src/<path>.ts`
- * (the tsup entries follow the source tree). `./package.json` is no entry.
+ * or `src/<path>/index.ts` (the tsup entries follow the source tree). `./package.json` is no entry.
  *
  * @throws Error naming the package and subpath when an export has no source file, so a new entry cannot be missed.
  */
@@ -48,11 +48,14 @@ export function entryPoints(root: string): EntryPoint[] {
     for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
       if (subpath === './package.json') continue;
       const built = builtPath(target);
-      const relative = built?.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts');
-      const source = relative && join(root, 'packages', dir, relative);
-      if (!source || !existsSync(source)) {
-        throw new Error(`${manifest.name} exports "${subpath}" (${built ?? 'no .js path'}) but has no ${relative}`);
+      const stem = built?.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '');
+      const candidates = stem ? [`${stem}.ts`, `${stem}/index.ts`] : [];
+      const found = candidates.find((c) => existsSync(join(root, 'packages', dir, c)));
+      if (!found) {
+        const wanted = candidates.join(' or ') || 'a source file';
+        throw new Error(`${manifest.name} exports "${subpath}" (${built ?? 'no .js path'}) but has no ${wanted}`);
       }
+      const source = join(root, 'packages', dir, found);
       const importPath = subpath === '.' ? manifest.name : `${manifest.name}/${subpath.replace(/^\.\//, '')}`;
       entries.push({ importPath, packageName: manifest.name, source });
     }

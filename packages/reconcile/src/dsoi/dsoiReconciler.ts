@@ -62,7 +62,10 @@ export interface DsoiReconcilerOptions<TObject extends DsoiObject, TSpec> {
   readonly client: Pick<Writer, 'apply' | 'delete' | 'patchStatus'> &
     Partial<Pick<Writer, 'patch'> & Pick<Reader, 'get'>>;
   /** Records Events on the object: `InvalidSpec`, and the children's `Created`, `Updated`, `RolloutBlocked`, ... */
-  readonly recorder?: { record(event: EventRecord): void };
+  readonly recorder?: {
+    /** Records one Event (an `EventRecorder` of `@dsoi/events` has this method). */
+    record(event: EventRecord): void;
+  };
   /**
    * The client's field manager: children another writer made (an operator this one replaces, `kubectl edit`) lose
    * the fields no longer desired in the write that adopts them (see `reconcileChildren`). @default none (they stay)

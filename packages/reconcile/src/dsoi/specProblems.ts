@@ -30,6 +30,7 @@ export class InvalidSpecError extends Error {
  * on zod.
  */
 export interface SpecSchema<TSpec> {
+  /** Validates `value`: the parsed spec, or the issues with their paths. */
   safeParse(value: unknown):
     | { readonly success: true; readonly data: TSpec }
     | {
