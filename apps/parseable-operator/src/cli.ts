@@ -49,6 +49,7 @@ async function main(): Promise<number> {
       flags.leaderElect && namespace ? { namespace, leaseName: parseableOperatorDefaults.leaderElectionId } : false,
     probes: flags.healthProbeBindAddress,
     metrics: flags.metricsBindAddress,
+    clientLimits: { rateLimit: flags.clientRateLimit },
     logger,
   });
   logger.info(

@@ -50,6 +50,8 @@ export interface ParseableOperatorOptions {
   readonly logger?: Logger;
   /** Field manager and Event reporter. @default 'parseable-operator' */
   readonly name?: string;
+  /** Requests in flight at once and the QPS/burst of the Kubernetes client (see `ManagerOptions`). @default the manager's */
+  readonly clientLimits?: ManagerOptions['clientLimits'];
   /** Called after every Kubernetes API request the operator makes (see `ManagerOptions`). @default none */
   readonly onRequest?: ManagerOptions['onRequest'];
 }
@@ -101,6 +103,7 @@ export function createParseableOperator(options: ParseableOperatorOptions): Pars
     ...(options.probes !== undefined && { probes: options.probes }),
     ...(options.metrics !== undefined && { metrics: options.metrics }),
     ...(options.logger && { logger: options.logger }),
+    ...(options.clientLimits && { clientLimits: options.clientLimits }),
     ...(options.onRequest && { onRequest: options.onRequest }),
   });
   // One namespace narrows every watch (and the RBAC it needs); several are watched cluster-wide and filtered.

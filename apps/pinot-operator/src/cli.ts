@@ -77,6 +77,7 @@ export async function runCli(options: CliOptions): Promise<number> {
     httpTimeoutMs,
     probes: flags.healthProbeBindAddress,
     metrics: flags.metricsBindAddress,
+    clientLimits: { rateLimit: flags.clientRateLimit },
     ...(typeof controllerUrl === 'string' && controllerUrl !== '' && { controllerUrl }),
     leaderElection: flags.leaderElect
       ? { namespace: flags.leaderElectionNamespace!, leaseName: pinotOperatorDefaults.leaderElectionId }

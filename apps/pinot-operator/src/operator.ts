@@ -64,7 +64,7 @@ export interface PinotOperatorOptions {
   readonly logger?: Logger;
   /** Field manager and Event reporter. @default 'pinot-operator' */
   readonly name?: string;
-  /** Requests in flight at once and an optional QPS/burst of the Kubernetes client. @default 32 in flight, no QPS limit */
+  /** Requests in flight at once and the QPS/burst of the Kubernetes client (see `ManagerOptions`). @default the manager's */
   readonly clientLimits?: ManagerOptions['clientLimits'];
   /** Called after every Kubernetes API request the operator makes (see `ManagerOptions`). @default none */
   readonly onRequest?: ManagerOptions['onRequest'];

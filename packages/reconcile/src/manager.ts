@@ -80,8 +80,12 @@ export interface ManagerOptions {
   /** Called after every HTTP attempt of the manager's client (besides the `rest_client_*` metrics). @default none */
   readonly onRequest?: (info: RequestInfo) => void;
   /**
-   * Limits of the manager's client: requests in flight at once and an optional QPS/burst token bucket (see
-   * `ClientOptions` of @dsoi/client). @default the client's: 32 in flight, no rate limit
+   * Limits of the manager's client: requests in flight at once and a QPS/burst token bucket shared by every
+   * controller, the store and the Events (see `ClientOptions` of @dsoi/client); `rateLimit: false` turns the bucket
+   * off. The Lease has a client of its own, so a saturated bucket never delays a renewal.
+   * @default 32 in flight, `managerDefaults.clientRateLimit` (20 QPS, burst 30)
+   * NB: the bucket is what stops one bad custom resource (a reconcile that writes on every pass) from flooding the API
+   * server; API Priority and Fairness only queues such a flood once it already competes with other clients.
    */
   readonly clientLimits?: Pick<ClientOptions, 'maxConcurrentRequests' | 'rateLimit'>;
 }
@@ -93,6 +97,8 @@ export const managerDefaults = Object.freeze({
   readyWhenStandby: true,
   shutdownTimeoutMs: 30_000,
   checkPermissions: true,
+  /** controller-runtime's defaults up to v0.20 (client-go's rest.Config QPS 20, Burst 30). */
+  clientRateLimit: Object.freeze({ qps: 20, burst: 30 }),
 });
 
 /** What {@link Manager.addController} takes: a controller's options, and what its reconciler writes. */
@@ -165,8 +171,15 @@ export function createManager(options: ManagerOptions): Manager {
         onRequest(info);
       }
     : metricsObserver;
-  // The store, the elector and the permission check use this one; reconcilers get `client`, guarded below.
-  const apiClient = createClient({ kubeConfig, fieldManager: name, onRequest: observe, ...options.clientLimits });
+  // The store and the permission check use this one; reconcilers get `client`, guarded below.
+  const { rateLimit = managerDefaults.clientRateLimit, maxConcurrentRequests } = options.clientLimits ?? {};
+  const apiClient = createClient({
+    kubeConfig,
+    fieldManager: name,
+    onRequest: observe,
+    rateLimit,
+    ...(maxConcurrentRequests !== undefined && { maxConcurrentRequests }),
+  });
   // Informer trouble goes to the operator's structured log, not to the console: a retried list/watch failure is a
   // warning (one retried at once, such as a first 410 Gone, only debug); a throwing event handler is an error.
   const store = createStoreFactory(apiClient, {
@@ -184,10 +197,13 @@ export function createManager(options: ManagerOptions): Manager {
     namespace: leaderElection.namespace,
     leaseName: leaderElection.leaseName ?? `${name}-leader`,
   };
+  // The elector's client has no token bucket: a renewal never waits behind reconcile writes (controller-runtime's
+  // leader election likewise builds a REST client, and so a rate limiter, of its own).
+  const leaseClient = leaderElection ? createClient({ kubeConfig, fieldManager: name, onRequest: observe }) : undefined;
   const elector: LeaderElector | undefined =
-    leaderElection && lease
+    leaderElection && lease && leaseClient
       ? createLeaderElector({
-          client: apiClient,
+          client: leaseClient,
           name: lease.leaseName,
           namespace: lease.namespace,
           identity,
@@ -340,6 +356,7 @@ export function createManager(options: ManagerOptions): Manager {
         serverStop.abort();
         await Promise.all(serverRuns);
         apiClient.close();
+        leaseClient?.close();
         logger.info({}, 'manager stopped');
       }
     },

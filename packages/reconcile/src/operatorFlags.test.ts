@@ -71,4 +71,14 @@ describe('parseOperatorFlags', () => {
     expect(() => parseOperatorFlags({ args: ['--nope'], env: {} })).toThrow(OperatorFlagsError);
     expect(() => parseOperatorFlags({ args: [], env: { RECONCILE_WAIT: 'soon' } })).toThrow(/RECONCILE_WAIT/);
   });
+
+  it('limits the client to 20 QPS, burst 30 unless --kube-api-qps/--kube-api-burst say otherwise (negative: off)', () => {
+    expect(parseOperatorFlags({ args: [], env: {} }).clientRateLimit).toEqual({ qps: 20, burst: 30 });
+    const flags = parseOperatorFlags({ args: ['--kube-api-qps=2.5', '--kube-api-burst', '4'], env: {} });
+    expect(flags.clientRateLimit).toEqual({ qps: 2.5, burst: 4 });
+    expect(parseOperatorFlags({ args: ['--kube-api-qps=-1'], env: {} }).clientRateLimit).toBe(false);
+    expect(() => parseOperatorFlags({ args: ['--kube-api-qps=0'], env: {} })).toThrow(/^--kube-api-qps: "0"/);
+    expect(() => parseOperatorFlags({ args: ['--kube-api-qps=fast'], env: {} })).toThrow(/--kube-api-qps/);
+    expect(() => parseOperatorFlags({ args: ['--kube-api-burst=1.5'], env: {} })).toThrow(/^--kube-api-burst/);
+  });
 });

@@ -1,10 +1,12 @@
 /**
  * The command line and environment every dsoi operator reads, compatible with the Go operators built on
  * operator-runtime and controller-runtime: `RECONCILE_WAIT` (a Go duration), `DENY_LIST`, `WATCH_NAMESPACE`, and the
- * flags `--kubeconfig`, `--metrics-bind-address`, `--health-probe-bind-address`, `--leader-elect`.
+ * flags `--kubeconfig`, `--metrics-bind-address`, `--health-probe-bind-address`, `--leader-elect`,
+ * `--kube-api-qps`/`--kube-api-burst`.
  */
 import { parseArgs } from 'node:util';
-import type { BindAddress } from './manager.js';
+import type { RateLimit } from '@dsoi/client';
+import { type BindAddress, managerDefaults } from './manager.js';
 import { parseNamespaceList } from './predicates.js';
 
 /** A bad flag or variable; the message names it and what is expected. A CLI should print it and exit with code 2. */
@@ -51,6 +53,12 @@ export interface OperatorFlags {
   readonly leaderElect: boolean;
   /** `--leader-election-namespace`, else `POD_NAMESPACE`. */
   readonly leaderElectionNamespace: string | undefined;
+  /**
+   * `--kube-api-qps` and `--kube-api-burst`: the token bucket of the operator's Kubernetes client (pass it as
+   * `clientLimits.rateLimit`); `false` when `--kube-api-qps` is negative (client-go's way to turn it off).
+   * @default managerDefaults.clientRateLimit (20 QPS, burst 30)
+   */
+  readonly clientRateLimit: RateLimit | false;
   /** `RECONCILE_WAIT` in ms: how long a converged object waits before its periodic re-check. */
   readonly reconcileWaitMs: number;
   /** `DENY_LIST`: namespaces never reconciled (comma-separated; spaces trimmed). */
@@ -127,6 +135,14 @@ const common = {
   },
   'leader-elect': { type: 'boolean', description: 'Run controllers only while holding the leader Lease.' },
   'leader-election-namespace': { type: 'string', description: 'Namespace of the Lease (default: $POD_NAMESPACE).' },
+  'kube-api-qps': {
+    type: 'string',
+    description: 'Requests per second to the Kubernetes API, all controllers together; negative: no limit. Default 20.',
+  },
+  'kube-api-burst': {
+    type: 'string',
+    description: 'Requests the Kubernetes client may send at once above --kube-api-qps. Default 30.',
+  },
   help: { type: 'boolean', description: 'Print this help.' },
 } as const satisfies Record<string, Omit<ExtraFlag, 'env'>>;
 
@@ -173,6 +189,7 @@ export function parseOperatorFlags(options: OperatorFlagsOptions = {}): Operator
   );
   const string = (name: string) => values[name] as string | undefined;
   return {
+    clientRateLimit: parseRateLimit(string('kube-api-qps'), string('kube-api-burst')),
     kubeconfig: string('kubeconfig') ?? env.KUBECONFIG,
     metricsBindAddress: parseBindAddress(string('metrics-bind-address') ?? '127.0.0.1:8080', '--metrics-bind-address'),
     healthProbeBindAddress: parseBindAddress(
@@ -188,4 +205,18 @@ export function parseOperatorFlags(options: OperatorFlagsOptions = {}): Operator
     help: values.help === true,
     extra,
   };
+}
+
+/** `--kube-api-qps` and `--kube-api-burst` as a token bucket, or `false` for a negative QPS. */
+function parseRateLimit(qpsText: string | undefined, burstText: string | undefined): RateLimit | false {
+  const qps = qpsText === undefined ? managerDefaults.clientRateLimit.qps : Number(qpsText);
+  const burst = burstText === undefined ? managerDefaults.clientRateLimit.burst : Number(burstText);
+  if (qpsText !== undefined && (qpsText.trim() === '' || !Number.isFinite(qps) || qps === 0)) {
+    throw new OperatorFlagsError('--kube-api-qps', `${JSON.stringify(qpsText)} is not a number above 0 (or negative)`);
+  }
+  if (qps < 0) return false;
+  if (!Number.isInteger(burst) || burst < 1 || burstText?.trim() === '') {
+    throw new OperatorFlagsError('--kube-api-burst', `${JSON.stringify(burstText)} is not an integer of at least 1`);
+  }
+  return { qps, burst };
 }
