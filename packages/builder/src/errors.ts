@@ -1,4 +1,4 @@
-/** The error every builder throws for input it refuses, naming the field, the rule and the offending value. */
+/** The error every builder throws for input it refuses, naming the field and the rule, never the value. */
 
 /**
  * Which rule a value broke. Each rule is documented in the README's *Errors* section.
@@ -51,9 +51,9 @@ export type BuilderValidationRule =
   | 'structural';
 
 /**
- * Thrown when a builder refuses its input. The message names the field, the rule and the offending value, so a
- * log line or a status condition needs nothing else, e.g.
- * `StatefulSet name "…" is invalid (statefulSetName): must be at most 52 characters, it has 60; …`.
+ * Thrown when a builder refuses its input. The message names the field and the rule, never the value: the value may
+ * be a secret (a Secret's data, a password in a config), and a message goes to logs, Events and status conditions.
+ * For example `StatefulSet name is invalid (statefulSetName): must be at most 52 characters, it has 60; …`.
  */
 export class BuilderValidationError extends Error {
   override readonly name = 'BuilderValidationError';
@@ -61,17 +61,20 @@ export class BuilderValidationError extends Error {
   readonly field: string;
   /** The rule the value broke. */
   readonly rule: BuilderValidationRule;
-  /** The offending value, as given. */
-  readonly value: unknown;
+  /**
+   * The offending value, as given, for code that handles the error. Not enumerable, so loggers that copy an error's
+   * own properties (pino's `err` serializer) and `JSON.stringify` leave it out.
+   */
+  declare readonly value: unknown;
   /** What the rule requires and how the value misses it (the end of the message). */
   readonly detail: string;
 
-  /** Builds the error; `detail` says what the rule requires and how the value misses it. */
+  /** Builds the error; `detail` says what the rule requires and how the value misses it, without quoting it. */
   constructor(field: string, rule: BuilderValidationRule, value: unknown, detail: string, options?: ErrorOptions) {
-    super(`${field} ${describe(value)} is invalid (${rule}): ${detail}`, options);
+    super(`${field} is invalid (${rule}): ${detail}`, options);
     this.field = field;
     this.rule = rule;
-    this.value = value;
+    Object.defineProperty(this, 'value', { value, enumerable: false, writable: false, configurable: false });
     this.detail = detail;
   }
 }
@@ -82,20 +85,4 @@ export function isBuilderValidationError(err: unknown): err is BuilderValidation
     err instanceof BuilderValidationError ||
     (err instanceof Error && err.name === 'BuilderValidationError' && 'rule' in err && 'field' in err)
   );
-}
-
-const maxShownLength = 100;
-
-// Long values are cut in the message only; `error.value` keeps them whole.
-function describe(value: unknown): string {
-  if (typeof value === 'string' && value.length > maxShownLength) {
-    return `${JSON.stringify(value.slice(0, maxShownLength))}… (${value.length} characters)`;
-  }
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > maxShownLength ? `${text.slice(0, maxShownLength)}…` : text;
 }

@@ -252,10 +252,10 @@ describe('buildNodeWorkload: errors name the node', () => {
     k8sConfig: { ...controller.k8sConfig, ...k8sConfig },
   });
 
-  it('refuses an unknown kind, naming the node and the value', () => {
+  it('refuses an unknown kind, naming the node and the field', () => {
     const build = () => buildNodeWorkload({ ...controller, node: { name: 'pinot-minion', kind: 'DaemonSet' } });
     expect(build).toThrow(error('node "pinot-minion" kind', 'kind'));
-    expect(build).toThrow('node "pinot-minion" kind "DaemonSet" is invalid (kind)');
+    expect(build).toThrow('node "pinot-minion" kind is invalid (kind)');
   });
 
   it('refuses a Deployment with storage', () => {

@@ -41,8 +41,8 @@ export type {
 } from './leaderElection.js';
 // Leader election, probes, shutdown
 export { createLeaderElector, leaderElectionDefaults } from './leaderElection.js';
-export type { Logger } from './logger.js';
-export { createLogger } from './logger.js';
+export type { Logger, LoggerOptions } from './logger.js';
+export { createLogger, loggerDefaults, redactSecrets } from './logger.js';
 export type {
   BindAddress,
   ManagedControllerOptions,
