@@ -128,8 +128,8 @@ export interface Manager {
   /**
    * Serves probes and metrics, checks the operator's permissions (unless `checkPermissions: false`), waits for
    * leadership (if configured), then runs the store and every controller until `signal` aborts. Shutdown: stop taking
-   * work, let in-flight reconciles finish (up to `shutdownTimeoutMs`), stop the informers, flush Events, release the
-   * Lease, close the servers.
+   * work, let in-flight reconciles finish (up to `shutdownTimeoutMs`), stop the informers, write the pending Events,
+   * and only then release the Lease; close the servers.
    *
    * Errors: rejects with a `MissingPermissionsError` when RBAC denies something the operator needs (nothing was
    * started), and with a `LeaderElectionLostError` if the lease is lost: the process should exit so it restarts as a
@@ -345,7 +345,9 @@ export function createManager(options: ManagerOptions): Manager {
           if (lost.aborted && !signal.aborted)
             throw new LeaderElectionLostError(`${identity} lost the lease; stopping`);
         } finally {
-          // Release the lease only after the controllers drained, so two leaders never act at once.
+          // Release the lease only after the controllers drained and the pending Events were written (while this
+          // instance still leads: after the release the guard refuses them), so two leaders never act at once.
+          await recorder.close();
           electorStop.abort();
           await electorRun;
         }
