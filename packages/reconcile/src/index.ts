@@ -93,7 +93,7 @@ export { reconcileChildren } from './reconcileChildren.js';
 export type { ReconcileResult } from './reconcileResult.js';
 export { done, requeue, requeueAfter } from './reconcileResult.js';
 // Start-up permission check (the manager's `checkPermissions`)
-export type { ControllerPermissions, PermissionRequest } from './requiredPermissions.js';
+export type { ControllerPermissions, PermissionRequest, RequiredPermission } from './requiredPermissions.js';
 export { createRestClientMetrics } from './restClientMetrics.js';
 export type { ShutdownSignalOptions } from './shutdownSignal.js';
 export { shutdownSignal, shutdownSignalDefaults } from './shutdownSignal.js';

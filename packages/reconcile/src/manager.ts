@@ -22,6 +22,7 @@ import {
   type ControllerNeeds,
   type ControllerPermissions,
   type PermissionRequest,
+  type RequiredPermission,
   requiredPermissions,
 } from './requiredPermissions.js';
 import { createRestClientMetrics } from './restClientMetrics.js';
@@ -138,6 +139,11 @@ export interface Manager {
   start(signal: AbortSignal): Promise<void>;
   /** The controllers added so far. */
   controllers(): readonly Controller[];
+  /**
+   * What `start` checks before it runs anything: every permission the controllers added so far, the leader election
+   * and `extraPermissions` need, one entry per verb. `dsoi generate rbac` writes the Role from this list.
+   */
+  requiredPermissions(): RequiredPermission[];
   /** Whether this instance runs the controllers now. */
   isLeader(): boolean;
   /** The URL of the probe server, once listening. */
@@ -226,16 +232,19 @@ export function createManager(options: ManagerOptions): Manager {
   const ready = () => (leading ? store.hasSynced() : readyWhenStandby && elector !== undefined);
 
   /** The start-up check: every permission at once, so the error lists them all, not the first one an informer hits. */
-  async function verifyPermissions(signal: AbortSignal): Promise<void> {
-    const required = requiredPermissions({
+  function required(): RequiredPermission[] {
+    return requiredPermissions({
       controllers: controllerNeeds,
       ...(lease && { leaderElection: lease }),
       extra: extraPermissions,
     });
+  }
+
+  async function verifyPermissions(signal: AbortSignal): Promise<void> {
     let result: Awaited<ReturnType<typeof checkPermissions>>;
     try {
       // Access reviews are creates, made before this instance leads: they go around the leader-only client.
-      result = await checkPermissions(apiClient, required, { signal });
+      result = await checkPermissions(apiClient, required(), { signal });
     } catch (err) {
       if (signal.aborted) throw err;
       // The check could not run (the API server failed it, retries included): say so, and start as without it.
@@ -295,6 +304,7 @@ export function createManager(options: ManagerOptions): Manager {
       return controller;
     },
     controllers: () => controllers,
+    requiredPermissions: () => required(),
     isLeader: () => leading,
     probeUrl: () => servers.probes?.url(),
     metricsUrl: () => servers.metrics?.url(),
