@@ -1,16 +1,16 @@
 /**
  * Packaging: the committed CRD YAML is what the zod schema generates, every example is valid (server-side dry run,
- * strict field validation), the Helm chart (tools/testing/chartSuite.ts, with real Helm; its RBAC is proven in
+ * strict field validation), the Helm chart (`@dsoi/chart-testing`'s `describeChart`, with real Helm; its RBAC is proven in
  * rbac.test.ts), and the binary refuses a bad RECONCILE_WAIT.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { describeChart } from '@dsoi/chart-testing';
 import { createTestNamespace, kubeconfigEnv } from '@dsoi/envtest/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeChart } from '../../../tools/testing/chartSuite.ts';
-import { crdFiles, parseableTenantCrd } from '../src/crds.ts';
-import { desiredTenantChildren } from '../src/desiredChildren.ts';
+import { crdFiles, parseableTenantCrd } from '../src/api/crds.ts';
+import { desiredTenantChildren } from '../src/tenant/desiredChildren.ts';
 import {
   conditionOf,
   eventually,

@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { describeChart } from '@dsoi/chart-testing';
 import type { Client } from '@dsoi/client';
 import { createTestNamespace, kubeconfigEnv } from '@dsoi/envtest/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { describeChart } from '../../../tools/testing/chartSuite.js';
-import { installPinotCrds, kubeConfig } from './harness.js';
+import { installPinotCrds, kubeConfig } from './harness.ts';
 
 let admin: Client;
 beforeAll(async () => {

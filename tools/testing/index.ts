@@ -1,0 +1,22 @@
+/**
+ * @dsoi/chart-testing: the Helm chart suites of the reference operators (private; tests only). Real Helm, the chart
+ * checks every operator's chart must pass, and the least-privilege RBAC suite.
+ */
+export type { ChartInstaller, Grant } from './chartRbac.ts';
+export {
+  applyRbac,
+  createChartInstaller,
+  deniedRequests,
+  grantsOf,
+  namedGrant,
+  unusedGrants,
+  waitForRbac,
+  withoutGrant,
+  withoutNamespace,
+} from './chartRbac.ts';
+export type { ChartRbacOptions, MissingGrant, RbacOperatorOptions } from './chartRbacSuite.ts';
+export { describeChartRbac } from './chartRbacSuite.ts';
+export type { ChartSuiteOptions } from './chartSuite.ts';
+export { describeChart } from './chartSuite.ts';
+export type { ChartRelease } from './helm.ts';
+export { HelmError, helm, helmBinary, helmTemplate, valuesFile } from './helm.ts';
