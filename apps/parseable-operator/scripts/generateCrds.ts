@@ -1,7 +1,7 @@
 /** Writes the generated CRD files (see `crdFiles`). Run: `npm run generate` (Node 24 runs the TypeScript directly). */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { crdFiles } from './crds.ts';
+import { crdFiles } from '../src/api/crds.ts';
 
 const root = join(import.meta.dirname, '..');
 for (const file of crdFiles()) {

@@ -10,9 +10,9 @@ import { createClient, type KubeObject } from '@dsoi/client';
 import { type CustomResourceDefinitionObject, startControlPlane } from '@dsoi/envtest';
 import { createLogger } from '@dsoi/reconcile';
 import { loadYaml } from '@kubernetes/client-node';
-import { parseableTenantCrd } from './crds.ts';
+import { parseableTenantCrd } from './api/crds.ts';
 import { createParseableOperator } from './operator.ts';
-import { tenantOwnedKinds } from './tenantReconciler.ts';
+import { tenantOwnedKinds } from './tenant/tenantReconciler.ts';
 
 const namespace = 'parseable';
 const file = resolve(process.argv[2] ?? join(import.meta.dirname, '..', 'examples', 'parseable-distributed-s3.yaml'));

@@ -20,9 +20,9 @@ import {
   type ReconcileRequest,
 } from '@dsoi/reconcile';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { persistentVolumeClaimType } from './retainedClaims.ts';
-import { type ParseableTenant, parseableApiVersion } from './schema.ts';
-import { createTenantReconciler, tenantOwnedKinds } from './tenantReconciler.ts';
+import { type ParseableTenant, parseableApiVersion } from './api/parseableTenant.ts';
+import { persistentVolumeClaimType } from './tenant/retainedClaims.ts';
+import { createTenantReconciler, tenantOwnedKinds } from './tenant/tenantReconciler.ts';
 
 /** The ParseableTenant kind. */
 export const parseableTenantType: TypeMeta = Object.freeze({

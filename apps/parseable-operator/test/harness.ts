@@ -6,7 +6,7 @@ import type { CustomResourceDefinitionObject } from '@dsoi/envtest';
 import { installCrds, markWorkloadReady, testKubeConfig } from '@dsoi/envtest/testing';
 import { createLogger } from '@dsoi/reconcile';
 import { loadYaml } from '@kubernetes/client-node';
-import { parseableTenantCrd } from '../src/crds.ts';
+import { parseableTenantCrd } from '../src/api/crds.ts';
 import { createParseableOperator, type ParseableOperatorOptions } from '../src/operator.ts';
 
 export const kubeConfig = testKubeConfig();

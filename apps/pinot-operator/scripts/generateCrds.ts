@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { crdFiles } from '../src/api/crdFiles.js';
+import { crdFiles } from '../src/api/crdFiles.ts';
 
 const root = join(import.meta.dirname, '..');
 for (const file of crdFiles()) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from './cli.js';
+import { runCli } from './cli.ts';
 
 async function run(args: string[], env: Record<string, string> = {}) {
   const out: string[] = [];

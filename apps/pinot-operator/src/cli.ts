@@ -12,7 +12,7 @@ import {
   parseOperatorFlags,
 } from '@dsoi/reconcile';
 import { KubeConfig } from '@kubernetes/client-node';
-import { createPinotOperator, pinotOperatorDefaults } from './operator.js';
+import { createPinotOperator, pinotOperatorDefaults } from './operator.ts';
 
 const extraFlags: Record<string, ExtraFlag> = {
   'pinot-controller-url': {

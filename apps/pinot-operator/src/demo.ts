@@ -15,8 +15,8 @@ import { markWorkloadReady } from '@dsoi/envtest/testing';
 import { createLogger } from '@dsoi/reconcile';
 import { KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
-import { pinotCrds } from './api/crds.js';
-import { createPinotOperator } from './operator.js';
+import { pinotCrds } from './api/crds.ts';
+import { createPinotOperator } from './operator.ts';
 
 /** The fields of the objects the demo prints. */
 interface AnyObject extends KubeObject {

@@ -22,15 +22,15 @@ import {
 } from '@dsoi/reconcile';
 import type { SharedInformerHandle } from '@dsoi/store';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { pinotApiVersion } from './api/common.js';
-import type { Pinot } from './api/pinot.js';
-import { createPinotReconciler, pinotOwnedKinds } from './cluster/pinotReconciler.js';
-import { type ControllerUrlOverride, createEndpointResolver } from './rest/controllerEndpoint.js';
-import { pinotHttpClientDefaults } from './rest/pinotHttpClient.js';
-import { type RestKind, schemaKind, tableKind, tenantKind } from './rest/restKinds.js';
-import { createRestReconciler, type RestObject } from './rest/restReconciler.js';
-import { schemaNameOfTable } from './rest/segmentReload.js';
-import { parseJson } from './rest/semanticJson.js';
+import { pinotApiVersion } from './api/common.ts';
+import type { Pinot } from './api/pinot.ts';
+import { createPinotReconciler, pinotOwnedKinds } from './cluster/pinotReconciler.ts';
+import { type ControllerUrlOverride, createEndpointResolver } from './rest/controllerEndpoint.ts';
+import { pinotHttpClientDefaults } from './rest/pinotHttpClient.ts';
+import { type RestKind, schemaKind, tableKind, tenantKind } from './rest/restKinds.ts';
+import { createRestReconciler, type RestObject } from './rest/restReconciler.ts';
+import { schemaNameOfTable } from './rest/segmentReload.ts';
+import { parseJson } from './rest/semanticJson.ts';
 
 /** The Pinot cluster kind. */
 export const pinotType: TypeMeta = { apiVersion: pinotApiVersion, kind: 'Pinot' };

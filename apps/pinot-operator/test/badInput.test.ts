@@ -9,10 +9,10 @@ import type { Client, KubeObject } from '@dsoi/client';
 import { createTestNamespace } from '@dsoi/envtest/testing';
 import { runBadInputSuite, type SuiteObject } from '@dsoi/reconcile/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPinotOperator } from '../src/operator.js';
-import { type FakePinot, startFakePinot } from './fakePinot.js';
-import { installPinotCrds, kubeConfig, types } from './harness.js';
-import { basePinot, hostileCase, secretValue } from './pinotMutations.js';
+import { createPinotOperator } from '../src/operator.ts';
+import { type FakePinot, startFakePinot } from './fakePinot.ts';
+import { installPinotCrds, kubeConfig, types } from './harness.ts';
+import { basePinot, hostileCase, secretValue } from './pinotMutations.ts';
 
 /**
  * Property runs; each creates 5 hostile CRs (and one valid CR) in a namespace of its own: 30 hostile cases in about

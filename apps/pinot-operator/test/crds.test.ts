@@ -5,11 +5,11 @@ import { type Client, isInvalid } from '@dsoi/client';
 import { createTestNamespace, testKubeConfig } from '@dsoi/envtest/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { fetchOpenApi } from '../../../tools/k8s-openapi/fetchOpenApi.js';
-import { crdFiles } from '../src/api/crdFiles.js';
-import { pinotCrds } from '../src/api/crds.js';
-import { minimalPinot } from './fixtures.js';
-import { installPinotCrds } from './harness.js';
+import { fetchOpenApi } from '../../../tools/k8s-openapi/fetchOpenApi.ts';
+import { crdFiles } from '../src/api/crdFiles.ts';
+import { pinotCrds } from '../src/api/crds.ts';
+import { minimalPinot } from './fixtures.ts';
+import { installPinotCrds } from './harness.ts';
 
 const kubeConfig = testKubeConfig();
 const appDir = join(import.meta.dirname, '..');

@@ -13,7 +13,7 @@ import { type ControlPlane, startControlPlane } from '@dsoi/envtest';
 import { createFaultProxy, createTestNamespace, type FaultProxy, type ProxyRequestRecord } from '@dsoi/envtest/testing';
 import { createLogger } from '@dsoi/reconcile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPinotOperator, pinotType } from '../src/operator.js';
+import { createPinotOperator, pinotType } from '../src/operator.ts';
 import {
   childRefsOf,
   childrenProblems,
@@ -24,7 +24,7 @@ import {
   waitForConvergence,
   waitForRolloutInFlight,
   withRevision,
-} from './reliability.js';
+} from './reliability.ts';
 
 let plane: ControlPlane;
 let admin: Client;

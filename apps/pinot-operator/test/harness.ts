@@ -7,7 +7,7 @@ import type { CustomResourceDefinitionObject } from '@dsoi/envtest';
 import { installCrds, markWorkloadReady, testKubeConfig } from '@dsoi/envtest/testing';
 import { createLogger } from '@dsoi/reconcile';
 import { parse } from 'yaml';
-import { createPinotOperator, type PinotOperator, type PinotOperatorOptions } from '../src/operator.js';
+import { createPinotOperator, type PinotOperator, type PinotOperatorOptions } from '../src/operator.ts';
 
 export const kubeConfig = testKubeConfig();
 

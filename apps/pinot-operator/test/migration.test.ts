@@ -10,7 +10,7 @@ import { createTestNamespace } from '@dsoi/envtest/testing';
 import type { Logger } from '@dsoi/reconcile';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { goPinotOperator, type RunningGoOperator, startGoPinotOperator } from './goOperator.js';
+import { goPinotOperator, type RunningGoOperator, startGoPinotOperator } from './goOperator.ts';
 import {
   eventsOf,
   installPinotCrds,
@@ -19,7 +19,7 @@ import {
   type RunningOperator,
   runOperator,
   types,
-} from './harness.js';
+} from './harness.ts';
 
 const peer = await goPinotOperator();
 const pvcType = { apiVersion: 'v1', kind: 'PersistentVolumeClaim' } as const;

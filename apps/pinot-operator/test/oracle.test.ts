@@ -12,9 +12,9 @@ import type { CustomResourceDefinitionObject } from '@dsoi/envtest';
 import { createTestNamespace, installCrds } from '@dsoi/envtest/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { pinotCrds } from '../src/api/crds.js';
-import { goCrds, goPinotOperator, type RunningGoOperator, startGoPinotOperator } from './goOperator.js';
-import { installPinotCrds, kubeConfig, type RunningOperator, runOperator, types } from './harness.js';
+import { pinotCrds } from '../src/api/crds.ts';
+import { goCrds, goPinotOperator, type RunningGoOperator, startGoPinotOperator } from './goOperator.ts';
+import { installPinotCrds, kubeConfig, type RunningOperator, runOperator, types } from './harness.ts';
 import {
   type ChildDifference,
   covers,
@@ -23,7 +23,7 @@ import {
   normalise,
   readDeclaredDifferences,
   readSamplesTable,
-} from './oracleDiff.js';
+} from './oracleDiff.ts';
 
 const migrationFile = join(import.meta.dirname, '..', 'MIGRATION.md');
 const peer = await goPinotOperator();

@@ -1,7 +1,7 @@
 import type { Client } from '@dsoi/client';
 import { createTestNamespace } from '@dsoi/envtest/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { minimalPinot } from './fixtures.js';
+import { minimalPinot } from './fixtures.ts';
 import {
   eventsOf,
   exists,
@@ -12,7 +12,7 @@ import {
   read,
   runOperator,
   types,
-} from './harness.js';
+} from './harness.ts';
 
 let admin: Client;
 const running: RunningOperator[] = [];

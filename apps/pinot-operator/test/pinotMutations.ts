@@ -17,7 +17,7 @@ import {
   oddText,
 } from '@dsoi/reconcile/testing';
 import fc from 'fast-check';
-import { minimalPinot } from './fixtures.js';
+import { minimalPinot } from './fixtures.ts';
 
 /** A Pinot CR as the tests build it. */
 export type PinotCr = ReturnType<typeof minimalPinot>;

@@ -2,8 +2,8 @@ import type { Client } from '@dsoi/client';
 import { createFaultProxy, createTestNamespace } from '@dsoi/envtest/testing';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FakePinot, startFakePinot } from './fakePinot.js';
-import { minimalPinot, pinotSchemaCr, pinotTableCr, pinotTenantCr, schemaJson, tableJson } from './fixtures.js';
+import { type FakePinot, startFakePinot } from './fakePinot.ts';
+import { minimalPinot, pinotSchemaCr, pinotTableCr, pinotTenantCr, schemaJson, tableJson } from './fixtures.ts';
 import {
   eventsOf,
   exists,
@@ -13,7 +13,7 @@ import {
   read,
   runOperator,
   types,
-} from './harness.js';
+} from './harness.ts';
 
 let admin: Client;
 const cleanups: (() => Promise<void>)[] = [];

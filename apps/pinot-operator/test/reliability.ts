@@ -15,8 +15,8 @@ import { markWorkloadReady } from '@dsoi/envtest/testing';
 import { type HashableObject, readHash, stampHash } from '@dsoi/hash';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
-import { desiredPinotChildren } from '../src/cluster/desiredChildren.js';
-import { pinotType } from '../src/operator.js';
+import { desiredPinotChildren } from '../src/cluster/desiredChildren.ts';
+import { pinotType } from '../src/operator.ts';
 
 /** The committed CRD files (deploy/crds), parsed. */
 export function pinotCrdObjects(): CustomResourceDefinitionObject[] {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { crdFiles } from './crds.ts';
-import { kubernetesRefPrefix, parseableTenantSchema } from './schema.ts';
+import { kubernetesRefPrefix, parseableTenantSchema } from './parseableTenant.ts';
 
 type Node = Record<string, unknown>;
 
@@ -68,7 +68,7 @@ describe('the generated ParseableTenant CRD', () => {
     expect(expected.get('.spec.k8sConfig[].service.ports[].targetPort x-kubernetes-int-or-string')).toBe(true);
     expect(expected.size).toBeGreaterThan(100);
     for (const file of crdFiles()) {
-      const text = readFileSync(join(import.meta.dirname, '..', file.path), 'utf8');
+      const text = readFileSync(join(import.meta.dirname, '..', '..', file.path), 'utf8');
       const crd = parse(text) as { spec: { versions: { schema: { openAPIV3Schema: StructuralSchema } }[] } };
       const found = constraints(crd.spec.versions[0]!.schema.openAPIV3Schema as Node, '');
       const missing = [...expected].filter(([key, value]) => !found.has(key) || !isDeepEqual(found.get(key), value));

@@ -20,7 +20,12 @@ import {
 import type { KubeObject } from '@dsoi/client';
 import type { ChildSpec } from '@dsoi/reconcile';
 import type { V1Volume, V1VolumeMount } from '@kubernetes/client-node';
-import type { ParseableConfig, ParseableK8sConfig, ParseableNode, ParseableTenantSpec } from './schema.ts';
+import type {
+  ParseableConfig,
+  ParseableK8sConfig,
+  ParseableNode,
+  ParseableTenantSpec,
+} from '../api/parseableTenant.ts';
 import { InvalidSpecError, parseTenantSpec, type SpecProblem } from './specProblems.ts';
 
 /** The identity of the tenant the children belong to. */

@@ -2,7 +2,7 @@
  * Bad input, named: every problem of a ParseableTenant spec carries the field path, so the Warning event and the
  * `InvalidSpec` condition tell the user exactly what to fix (the Go operator panicked or silently did nothing).
  */
-import { type ParseableTenantSpec, parseableTenantSpecSchema } from './schema.ts';
+import { type ParseableTenantSpec, parseableTenantSpecSchema } from '../api/parseableTenant.ts';
 
 /** One problem of a tenant's spec. */
 export interface SpecProblem {

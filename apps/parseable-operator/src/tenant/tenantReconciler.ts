@@ -14,9 +14,9 @@ import {
   requeueAfter,
   updateStatus,
 } from '@dsoi/reconcile';
+import type { ParseableTenant } from '../api/parseableTenant.ts';
 import { desiredTenantChildren, type TenantChildren, type TenantOwner } from './desiredChildren.ts';
 import { applyRetainedClaims } from './retainedClaims.ts';
-import type { ParseableTenant } from './schema.ts';
 import { describeProblems, InvalidSpecError } from './specProblems.ts';
 import { type TenantOutcome, tenantStatus } from './tenantStatus.ts';
 

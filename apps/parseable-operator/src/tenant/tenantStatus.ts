@@ -5,7 +5,7 @@
  * started and finished. Pure.
  */
 import { type ChildrenReport, type Condition, isConditionTrue, setCondition, toMetaTime } from '@dsoi/reconcile';
-import type { ParseableTenantStatus } from './schema.ts';
+import type { ParseableTenantStatus } from '../api/parseableTenant.ts';
 import { describeProblems, type SpecProblem } from './specProblems.ts';
 
 /** What a reconcile pass found. */

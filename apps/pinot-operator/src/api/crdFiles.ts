@@ -1,6 +1,6 @@
 /** The generated CRD files: their paths under deploy/ and their YAML text (the generator writes, a test compares). */
 import { stringify } from 'yaml';
-import { pinotCrds } from './crds.js';
+import { pinotCrds } from './crds.ts';
 
 /** One generated file: its path relative to the app directory, and its content. */
 export interface GeneratedFile {

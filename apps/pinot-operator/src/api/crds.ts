@@ -11,10 +11,10 @@ import {
   kubernetesSchema,
 } from '@dsoi/builder';
 import { globalRegistry, type ZodType, z } from 'zod';
-import { pinotGroup, pinotVersion } from './common.js';
-import { kubernetesTypeKey } from './kubernetesTypes.js';
-import { pinotSchema } from './pinot.js';
-import { pinotSchemaObjectSchema, pinotTableObjectSchema, pinotTenantObjectSchema } from './pinotRest.js';
+import { pinotGroup, pinotVersion } from './common.ts';
+import { kubernetesTypeKey } from './kubernetesTypes.ts';
+import { pinotSchema } from './pinot.ts';
+import { pinotSchemaObjectSchema, pinotTableObjectSchema, pinotTenantObjectSchema } from './pinotRest.ts';
 
 const age: CrdPrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
 const cluster: CrdPrinterColumn = { name: 'Pinot_Cluster', type: 'string', jsonPath: '.spec.pinotCluster' };

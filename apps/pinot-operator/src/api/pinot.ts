@@ -4,7 +4,7 @@
  * nothing (node kinds, node types, deploymentOrder, references to config groups).
  */
 import { z } from 'zod';
-import { conditionSchema } from './common.js';
+import { conditionSchema } from './common.ts';
 import {
   containerPort,
   envVar,
@@ -15,7 +15,7 @@ import {
   toleration,
   volume,
   volumeMount,
-} from './kubernetesTypes.js';
+} from './kubernetesTypes.ts';
 
 /** The four Pinot node types, the only values of `nodes[].nodeType` and `deploymentOrder[]`. */
 export const pinotNodeTypes = ['controller', 'broker', 'server', 'minion'] as const;

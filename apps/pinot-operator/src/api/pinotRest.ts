@@ -3,7 +3,7 @@
  * string that the operator pushes to the Pinot controller's REST API; field names are the Go operator's.
  */
 import { z } from 'zod';
-import { pinotClusterField, restStatusFields } from './common.js';
+import { pinotClusterField, restStatusFields } from './common.ts';
 
 const jsonDocument = (what: string) =>
   z

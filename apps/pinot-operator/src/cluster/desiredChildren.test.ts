@@ -1,7 +1,7 @@
 import { InvalidSpecError } from '@dsoi/reconcile/dsoi';
 import { describe, expect, it } from 'vitest';
-import { minimalPinot } from '../../test/fixtures.js';
-import { desiredPinotChildren, type PinotOwner, pinotJavaOpts } from './desiredChildren.js';
+import { minimalPinot } from '../../test/fixtures.ts';
+import { desiredPinotChildren, type PinotOwner, pinotJavaOpts } from './desiredChildren.ts';
 
 function owner(edit: (spec: any) => void = () => {}): PinotOwner {
   const cr = minimalPinot('pinot');

@@ -20,8 +20,8 @@ import {
   type PinotNodeType,
   type PinotSpec,
   pinotSpecSchema,
-} from '../api/pinot.js';
-import { pinotNodeLabels } from './pinotLabels.js';
+} from '../api/pinot.ts';
+import { pinotNodeLabels } from './pinotLabels.ts';
 
 /** The object a Pinot reconcile works on: the CR's identity and its spec. */
 export interface PinotOwner extends OwnerObject {

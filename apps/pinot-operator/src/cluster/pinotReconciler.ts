@@ -7,8 +7,8 @@ import type { Client, TypeMeta } from '@dsoi/client';
 import type { EventRecorder } from '@dsoi/events';
 import type { ReconcileFunction } from '@dsoi/reconcile';
 import { createDsoiReconciler } from '@dsoi/reconcile/dsoi';
-import { type Pinot, type PinotSpec, pinotSpecSchema } from '../api/pinot.js';
-import { desiredPinotChildren } from './desiredChildren.js';
+import { type Pinot, type PinotSpec, pinotSpecSchema } from '../api/pinot.ts';
+import { desiredPinotChildren } from './desiredChildren.ts';
 
 /** The kinds a Pinot cluster owns: their events wake the reconcile, so drift is repaired at once. */
 export const pinotOwnedKinds: readonly TypeMeta[] = Object.freeze([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { minimalPinot } from '../../test/fixtures.js';
-import type { Pinot } from '../api/pinot.js';
-import { createEndpointResolver } from './controllerEndpoint.js';
+import { minimalPinot } from '../../test/fixtures.ts';
+import type { Pinot } from '../api/pinot.ts';
+import { createEndpointResolver } from './controllerEndpoint.ts';
 
 const pinot = minimalPinot('pinot') as unknown as Pinot;
 const service = (name: string, ports: { name?: string; port: number }[]) => ({

@@ -5,9 +5,9 @@
  */
 import type { KubeObject, Reader } from '@dsoi/client';
 import { isNotFound } from '@dsoi/client';
-import type { Pinot } from '../api/pinot.js';
-import { controllerServiceSelector } from '../cluster/pinotLabels.js';
-import type { PinotCredentials } from './pinotHttpClient.js';
+import type { Pinot } from '../api/pinot.ts';
+import { controllerServiceSelector } from '../cluster/pinotLabels.ts';
+import type { PinotCredentials } from './pinotHttpClient.ts';
 
 /** A fixed controller URL, or a function of the cluster (`{ namespace, name }` of the Pinot CR). */
 export type ControllerUrlOverride =

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPinotHttpClient, PinotRequestError } from './pinotHttpClient.js';
+import { createPinotHttpClient, PinotRequestError } from './pinotHttpClient.ts';
 
 const servers: ReturnType<typeof createServer>[] = [];
 afterEach(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tableKind, tableTypeOf, tableTypeQuery } from './restKinds.js';
+import { tableKind, tableTypeOf, tableTypeQuery } from './restKinds.ts';
 
 const spec = (tableType: string, pinotTableType = tableType) => ({
   pinotTableType,

@@ -4,10 +4,10 @@
  */
 import type { TypeMeta } from '@dsoi/client';
 import type { ZodType } from 'zod';
-import { pinotApiVersion } from '../api/common.js';
-import { pinotSchemaSpecSchema, pinotTableSpecSchema, pinotTenantSpecSchema } from '../api/pinotRest.js';
-import type { PinotResponse } from './pinotHttpClient.js';
-import { parseJson } from './semanticJson.js';
+import { pinotApiVersion } from '../api/common.ts';
+import { pinotSchemaSpecSchema, pinotTableSpecSchema, pinotTenantSpecSchema } from '../api/pinotRest.ts';
+import type { PinotResponse } from './pinotHttpClient.ts';
+import { parseJson } from './semanticJson.ts';
 
 /** The REST behaviour of one kind. */
 export interface RestKind {

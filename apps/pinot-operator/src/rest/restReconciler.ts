@@ -16,18 +16,18 @@ import {
   updateStatus,
 } from '@dsoi/reconcile';
 import { describeProblems, InvalidSpecError, parseSpec } from '@dsoi/reconcile/dsoi';
-import type { Pinot } from '../api/pinot.js';
-import type { PinotRestObject, PinotRestStatus } from '../api/pinotRest.js';
-import { EndpointError, type EndpointResolver } from './controllerEndpoint.js';
+import type { Pinot } from '../api/pinot.ts';
+import type { PinotRestObject, PinotRestStatus } from '../api/pinotRest.ts';
+import { EndpointError, type EndpointResolver } from './controllerEndpoint.ts';
 import {
   createPinotHttpClient,
   type PinotHttpClient,
   PinotRequestError,
   type PinotResponse,
-} from './pinotHttpClient.js';
-import type { RestKind } from './restKinds.js';
-import { reloadSegments, type SchemaLookup } from './segmentReload.js';
-import { parseJson, semanticJsonEqual } from './semanticJson.js';
+} from './pinotHttpClient.ts';
+import type { RestKind } from './restKinds.ts';
+import { reloadSegments, type SchemaLookup } from './segmentReload.ts';
+import { parseJson, semanticJsonEqual } from './semanticJson.ts';
 
 /** A REST-backed object as the reconcile sees it. */
 export type RestObject = PinotRestObject<Record<string, unknown>>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PinotRequestError } from './pinotHttpClient.js';
-import { reloadSegments, schemaNameOfTable } from './segmentReload.js';
+import { PinotRequestError } from './pinotHttpClient.ts';
+import { reloadSegments, schemaNameOfTable } from './segmentReload.ts';
 
 describe('segment reload', () => {
   it('finds the schema of a table by segmentsConfig.schemaName, else by tableName (one rule for watch and reload)', () => {

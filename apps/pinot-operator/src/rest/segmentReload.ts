@@ -4,10 +4,10 @@
  * reload). The table remembers the schema it reloaded for (`status.reloadedSchema`); a schema change that Pinot
  * accepted since then triggers `POST /segments/{table}/reload`.
  */
-import type { PinotRestStatus } from '../api/pinotRest.js';
-import { PinotRequestError, type PinotResponse } from './pinotHttpClient.js';
-import { tableTypeQuery } from './restKinds.js';
-import { parseJson, semanticJsonEqual } from './semanticJson.js';
+import type { PinotRestStatus } from '../api/pinotRest.ts';
+import { PinotRequestError, type PinotResponse } from './pinotHttpClient.ts';
+import { tableTypeQuery } from './restKinds.ts';
+import { parseJson, semanticJsonEqual } from './semanticJson.ts';
 
 /** Finds the schema JSON Pinot last accepted for a schema name of a cluster (`status.currentSchemas.json`). */
 export type SchemaLookup = (namespace: string, pinotCluster: string, schemaName: string) => string | undefined;

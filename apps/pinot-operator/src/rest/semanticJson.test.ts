@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { semanticJsonEqual } from './semanticJson.js';
+import { semanticJsonEqual } from './semanticJson.ts';
 
 describe('semanticJsonEqual', () => {
   it('ignores whitespace and key order, not values or array order', () => {
