@@ -1,6 +1,7 @@
 /** @dsoi/reconcile: controllers, work queue, children reconciliation, leader election and manager. Start here. */
 
 export type { ChildCache } from './childCache.js';
+export type { ChildOwnership } from './childOwnership.js';
 export type { Condition, ConditionInput } from './conditions.js';
 export { findCondition, isConditionTrue, setCondition, toMetaTime } from './conditions.js';
 export type {

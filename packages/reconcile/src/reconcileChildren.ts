@@ -4,10 +4,11 @@
  * roll out one at a time in `deploymentOrder`, and children that are no longer desired are pruned.
  */
 import { controllerRef, type OwnerObject } from '@dsoi/builder';
-import type { KubeObject, ObjectRef, Reader, TypeMeta, Writer } from '@dsoi/client';
+import type { KubeObject, ObjectRef, Patch, Reader, TypeMeta, Writer } from '@dsoi/client';
 import type { EventRecord } from '@dsoi/events';
 import { type HashableObject, readHash, stampHash } from '@dsoi/hash';
 import type { ChildCache } from './childCache.js';
+import { type ChildOwnership, ownershipConflict, releasePatch, withOwnership } from './childOwnership.js';
 import { ChildrenError } from './errors.js';
 import { takeOverFields } from './fieldOwnership.js';
 import { type KeptField, keepImmutableFields } from './immutableFields.js';
@@ -22,6 +23,12 @@ export interface ChildSpec {
    * out one at a time in step order (ties keep list order); children without one are applied at once. @default none
    */
   readonly rolloutStep?: number;
+  /**
+   * `controlled`: the owner's controller ownerReference (garbage-collected with the owner, pruned when no longer
+   * desired). `retained`: no ownerReference, so it outlives the owner (a data volume); it is marked with the owner it
+   * is kept for (`dsoi.io/retained-for`), and a reference this owner had on it is removed. @default 'controlled'
+   */
+  readonly ownership?: ChildOwnership;
 }
 
 /** Options of {@link reconcileChildren}. */
@@ -90,6 +97,8 @@ interface Planned {
   readonly refusal: string | undefined;
   /** The live child carries a desired-state hash: this operator wrote it before. */
   readonly adopted: boolean;
+  /** The patch that removes this owner's ownerReference from a live child that is now retained. */
+  readonly release: Patch | undefined;
 }
 
 /**
@@ -97,11 +106,13 @@ interface Planned {
  *
  * Guarantees:
  * - a no-op reconcile makes zero API requests (reads come from `cache`);
- * - every child gets the controller ownerReference and the desired-state hash annotation;
+ * - every child gets the desired-state hash annotation and, unless its `ownership` is `retained`, the controller
+ *   ownerReference; a retained child gets none (this owner's is removed, Event `Retained`) and is never pruned;
  * - a workload that does not exist is created at once; a change to an existing workload waits until every workload
  *   before it in rollout order is ready (`workloadReadiness`), and only one changes per pass;
  * - owned children of `pruneKinds` that are no longer desired are deleted (found by owner uid, not by labels);
- * - a live child controlled by another owner is never taken over (a failure, as controller-runtime's AlreadyOwned);
+ * - a live child controlled by another owner, or retained for another owner, is never taken over (a failure, as
+ *   controller-runtime's AlreadyOwned);
  * - an immutable field of a live child (`immutableFields`) is never changed: the live value is applied, a difference
  *   is reported in `kept` with a Warning Event `ImmutableFieldKept` naming the field and how to migrate, and a write
  *   that would still be refused (a kept selector that misses the desired pod labels) is never sent;
@@ -129,8 +140,8 @@ export async function reconcileChildren(options: ReconcileChildrenOptions): Prom
 
   const write = async (child: Planned) => {
     try {
-      const other = otherController(child.live, ownerRef.uid);
-      if (other) throw new Error(`controlled by ${other.kind} ${other.name} (uid ${other.uid}); not taking it over`);
+      const conflict = ownershipConflict(child.live, ownerRef);
+      if (conflict) throw new Error(conflict);
       if (child.refusal) {
         // kube-apiserver would answer Invalid on every retry: say what to do instead of sending it.
         throw new Error(`${child.refusal}; ${child.kept.map((k) => k.migrate).find(Boolean) ?? ''}`);
@@ -138,6 +149,7 @@ export async function reconcileChildren(options: ReconcileChildrenOptions): Prom
       if (fieldManager && client.get && client.patch && child.live && (child.plan === 'drifted' || !child.adopted)) {
         await takeOver(child.ref, fieldManager, client as Required<typeof client>, signal);
       }
+      if (child.release) await release(child, client, note, signal);
       await client.apply(child.object, { force: true, ...(signal ? { signal } : {}) });
       announce(child, report, note);
     } catch (error) {
@@ -219,7 +231,7 @@ function plan(
 ): Planned {
   const spec: ChildSpec = 'object' in entry ? (entry as ChildSpec) : { object: entry };
   const source = spec.object as KubeObject & { metadata?: Record<string, unknown> };
-  const owned = { ...source, metadata: { ...source.metadata, ownerReferences: [ownerRef] } };
+  const owned = { ...source, metadata: withOwnership(source.metadata, spec.ownership ?? 'controlled', ownerRef) };
   const stamped = stampHash(owned as Parameters<typeof stampHash>[0], hashOptions) as KubeObject;
   const ref = refOf(stamped);
   const live = cache.get(ref, ref.name, ref.namespace);
@@ -231,8 +243,9 @@ function plan(
     readHash(live as HashableObject, hashOptions) !== readHash(object as HashableObject, hashOptions);
   // Drift is only looked for when the hash matches: a changed hash already decides the write.
   const field = live === undefined || changed ? undefined : findDrift(object, live);
+  const release = spec.ownership === 'retained' ? releasePatch(live, ownerRef.uid) : undefined;
   const state: Plan =
-    live === undefined ? 'create' : changed ? 'changed' : field !== undefined ? 'drifted' : 'unchanged';
+    live === undefined ? 'create' : changed || release ? 'changed' : field !== undefined ? 'drifted' : 'unchanged';
   return {
     object,
     ref,
@@ -243,7 +256,26 @@ function plan(
     kept: immutable?.kept ?? [],
     refusal: state === 'unchanged' ? undefined : immutable?.refusal,
     adopted: live !== undefined && readHash(live as HashableObject, hashOptions) !== undefined,
+    release,
   };
+}
+
+/** Removes this owner's ownerReference from a child that is now retained, and says so in an Event. */
+async function release(
+  child: Planned,
+  client: Partial<Pick<Writer, 'patch'>>,
+  note: (event: Omit<EventRecord, 'regarding'>) => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (!client.patch) throw new Error('releasing a retained child needs client.patch');
+  await client.patch(child.ref, child.release!, signal ? { signal } : {});
+  note({
+    type: 'Normal',
+    reason: 'Retained',
+    action: 'Update',
+    note: `released ${describe(child.ref)}: it is no longer owned, and stays when its owner is deleted`,
+    related: child.ref,
+  });
 }
 
 /**
@@ -339,13 +371,6 @@ async function prune(
       }
     }
   }
-}
-
-/** The controller ownerReference of a live child when it names another owner than `uid`. */
-function otherController(live: KubeObject | undefined, uid: string) {
-  const refs = (live?.metadata as { ownerReferences?: readonly ReturnType<typeof controllerRef>[] } | undefined)
-    ?.ownerReferences;
-  return refs?.find((ref) => ref.controller === true && ref.uid !== uid);
 }
 
 function refOf(object: KubeObject): ObjectRef {
