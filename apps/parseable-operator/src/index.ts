@@ -40,11 +40,5 @@ export {
   parseablePort,
   parseObjectStoreData,
 } from './tenant/desiredChildren.ts';
-export type { RetainedClaimsOptions, RetainedClaimsReport } from './tenant/retainedClaims.ts';
-export { applyRetainedClaims, persistentVolumeClaimType } from './tenant/retainedClaims.ts';
-export type { SpecProblem } from './tenant/specProblems.ts';
-export { describeProblems, InvalidSpecError, parseTenantSpec } from './tenant/specProblems.ts';
 export type { TenantReconcilerOptions } from './tenant/tenantReconciler.ts';
-export { createTenantReconciler, tenantOwnedKinds } from './tenant/tenantReconciler.ts';
-export type { TenantOutcome } from './tenant/tenantStatus.ts';
-export { tenantConditionTypes, tenantStatus } from './tenant/tenantStatus.ts';
+export { createTenantReconciler, persistentVolumeClaimType, tenantOwnedKinds } from './tenant/tenantReconciler.ts';

@@ -21,8 +21,7 @@ import {
 } from '@dsoi/reconcile';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { type ParseableTenant, parseableApiVersion } from './api/parseableTenant.ts';
-import { persistentVolumeClaimType } from './tenant/retainedClaims.ts';
-import { createTenantReconciler, tenantOwnedKinds } from './tenant/tenantReconciler.ts';
+import { createTenantReconciler, persistentVolumeClaimType, tenantOwnedKinds } from './tenant/tenantReconciler.ts';
 
 /** The ParseableTenant kind. */
 export const parseableTenantType: TypeMeta = Object.freeze({

@@ -109,7 +109,7 @@ describe('ParseableTenant lifecycle', () => {
       return condition?.reason === 'ApplyFailed' && condition;
     }, 'second tenant Degraded');
     expect(degraded.message).toContain(
-      'PersistentVolumeClaim parseable-parseable-server-data-volume: it holds the data of ParseableTenant first',
+      'PersistentVolumeClaim parseable-parseable-server-data-volume: it is retained for ParseableTenant first',
     );
     expect(degraded.message).toMatch(
       /ConfigMap parseable-parseable-server-config: controlled by ParseableTenant first/,
@@ -155,8 +155,8 @@ describe('ParseableTenant lifecycle', () => {
       'claim released',
     );
     await eventually(
-      async () => (await eventsOf(admin, dropNs, 'parseable')).some((e) => e.reason === 'ClaimRetained'),
-      'ClaimRetained event',
+      async () => (await eventsOf(admin, dropNs, 'parseable')).some((e) => e.reason === 'Retained'),
+      'Retained event',
     );
     drop.spec.persistentVolumeClaimRetentionPolicy = { whenDeleted: 'Delete' };
     await admin.apply(drop);

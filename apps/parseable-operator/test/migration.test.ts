@@ -187,7 +187,7 @@ describe.skipIf(!goPeer.available)(
         { name: 'parseable-parseable-server-config', value: expect.any(String) },
       ]);
       expect(await eventsOf(admin, cases[0]!.ns, 'parseable')).toContainEqual(
-        expect.objectContaining({ reason: 'ClaimRetained' }),
+        expect.objectContaining({ reason: 'Retained' }),
       );
       // Both are wired: our operator's requests and log records were seen.
       expect(requests).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
+import { InvalidSpecError } from '@dsoi/reconcile/dsoi';
 import { describe, expect, it } from 'vitest';
 import { desiredTenantChildren, parseablePort, parseObjectStoreData, type TenantOwner } from './desiredChildren.ts';
-import { InvalidSpecError } from './specProblems.ts';
 
 function tenant(spec: Record<string, unknown>): TenantOwner {
   return {
@@ -35,7 +35,7 @@ const problemsOf = (fn: () => unknown) => {
 
 describe('desiredTenantChildren', () => {
   it('accepts both StatefulSet spellings, replaces the Service selector and listens on the port of P_ADDR', () => {
-    const { children, retainedClaims } = desiredTenantChildren(tenant({}));
+    const { children } = desiredTenantChildren(tenant({}));
     expect(children.map((c) => `${c.object.kind}/${c.object.metadata?.name}`)).toEqual([
       'ConfigMap/srv-p',
       'Service/srv-k',
@@ -54,7 +54,7 @@ describe('desiredTenantChildren', () => {
       { name: 'http', containerPort: 9000, protocol: 'TCP' },
     ]);
     expect(children[2]!.rolloutStep).toBe(0);
-    expect(retainedClaims).toEqual([]);
+    expect(children.filter((c) => c.ownership === 'retained')).toEqual([]);
   });
 
   it('names every problem by its field instead of crashing', () => {
@@ -79,7 +79,7 @@ describe('desiredTenantChildren', () => {
         }),
       ),
     );
-    expect(references).toEqual(['spec.nodes[0].k8sConfig', 'spec.nodes[1].name', 'spec.nodes[1].type']);
+    expect(references).toEqual(['spec.nodes[1].name', 'spec.nodes[0].k8sConfig', 'spec.nodes[1].type']);
   });
 
   it('reports a StatefulSet name over 52 characters on its node', () => {

@@ -6,7 +6,6 @@
  */
 import {
   type BuiltConfigMap,
-  type BuiltPersistentVolumeClaim,
   buildConfigMap,
   buildNodeWorkload,
   buildPersistentVolumeClaim,
@@ -17,22 +16,22 @@ import {
   type OwnerObject,
   withConfigChecksum,
 } from '@dsoi/builder';
-import type { KubeObject } from '@dsoi/client';
 import type { ChildSpec } from '@dsoi/reconcile';
+import { InvalidSpecError, nodeReferenceProblems, parseSpec, type SpecProblem } from '@dsoi/reconcile/dsoi';
 import type { V1Volume, V1VolumeMount } from '@kubernetes/client-node';
-import type {
-  ParseableConfig,
-  ParseableK8sConfig,
-  ParseableNode,
-  ParseableTenantSpec,
+import {
+  type ParseableConfig,
+  type ParseableK8sConfig,
+  type ParseableNode,
+  type ParseableTenantSpec,
+  parseableTenantSpecSchema,
 } from '../api/parseableTenant.ts';
-import { InvalidSpecError, parseTenantSpec, type SpecProblem } from './specProblems.ts';
 
 /** The identity of the tenant the children belong to. */
 export interface TenantOwner extends OwnerObject {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace: string; readonly uid: string };
+  readonly metadata: { readonly name: string; readonly namespace: string; readonly uid?: string };
   readonly spec: unknown;
 }
 
@@ -40,13 +39,12 @@ export interface TenantOwner extends OwnerObject {
 export interface TenantChildren {
   /** The checked spec. */
   readonly spec: ParseableTenantSpec;
-  /** Children owned by the tenant; workloads carry their rollout step (the index of their type in deploymentOrder). */
-  readonly children: ChildSpec[];
   /**
-   * Data claims applied without an ownerReference (`persistentVolumeClaimRetentionPolicy.whenDeleted: Retain`, the
-   * default), so deleting the tenant never deletes them; empty with `Delete` (they are then among `children`).
+   * Every child; workloads carry their rollout step (the index of their type in deploymentOrder). Data claims come
+   * first and are `retained` (no ownerReference: deleting the tenant never deletes them) unless
+   * `persistentVolumeClaimRetentionPolicy.whenDeleted` is `Delete`.
    */
-  readonly retainedClaims: BuiltPersistentVolumeClaim[];
+  readonly children: ChildSpec[];
   /** Workload name → node name, for status messages. */
   readonly nodeOfWorkload: ReadonlyMap<string, string>;
 }
@@ -103,58 +101,13 @@ export function parseObjectStoreData(data: string): Record<string, string> {
   return result;
 }
 
-/** Group names given twice: nodes would silently use the first (the CRD keeps these lists free of map keys). */
-function duplicateGroupProblems(spec: ParseableTenantSpec): SpecProblem[] {
-  const problems: SpecProblem[] = [];
-  for (const field of ['k8sConfig', 'parseableConfig'] as const) {
-    const seen = new Set<string>();
-    spec[field].forEach((group, j) => {
-      if (seen.has(group.name)) {
-        problems.push({ field: `spec.${field}[${j}].name`, message: `duplicate group name "${group.name}"` });
-      }
-      seen.add(group.name);
-    });
-  }
-  return problems;
-}
-
-/** Cross-field checks the CRD schema cannot express. */
+/** Cross-field checks the CRD schema cannot express: group references, node types, names given twice. */
 function referenceProblems(spec: ParseableTenantSpec): SpecProblem[] {
-  const problems: SpecProblem[] = duplicateGroupProblems(spec);
-  spec.k8sConfig.forEach((k8s, j) => {
-    // Pod templates take it, pods do not: the workload would exist and never get a pod.
-    if (k8s.image.trim() !== k8s.image) {
-      problems.push({
-        field: `spec.k8sConfig[${j}].image`,
-        message: 'must not have leading or trailing whitespace (the pods could not be created)',
-      });
-    }
+  return nodeReferenceProblems(spec, {
+    typeField: 'type',
+    groupFields: ['k8sConfig', 'parseableConfig'],
+    unique: true,
   });
-  const seen = new Set<string>();
-  spec.nodes.forEach((node, i) => {
-    if (seen.has(node.name))
-      problems.push({ field: `spec.nodes[${i}].name`, message: `duplicate node name "${node.name}"` });
-    seen.add(node.name);
-    if (!spec.k8sConfig.some((k) => k.name === node.k8sConfig)) {
-      problems.push({
-        field: `spec.nodes[${i}].k8sConfig`,
-        message: `node ${node.name}: no spec.k8sConfig entry named "${node.k8sConfig}"`,
-      });
-    }
-    if (!spec.parseableConfig.some((p) => p.name === node.parseableConfig)) {
-      problems.push({
-        field: `spec.nodes[${i}].parseableConfig`,
-        message: `node ${node.name}: no spec.parseableConfig entry named "${node.parseableConfig}"`,
-      });
-    }
-    if (!spec.deploymentOrder.includes(node.type)) {
-      problems.push({
-        field: `spec.nodes[${i}].type`,
-        message: `node ${node.name}: type "${node.type}" is not listed in spec.deploymentOrder`,
-      });
-    }
-  });
-  return problems;
 }
 
 interface NodeClaim {
@@ -242,8 +195,10 @@ function asProblem(err: unknown, field: string, dataField?: string): SpecProblem
  * @throws InvalidSpecError naming each problem's field (schema violations, unknown or duplicate groups, an unlisted
  * node type, bad object-store lines, a name too long for its kind, a config over 1 MiB, ...).
  */
-export function desiredTenantChildren(owner: TenantOwner): TenantChildren {
-  const spec = parseTenantSpec(owner.spec);
+export function desiredTenantChildren(
+  owner: TenantOwner,
+  spec: ParseableTenantSpec = parseSpec(parseableTenantSpecSchema, owner.spec),
+): TenantChildren {
   const tenant = owner.metadata.name;
   const problems = [...referenceProblems(spec)];
   if (tenant.length > nameLimits.labelValue) {
@@ -256,7 +211,6 @@ export function desiredTenantChildren(owner: TenantOwner): TenantChildren {
   const namespace = owner.metadata.namespace;
   const retain = (spec.persistentVolumeClaimRetentionPolicy?.whenDeleted ?? 'Retain') === 'Retain';
   const children: ChildSpec[] = [];
-  const retainedClaims: BuiltPersistentVolumeClaim[] = [];
   const nodeOfWorkload = new Map<string, string>();
   let ext: BuiltConfigMap | undefined;
   if (spec.external) {
@@ -268,7 +222,7 @@ export function desiredTenantChildren(owner: TenantOwner): TenantChildren {
         labels: { app: 'parseable', custom_resource: tenant },
         data,
       });
-      children.push({ object: ext as KubeObject });
+      children.push({ object: ext });
     } catch (err) {
       problems.push(asProblem(err, 'spec.external', 'spec.external.objectStore.spec.data'));
     }
@@ -281,8 +235,7 @@ export function desiredTenantChildren(owner: TenantOwner): TenantChildren {
       // Claims first: they are applied before the workloads that mount them.
       for (const c of claimsOf(node, k8s)) {
         const claim = buildPersistentVolumeClaim({ name: c.claim, namespace, labels, spec: c.entry.spec });
-        if (retain) retainedClaims.push(claim);
-        else children.push({ object: claim as KubeObject });
+        children.push({ object: claim, ownership: retain ? 'retained' : 'controlled' });
       }
       // Parseable reads its config from the environment only (as with the Go operator, which never mounted it): the
       // ConfigMap is built here rather than as the builder's appConfig, so the pods get no unmounted `app-config`
@@ -311,9 +264,9 @@ export function desiredTenantChildren(owner: TenantOwner): TenantChildren {
       const workload = structuredClone(built.workload);
       // Each ConfigMap's checksum on the pod template: a change of either rolls the node's pods.
       for (const source of envConfigMaps) workload.spec.template = withConfigChecksum(workload.spec.template, source);
-      children.push({ object: configMap as KubeObject });
-      if (built.service) children.push({ object: built.service as KubeObject });
-      children.push({ object: workload as KubeObject, rolloutStep: spec.deploymentOrder.indexOf(node.type) });
+      children.push({ object: configMap });
+      if (built.service) children.push({ object: built.service });
+      children.push({ object: workload, rolloutStep: spec.deploymentOrder.indexOf(node.type) });
       nodeOfWorkload.set(workload.metadata.name, node.name);
     } catch (err) {
       const configField = `spec.parseableConfig[${spec.parseableConfig.indexOf(config)}].env`;
@@ -322,16 +275,16 @@ export function desiredTenantChildren(owner: TenantOwner): TenantChildren {
       if (!problems.some((p) => p.field === problem.field && p.message === problem.message)) problems.push(problem);
     }
   });
-  problems.push(...duplicateNames(children, retainedClaims));
+  problems.push(...duplicateNames(children));
   if (problems.length > 0) throw new InvalidSpecError(problems);
-  return { spec, children, retainedClaims, nodeOfWorkload };
+  return { spec, children, nodeOfWorkload };
 }
 
 /** Two nodes whose derived names collide (`a-b` + `c` and `a` + `b-c`) would overwrite each other's children. */
-function duplicateNames(children: readonly ChildSpec[], claims: readonly BuiltPersistentVolumeClaim[]): SpecProblem[] {
+function duplicateNames(children: readonly ChildSpec[]): SpecProblem[] {
   const seen = new Set<string>();
   const problems: SpecProblem[] = [];
-  for (const object of [...children.map((c) => c.object), ...claims]) {
+  for (const { object } of children) {
     const key = `${object.kind}/${object.metadata?.name}`;
     if (seen.has(key))
       problems.push({
