@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 /**
- * The `parseable-operator` binary: checks the running Node before loading the command line (cli.ts), whose imports
- * pull in undici; the dynamic import keeps cli.ts in its own chunk of the build.
+ * The `parseable-operator` binary. `@dsoi/reconcile` loads first: on a Node older than its `engines.node` it throws
+ * one line before undici loads (the gate of every entry of that package), printed here with exit code 1. Only then
+ * is the command line (cli.ts, its own chunk in the build) loaded.
  */
-import { nodeVersionProblem } from './nodeVersion.ts';
-
-const problem = nodeVersionProblem();
-if (problem) {
-  console.error(problem);
+const gate = await import('@dsoi/reconcile').then(
+  () => undefined,
+  (err: unknown) => (err instanceof Error ? err.message : String(err)),
+);
+if (gate === undefined) await import('./cli.ts');
+else {
+  console.error(gate);
   process.exitCode = 1;
-} else {
-  await import('./cli.ts');
 }
