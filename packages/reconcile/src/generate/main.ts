@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /** The `dsoi` executable: `dsoi generate crds|rbac` (see `generateUsage`). */
 import { GenerateUsageError, generateUsage, runGenerate } from './cli.js';
 
