@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createClient, type KubeObject } from '@dsoi/client';
-import { type CustomResourceDefinitionObject, startControlPlane } from '@dsoi/envtest';
+import { startControlPlane } from '@dsoi/envtest';
 import { createLogger } from '@dsoi/reconcile';
 import { loadYaml } from '@kubernetes/client-node';
 import { parseableTenantCrd } from './api/crds.ts';
@@ -21,7 +21,7 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 type Child = KubeObject & { metadata: { name: string; labels?: Record<string, string> }; spec?: { replicas?: number } };
 
 console.log('starting a local control plane (etcd + kube-apiserver)...');
-const plane = await startControlPlane({ crds: [parseableTenantCrd() as unknown as CustomResourceDefinitionObject] });
+const plane = await startControlPlane({ crds: [{ ...parseableTenantCrd() }] });
 const stop = new AbortController();
 let running: Promise<void> | undefined;
 try {

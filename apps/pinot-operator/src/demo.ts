@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Client, createClient, type KubeObject } from '@dsoi/client';
-import { type CustomResourceDefinitionObject, startControlPlane } from '@dsoi/envtest';
+import { startControlPlane } from '@dsoi/envtest';
 import { markWorkloadReady } from '@dsoi/envtest/testing';
 import { createLogger } from '@dsoi/reconcile';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -98,13 +98,13 @@ async function cluster(): Promise<{ kubeConfig: KubeConfig; local: boolean; stop
       `Using the cluster of KUBECONFIG (context ${kubeConfig.getCurrentContext()}); applying the Pinot CRDs...`,
     );
     const admin = createClient({ kubeConfig, fieldManager: 'pinot-operator-demo' });
-    for (const crd of pinotCrds()) await admin.apply(crd as unknown as KubeObject, { force: true });
+    for (const crd of pinotCrds()) await admin.apply(crd, { force: true });
     await sleep(3_000); // let the API server establish the CRDs
     admin.close();
     return { kubeConfig, local: false, stop: async () => {} };
   }
   console.log('Starting a local control plane (etcd + kube-apiserver)...');
-  const plane = await startControlPlane({ crds: pinotCrds() as unknown as CustomResourceDefinitionObject[] });
+  const plane = await startControlPlane({ crds: pinotCrds().map((crd) => ({ ...crd })) });
   return { kubeConfig: plane.kubeConfig, local: true, stop: () => plane.stop() };
 }
 

@@ -126,7 +126,7 @@ export function createPinotOperator(options: PinotOperatorOptions): PinotOperato
   const handles: SharedInformerHandle[] = [];
   const acquire = <TObject extends KubeObject>(type: TypeMeta) => {
     const handle = manager.store.informer<TObject>(type, scope);
-    handles.push(handle as unknown as SharedInformerHandle);
+    handles.push(handle);
     return handle.informer;
   };
   const pinots = acquire<Pinot>(pinotType);
