@@ -1,7 +1,6 @@
 /** @dsoi/parseable-operator: the reference operator for Parseable (ParseableTenant), built on the @dsoi packages. */
 
-export type { GeneratedFile } from './api/crds.ts';
-export { crdFiles, parseableTenantCrd } from './api/crds.ts';
+export { parseableTenantCrd } from './api/crds.ts';
 export type {
   ParseableConfig,
   ParseableK8sConfig,
