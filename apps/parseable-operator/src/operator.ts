@@ -5,21 +5,18 @@
 import type { KubeObject, TypeMeta } from '@dsoi/client';
 import {
   annotationsChanged,
-  type BindAddress,
   createManager,
   generationChanged,
-  type Logger,
   labelsChanged,
   type Manager,
-  type ManagerLeaderElectionOptions,
   type ManagerOptions,
   namespaceFilter,
   notPaused,
+  type OperatorFlags,
   or,
   type Predicate,
   type ReconcileRequest,
 } from '@dsoi/reconcile';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { type ParseableTenant, parseableApiVersion } from './api/parseableTenant.ts';
 import { createTenantReconciler, persistentVolumeClaimType, tenantOwnedKinds } from './tenant/tenantReconciler.ts';
 
@@ -29,30 +26,18 @@ export const parseableTenantType: TypeMeta = Object.freeze({
   kind: 'ParseableTenant',
 });
 
-/** Options of {@link createParseableOperator}. */
-export interface ParseableOperatorOptions {
-  /** Cluster and credentials. */
-  readonly kubeConfig: KubeConfig;
-  /** Periodic re-check of a tenant (`RECONCILE_WAIT`). @default 10_000 */
-  readonly reconcileWaitMs?: number;
-  /** Namespaces never reconciled (`DENY_LIST`), also on periodic re-checks. @default [] */
-  readonly denyList?: readonly string[];
-  /** The only namespaces reconciled (`WATCH_NAMESPACE`); a single one also narrows the watches. @default all */
-  readonly watchNamespaces?: readonly string[];
-  /** Leader election (the Go operator's lease id is `parseableOperatorDefaults.leaderElectionId`). @default false */
-  readonly leaderElection?: ManagerLeaderElectionOptions | false;
-  /** `/healthz` and `/readyz`. @default { host: '127.0.0.1', port: 8081 } */
-  readonly probes?: BindAddress | false;
-  /** Prometheus `/metrics`. @default { host: '127.0.0.1', port: 8080 } */
-  readonly metrics?: BindAddress | false;
-  /** @default a pino JSON logger */
-  readonly logger?: Logger;
+/**
+ * Options of {@link createParseableOperator}: what the manager takes (see `ManagerOptions` of `@dsoi/reconcile`),
+ * plus the Go operator's settings (`RECONCILE_WAIT`, `DENY_LIST`, `WATCH_NAMESPACE`).
+ */
+export interface ParseableOperatorOptions
+  extends Pick<
+      ManagerOptions,
+      'kubeConfig' | 'leaderElection' | 'probes' | 'metrics' | 'logger' | 'clientLimits' | 'onRequest'
+    >,
+    Partial<Pick<OperatorFlags, 'reconcileWaitMs' | 'denyList' | 'watchNamespaces'>> {
   /** Field manager and Event reporter. @default 'parseable-operator' */
   readonly name?: string;
-  /** Requests in flight at once and the QPS/burst of the Kubernetes client (see `ManagerOptions`). @default the manager's */
-  readonly clientLimits?: ManagerOptions['clientLimits'];
-  /** Called after every Kubernetes API request the operator makes (see `ManagerOptions`). @default none */
-  readonly onRequest?: ManagerOptions['onRequest'];
 }
 
 /** The defaults of {@link ParseableOperatorOptions}. */

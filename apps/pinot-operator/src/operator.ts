@@ -5,23 +5,20 @@
 import type { KubeObject, TypeMeta } from '@dsoi/client';
 import {
   annotationsChanged,
-  type BindAddress,
   createDefaultRateLimiter,
   createManager,
   generationChanged,
-  type Logger,
   labelsChanged,
   type Manager,
-  type ManagerLeaderElectionOptions,
   type ManagerOptions,
   namespaceFilter,
   notPaused,
+  type OperatorFlags,
   or,
   type Predicate,
   type ReconcileRequest,
 } from '@dsoi/reconcile';
 import type { SharedInformerHandle } from '@dsoi/store';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { pinotApiVersion } from './api/common.ts';
 import type { Pinot } from './api/pinot.ts';
 import { createPinotReconciler, pinotOwnedKinds } from './cluster/pinotReconciler.ts';
@@ -40,34 +37,22 @@ const secretType: TypeMeta = { apiVersion: 'v1', kind: 'Secret' };
 /** The Go operator's ignore annotation of Pinot clusters (`"true"` = do not reconcile), still honoured. */
 export const legacyPinotIgnoreAnnotation = 'pinot.datainfra.io/reconcile';
 
-/** Options of {@link createPinotOperator}. */
-export interface PinotOperatorOptions {
-  /** Cluster and credentials. */
-  readonly kubeConfig: KubeConfig;
-  /** Periodic re-check of a converged object (`RECONCILE_WAIT`). @default 10_000 */
-  readonly reconcileWaitMs?: number;
-  /** Namespaces never reconciled (`DENY_LIST`), also on periodic re-checks. @default [] */
-  readonly denyList?: readonly string[];
-  /** The only namespaces reconciled (`WATCH_NAMESPACE`); one namespace also narrows the watches. @default all */
-  readonly watchNamespaces?: readonly string[];
+/**
+ * Options of {@link createPinotOperator}: the manager's own (`ManagerOptions`), the Go operator's environment
+ * settings, and how to reach Pinot's REST API.
+ */
+export interface PinotOperatorOptions
+  extends Pick<
+      ManagerOptions,
+      'kubeConfig' | 'leaderElection' | 'probes' | 'metrics' | 'logger' | 'clientLimits' | 'onRequest'
+    >,
+    Partial<Pick<OperatorFlags, 'reconcileWaitMs' | 'denyList' | 'watchNamespaces'>> {
   /** The Pinot controller URL, instead of discovery from the controller Service (outside the cluster, tests). @default discovery */
   readonly controllerUrl?: ControllerUrlOverride;
   /** Time allowed per Pinot REST request. @default 10_000 */
   readonly httpTimeoutMs?: number;
-  /** Leader election. @default false */
-  readonly leaderElection?: ManagerLeaderElectionOptions | false;
-  /** @default { host: '127.0.0.1', port: 8081 } */
-  readonly probes?: BindAddress | false;
-  /** @default { host: '127.0.0.1', port: 8080 } */
-  readonly metrics?: BindAddress | false;
-  /** @default a pino JSON logger */
-  readonly logger?: Logger;
   /** Field manager and Event reporter. @default 'pinot-operator' */
   readonly name?: string;
-  /** Requests in flight at once and the QPS/burst of the Kubernetes client (see `ManagerOptions`). @default the manager's */
-  readonly clientLimits?: ManagerOptions['clientLimits'];
-  /** Called after every Kubernetes API request the operator makes (see `ManagerOptions`). @default none */
-  readonly onRequest?: ManagerOptions['onRequest'];
 }
 
 /** The defaults of {@link PinotOperatorOptions}. */
