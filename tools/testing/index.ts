@@ -18,6 +18,6 @@ export type { ChartRbacOptions, MissingGrant, RbacOperatorOptions } from './char
 export { describeChartRbac } from './chartRbacSuite.ts';
 export type { ChartSuiteOptions } from './chartSuite.ts';
 export { describeChart } from './chartSuite.ts';
-export { checkGeneratedFiles } from './generatedFiles.ts';
+export { chartAndGeneratedRules, checkGeneratedFiles } from './generatedFiles.ts';
 export type { ChartRelease } from './helm.ts';
 export { HelmError, helm, helmBinary, helmTemplate, valuesFile } from './helm.ts';

@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkGeneratedFiles, describeChart } from '@dsoi/chart-testing';
+import { chartAndGeneratedRules, checkGeneratedFiles, describeChart } from '@dsoi/chart-testing';
 import { createTestNamespace, kubeconfigEnv } from '@dsoi/envtest/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseableTenantCrd } from '../src/api/crds.ts';
@@ -45,6 +45,9 @@ describeChart({
 describe('packaging', () => {
   it('commits the CRD YAML the zod schema generates (run `npm run generate` when this fails)', async () => {
     await checkGeneratedFiles(appDir);
+    // The chart grants exactly what the manager checks at start-up (deploy/rbac/role.yaml, from dsoi generate rbac).
+    const { chart, generated } = chartAndGeneratedRules(appDir);
+    expect(chart).toEqual(generated);
     const crd = parseableTenantCrd();
     expect(crd.metadata.name).toBe('parseabletenants.parseable.io');
     expect(crd.spec.scope).toBe('Namespaced');

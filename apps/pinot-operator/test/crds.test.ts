@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractKubernetesSchemas, kubernetesSchemaSet } from '@dsoi/builder';
-import { checkGeneratedFiles } from '@dsoi/chart-testing';
+import { chartAndGeneratedRules, checkGeneratedFiles } from '@dsoi/chart-testing';
 import { type Client, isInvalid } from '@dsoi/client';
 import { createTestNamespace, testKubeConfig } from '@dsoi/envtest/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,11 @@ beforeAll(async () => {
 describe('generated CRDs', () => {
   it('the committed deploy/crds and chart CRD files match the zod schemas (run `npm run generate` if not)', async () => {
     await checkGeneratedFiles(appDir);
+  });
+
+  it("the chart grants exactly the rules dsoi generate rbac derives from the manager's start-up check", () => {
+    const { chart, generated } = chartAndGeneratedRules(appDir);
+    expect(chart).toEqual(generated);
   });
 
   it('the committed Kubernetes schemas match what the live kube-apiserver serves', async () => {
