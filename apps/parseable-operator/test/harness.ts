@@ -1,10 +1,11 @@
 /** Runs the operator against the test control plane, scoped to the test's namespaces, plus small helpers. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Client, createClient, isNotFound, type KubeObject } from '@dsoi/client';
+import { type Client, createClient, isNotFound } from '@dsoi/client';
 import type { CustomResourceDefinitionObject } from '@dsoi/envtest';
 import { installCrds, markWorkloadReady, testKubeConfig } from '@dsoi/envtest/testing';
 import { createLogger } from '@dsoi/reconcile';
+import { eventsRegarding, startInBackground } from '@dsoi/reconcile/testing';
 import { loadYaml } from '@kubernetes/client-node';
 import { parseableTenantCrd } from '../src/api/crds.ts';
 import { createParseableOperator, type ParseableOperatorOptions } from '../src/operator.ts';
@@ -52,14 +53,8 @@ export async function runOperator(
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     ...options,
   });
-  const stop = new AbortController();
-  const run = operator.start(stop.signal);
-  return {
-    async stop() {
-      stop.abort();
-      await run;
-    },
-  };
+  const run = startInBackground((signal) => operator.start(signal));
+  return { stop: run.stop };
 }
 
 /** Polls `check` until it returns a value other than `undefined`/`false`, or fails after `timeoutMs`. */
@@ -96,12 +91,7 @@ export function waitFor(admin: Client, type: Type, namespace: string, name: stri
 }
 
 /** The Events (events.k8s.io/v1) regarding an object. */
-export async function eventsOf(admin: Client, namespace: string, name: string) {
-  const list = await admin.list<
-    KubeObject & { type: string; reason: string; note?: string; regarding: { name: string } }
-  >(types.event, { namespace });
-  return list.items.filter((e) => e.regarding.name === name);
-}
+export const eventsOf = eventsRegarding;
 
 /** The condition of `type` on a tenant. */
 export async function conditionOf(admin: Client, namespace: string, name: string, type: string): Promise<any> {

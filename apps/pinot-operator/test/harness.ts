@@ -2,10 +2,11 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Client, createClient, type KubeObject } from '@dsoi/client';
+import { type Client, createClient } from '@dsoi/client';
 import type { CustomResourceDefinitionObject } from '@dsoi/envtest';
 import { installCrds, markWorkloadReady, testKubeConfig } from '@dsoi/envtest/testing';
 import { createLogger } from '@dsoi/reconcile';
+import { eventsRegarding, startInBackground } from '@dsoi/reconcile/testing';
 import { parse } from 'yaml';
 import { createPinotOperator, type PinotOperator, type PinotOperatorOptions } from '../src/operator.ts';
 
@@ -53,24 +54,12 @@ export async function runOperator(
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     ...options,
   });
-  const stop = new AbortController();
-  const run = operator.start(stop.signal);
-  return {
-    operator,
-    async stop() {
-      stop.abort();
-      await run;
-    },
-  };
+  const run = startInBackground((signal) => operator.start(signal));
+  return { operator, stop: run.stop };
 }
 
 /** The Events (events.k8s.io/v1) regarding an object. */
-export async function eventsOf(admin: Client, namespace: string, name: string) {
-  const list = await admin.list<
-    KubeObject & { type: string; reason: string; note?: string; regarding: { name: string } }
-  >(types.event, { namespace });
-  return list.items.filter((e) => e.regarding.name === name);
-}
+export const eventsOf = eventsRegarding;
 
 /** Reads an object (any shape). */
 export function read(

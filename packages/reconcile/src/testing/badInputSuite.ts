@@ -8,6 +8,7 @@
 import { type Client, isKubeApiError, type KubeObject, type TypeMeta } from '@dsoi/client';
 import fc from 'fast-check';
 import type { Logger } from '../logger.js';
+import { startInBackground } from './background.js';
 import { expectationOf, type Mutation, mutate, type Outcome } from './hostileSpecs.js';
 import { createMemoryLogger, type MemoryLogger } from './memoryLogger.js';
 
@@ -193,12 +194,7 @@ async function runBatch<TCr extends KubeObject>(
   const { admin, settleTimeoutMs = badInputSuiteDefaults.settleTimeoutMs, secretForms } = options;
   const namespace = await options.createNamespace();
   await options.prepare?.(namespace);
-  const stop = new AbortController();
-  let ended: string | undefined;
-  const run = options.startOperator(namespace, logs.logger, stop.signal).then(
-    () => (ended = 'resolved'),
-    (err: unknown) => (ended = `rejected: ${err instanceof Error ? err.stack : String(err)}`),
-  );
+  const run = startInBackground((signal) => options.startOperator(namespace, logs.logger, signal));
   try {
     const cases = mutationSets.map(
       (mutations, k): Case<TCr> => ({
@@ -230,13 +226,12 @@ async function runBatch<TCr extends KubeObject>(
     }
     check(pending.length === 0, `cases not settled in time:\n${pending.join('\n')}`);
     await options.settled?.(namespace, world);
-    check(ended === undefined, `the operator stopped on its own: ${ended}`);
+    check(run.ended() === undefined, `the operator stopped on its own: ${run.ended()}`);
     assertNoSecret(secretForms, 'events', JSON.stringify(world.events));
     assertNoSecret(secretForms, `${options.crType.kind} status`, JSON.stringify(world.crs.map((c) => c.status)));
     for (const { what, text } of (await options.scans?.(namespace)) ?? []) assertNoSecret(secretForms, what, text);
   } finally {
-    stop.abort();
-    await run;
+    await run.stop();
     await admin.delete({ apiVersion: 'v1', kind: 'Namespace', name: namespace }).catch(() => {});
   }
 }

@@ -4,6 +4,9 @@
  * suite (needs the optional peer `fast-check`). Test code only: never import it from an operator's runtime.
  */
 
+// Fakes of the seams, background runs, Events
+export type { BackgroundRun, RecordedEvent } from './background.js';
+export { eventsRegarding, startInBackground } from './background.js';
 export type {
   BadInputSnapshot,
   BadInputSuiteOptions,
@@ -12,7 +15,6 @@ export type {
   SuiteObject,
 } from './badInputSuite.js';
 export { badInputSuiteDefaults, runBadInputSuite } from './badInputSuite.js';
-// Fakes of the seams
 export type { FakeClient, FakeClientOptions, FakeWrite } from './fakeClient.js';
 export { createFakeClient } from './fakeClient.js';
 // Property-based bad input
