@@ -19,6 +19,7 @@ describe('docs/tutorial.md', () => {
         'src/operator.ts',
         'src/reconciler.ts',
         'src/webApp.ts',
+        'test/controlPlane.ts',
         'test/webApp.test.ts',
         'vitest.config.ts',
       ].map((file) => `docs/examples/${file}`),

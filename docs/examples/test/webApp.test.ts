@@ -80,11 +80,10 @@ afterAll(async () => {
 
 describe('the tutorial WebApp operator', () => {
   it('keeps deploy/ equal to what dsoi generate writes', async () => {
-    const dsoi = join(root, '..', '..', 'node_modules', '.bin', 'dsoi');
     const crdArgs = ['generate', 'crds', '--from', 'src/webApp.ts', '--out', 'deploy/crds', '--check'];
     const rbacArgs = ['generate', 'rbac', '--from', 'src/operator.ts', '--crds', 'src/webApp.ts'];
-    await run(dsoi, crdArgs, { cwd: root });
-    await run(dsoi, [...rbacArgs, '--name', 'webapp-operator', '--out', 'deploy/rbac/role.yaml', '--check'], {
+    await run('npx', ['dsoi', ...crdArgs], { cwd: root });
+    await run('npx', ['dsoi', ...rbacArgs, '--name', 'webapp-operator', '--out', 'deploy/rbac/role.yaml', '--check'], {
       cwd: root,
     });
   });
