@@ -99,7 +99,7 @@ export { createRestClientMetrics } from './restClientMetrics.js';
 export type { ShutdownSignalOptions } from './shutdownSignal.js';
 export { shutdownSignal, shutdownSignalDefaults } from './shutdownSignal.js';
 export type { UpdateStatusOptions } from './updateStatus.js';
-export { updateStatus } from './updateStatus.js';
+export { updateStatus, updateStatusDefaults } from './updateStatus.js';
 export type { WorkloadObject, WorkloadReadiness } from './workloadReadiness.js';
 export { workloadReadiness } from './workloadReadiness.js';
 export type { WorkQueue, WorkQueueObserver, WorkQueueOptions } from './workQueue.js';

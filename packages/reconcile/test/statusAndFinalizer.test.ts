@@ -1,7 +1,7 @@
-import { type Client, createClient } from '@dsoi/client';
+import { type Client, createClient, isConflict } from '@dsoi/client';
 import { createTestNamespace, installCrds, testKubeConfig } from '@dsoi/envtest/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { finalize, setCondition, updateStatus } from '../src/index.js';
+import { type Condition, finalize, setCondition, updateStatus } from '../src/index.js';
 import { type Widget, widget, widgetCrd, widgetType } from './fixtures/widget.js';
 
 const kubeConfig = testKubeConfig();
@@ -36,6 +36,48 @@ describe('updateStatus', () => {
     expect(await updateStatus(admin, after, { observedGeneration: 1, conditions })).toBe(false);
     expect(admin.stats().requests).toBe(requests);
   });
+});
+
+describe('updateStatus guards', () => {
+  it('never moves a status backwards: a write from a stale read is refused (Conflict) and the newer status stays', async () => {
+    const ns = await createTestNamespace(kubeConfig, 'status-stale');
+    await admin.create(widget(ns, 'w', {}));
+    const stale = await read(ns, 'w');
+    // Another pass (or the previous leader) wrote a newer status after `stale` was read.
+    await updateStatus(admin, stale, { currentTable: 'v2', observedGeneration: 1 });
+    await expect(updateStatus(admin, stale, { currentTable: 'v1', observedGeneration: 1 })).rejects.toSatisfy(
+      isConflict,
+    );
+    expect((await read(ns, 'w')).status).toEqual({ currentTable: 'v2', observedGeneration: 1 });
+    // From a fresh read it writes.
+    expect(await updateStatus(admin, await read(ns, 'w'), { currentTable: 'v3' })).toBe(true);
+    expect((await read(ns, 'w')).status?.currentTable).toBe('v3');
+    // A finalizer added in the same pass changes the resourceVersion, not the status: the write goes through.
+    const before = await read(ns, 'w');
+    const finalizer = 'example.dsoi.io/cleanup';
+    expect(await finalize({ client: admin, object: before, finalizer, cleanup: async () => {} })).toBe('added');
+    expect(await updateStatus(admin, before, { currentTable: 'v4' })).toBe(true);
+    expect((await read(ns, 'w')).status?.currentTable).toBe('v4');
+    // Without a `get`, the same conflict is thrown for the work queue to retry.
+    const after = await read(ns, 'w');
+    await admin.patch(after, { type: 'merge', body: { metadata: { labels: { touched: 'yes' } } } });
+    const writeOnly = { patchStatus: admin.patchStatus.bind(admin) };
+    await expect(updateStatus(writeOnly, after, { currentTable: 'v5' })).rejects.toSatisfy(isConflict);
+  });
+
+  it('reports a status too large for etcd as a Ready=False StatusTooLarge condition naming the field, never Ready', async () => {
+    const ns = await createTestNamespace(kubeConfig, 'status-large');
+    // 900 KB of spec already: with 800 KB more of status the object is over etcd's 1.5 MiB request limit.
+    await admin.create(widget(ns, 'big', { value: 'x'.repeat(900_000) }));
+    const ready = setCondition([], { type: 'Ready', status: 'True', reason: 'Converged', message: 'ok' });
+    const status = { currentTable: { json: 'y'.repeat(800_000) }, conditions: ready, observedGeneration: 1 };
+    expect(await updateStatus(admin, await read(ns, 'big'), status)).toBe(true);
+    const written = (await read(ns, 'big')).status as { currentTable?: unknown; conditions: Condition[] };
+    expect(written.currentTable).toBeUndefined();
+    const condition = written.conditions.find((c) => c.type === 'Ready');
+    expect(condition).toMatchObject({ status: 'False', reason: 'StatusTooLarge' });
+    expect(condition?.message).toContain('status.currentTable');
+  }, 60_000);
 });
 
 describe('finalize', () => {

@@ -35,7 +35,7 @@ export type RestObject = PinotRestObject<Record<string, unknown>>;
 /** Options of {@link createRestReconciler}. */
 export interface RestReconcilerOptions {
   readonly kind: RestKind;
-  readonly client: Pick<Client, 'patch' | 'patchStatus'>;
+  readonly client: Pick<Client, 'get' | 'patch' | 'patchStatus'>;
   readonly recorder: Pick<EventRecorder, 'record'>;
   /** The Pinot cluster CR by namespace and name, from the cache. */
   readonly getPinot: (namespace: string, name: string) => Pinot | undefined;
