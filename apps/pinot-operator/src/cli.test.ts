@@ -38,6 +38,7 @@ describe('pinot-operator command line', () => {
       '--metrics-bind-address',
       '--leader-elect',
       '--pinot-controller-url',
+      '--secret-namespaces',
       'RECONCILE_WAIT',
       'DENY_LIST',
       'WATCH_NAMESPACE',

@@ -1,7 +1,8 @@
 /**
  * The command line of the operator: the Go operator's environment (`RECONCILE_WAIT`, `DENY_LIST`,
  * `WATCH_NAMESPACE`) and controller-runtime's flags, plus `--pinot-controller-url` / `PINOT_CONTROLLER_URL` to reach
- * Pinot from outside the cluster. A bad setting prints one clear line and exits with code 2.
+ * Pinot from outside the cluster and `--secret-namespaces` / `SECRET_NAMESPACES` to let CRs name Secrets elsewhere.
+ * A bad setting prints one clear line and exits with code 2.
  */
 import {
   type ExtraFlag,
@@ -21,12 +22,26 @@ const extraFlags: Record<string, ExtraFlag> = {
     description:
       'Pinot controller URL for every cluster, instead of its controller Service (running outside the cluster).',
   },
+  'secret-namespaces': {
+    type: 'string',
+    env: 'SECRET_NAMESPACES',
+    description:
+      "Comma-separated namespaces besides a Pinot CR's own whose Secrets its spec.auth and spec.controllerTLS may name (default: none).",
+  },
   'pinot-http-timeout': {
     type: 'string',
     env: 'PINOT_HTTP_TIMEOUT',
     description: 'Timeout of each Pinot REST request, a Go duration (default 10s).',
   },
 };
+
+/** A comma-separated namespace list (`SECRET_NAMESPACES`), blanks dropped. */
+function namespaceList(text: string): string[] {
+  return text
+    .split(',')
+    .map((ns) => ns.trim())
+    .filter((ns) => ns !== '');
+}
 
 /** Where the CLI writes and what it reads. */
 export interface CliOptions {
@@ -69,6 +84,7 @@ export async function runCli(options: CliOptions): Promise<number> {
   if (flags.kubeconfig) kubeConfig.loadFromFile(flags.kubeconfig);
   else kubeConfig.loadFromDefault();
   const controllerUrl = flags.extra['pinot-controller-url'];
+  const secretNamespaces = flags.extra['secret-namespaces'];
   const operator = createPinotOperator({
     kubeConfig,
     reconcileWaitMs: flags.reconcileWaitMs,
@@ -79,6 +95,7 @@ export async function runCli(options: CliOptions): Promise<number> {
     metrics: flags.metricsBindAddress,
     clientLimits: { rateLimit: flags.clientRateLimit },
     ...(typeof controllerUrl === 'string' && controllerUrl !== '' && { controllerUrl }),
+    ...(typeof secretNamespaces === 'string' && { secretNamespaces: namespaceList(secretNamespaces) }),
     leaderElection: flags.leaderElect
       ? { namespace: flags.leaderElectionNamespace!, leaseName: pinotOperatorDefaults.leaderElectionId }
       : false,

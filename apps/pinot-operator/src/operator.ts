@@ -49,6 +49,11 @@ export interface PinotOperatorOptions
     Partial<Pick<OperatorFlags, 'reconcileWaitMs' | 'denyList' | 'watchNamespaces'>> {
   /** The Pinot controller URL, instead of discovery from the controller Service (outside the cluster, tests). @default discovery */
   readonly controllerUrl?: ControllerUrlOverride;
+  /**
+   * Namespaces besides a Pinot CR's own whose Secrets its `spec.auth` and `spec.controllerTLS` may name
+   * (`--secret-namespaces`). @default [] (own namespace only: a CR cannot make the operator read another team's Secret)
+   */
+  readonly secretNamespaces?: readonly string[];
   /** Time allowed per Pinot REST request. @default 10_000 */
   readonly httpTimeoutMs?: number;
   /** Field manager and Event reporter. @default 'pinot-operator' */
@@ -85,6 +90,7 @@ export function createPinotOperator(options: PinotOperatorOptions): PinotOperato
     denyList = [],
     watchNamespaces = [],
     controllerUrl,
+    secretNamespaces = [],
     httpTimeoutMs = pinotOperatorDefaults.httpTimeoutMs,
     name = pinotOperatorDefaults.name,
   } = options;
@@ -135,8 +141,9 @@ export function createPinotOperator(options: PinotOperatorOptions): PinotOperato
   });
 
   const resolveEndpoint = createEndpointResolver({
-    listServices: (ns, labels) => services.list({ namespace: ns, labelSelector: labels }),
+    getService: (ns, serviceName) => services.get(serviceName, ns),
     reader: manager.client,
+    secretNamespaces,
     ...(controllerUrl !== undefined && { controllerUrl }),
   });
   const objectsOfCluster =
@@ -158,7 +165,10 @@ export function createPinotOperator(options: PinotOperatorOptions): PinotOperato
       ...scope,
       predicates: filters(kind.legacyIgnoreAnnotation) as Predicate<RestObject & KubeObject>[],
       // Checked at start-up besides the watches: the finalizer patches, and the GET of a cluster's auth Secret.
-      permissions: { finalizer: true, extra: [{ verbs: ['get'], type: secretType, purpose: 'reads the auth Secret' }] },
+      permissions: {
+        finalizer: true,
+        extra: [{ verbs: ['get'], type: secretType, purpose: 'reads the auth and CA Secrets' }],
+      },
       // A Pinot that failed is asked again at least every RECONCILE_WAIT: the usual doubling backoff would otherwise
       // grow to 1000 s during an outage, and a recovered Pinot would wait that long to get the spec.
       rateLimiter: createDefaultRateLimiter({ maxDelayMs: Math.max(reconcileWaitMs, 5) }),

@@ -1,5 +1,6 @@
 /** A fake Pinot controller: a local HTTP server that records every request and answers like Pinot's REST API. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
@@ -34,8 +35,14 @@ export interface FakePinot {
   close(): Promise<void>;
 }
 
-/** Starts a fake Pinot on 127.0.0.1 (a free port); with `credentials`, requests without them get 401. */
-export async function startFakePinot(credentials?: { username: string; password: string }): Promise<FakePinot> {
+/**
+ * Starts a fake Pinot on 127.0.0.1 (a free port); with `credentials`, requests without them get 401; with `tls`, it
+ * answers https with that key and certificate.
+ */
+export async function startFakePinot(
+  credentials?: { username: string; password: string },
+  tls?: { readonly key: string; readonly cert: string },
+): Promise<FakePinot> {
   const requests: RecordedRequest[] = [];
   const schemas = new Map<string, string>();
   const tables = new Map<string, string>();
@@ -149,7 +156,7 @@ export async function startFakePinot(credentials?: { username: string; password:
     return send(res, 405, { code: 405, error: `${method} ${path}` });
   }
 
-  const server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -167,11 +174,12 @@ export async function startFakePinot(credentials?: { username: string; password:
       }
       answer(method, path, body, res);
     });
-  });
+  };
+  const server = tls ? createHttpsServer(tls, handle) : createServer(handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
     schemas,
     tables,

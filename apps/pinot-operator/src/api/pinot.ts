@@ -113,6 +113,23 @@ export const pinotSpecSchema = z
       })
       .optional()
       .meta({ description: 'Basic auth of the Pinot controller REST API (keys CONTROL_PLANE_USERNAME/PASSWORD).' }),
+    controllerTLS: z
+      .object({
+        caSecretRef: z.object({
+          name: z.string().min(1),
+          namespace: z.string().optional().meta({ description: "Defaults to the Pinot CR's namespace." }),
+          key: z
+            .string()
+            .min(1)
+            .optional()
+            .meta({ description: 'The key holding the PEM CA bundle; defaults to ca.crt.' }),
+        }),
+      })
+      .optional()
+      .meta({
+        description:
+          'Call the Pinot controller over https, trusting the CA in this Secret (not in the Go operator, which used http only).',
+      }),
     plugins: z.array(z.string().min(1)).optional(),
     deploymentOrder: z
       .array(nodeType)

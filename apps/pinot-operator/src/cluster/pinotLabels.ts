@@ -11,8 +11,3 @@ export function pinotNodeLabels(crName: string, node: PinotNode): Record<string,
     k8sConfigGroup: node.k8sConfig,
   };
 }
-
-/** The label selector of the controller Service of a cluster (how the REST controllers find the Pinot controller). */
-export function controllerServiceSelector(crName: string): Record<string, string> {
-  return { custom_resource: crName, nodeType: 'controller' };
-}

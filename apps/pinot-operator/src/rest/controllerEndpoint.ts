@@ -1,12 +1,14 @@
 /**
- * Where the Pinot controller of a cluster answers, and with which credentials: the URL comes from the cluster's
- * controller Service (its real port, not a hard-coded 9000) unless overridden (running outside the cluster, tests),
- * and the credentials from the Secret named in `spec.auth`. Secret values are never logged or put in errors.
+ * Where the Pinot controller of a cluster answers, and with which credentials and CA. The URL comes from the cluster
+ * itself: the controller Service this operator made for the CR's first controller node (named in its spec, controlled
+ * by that CR, its real port), never from whichever Service in the namespace carries the controller labels (another
+ * tenant could create one and receive the credentials). Secrets are read from the CR's own namespace unless the
+ * operator allows others, are cached, and their values are never logged or put in errors.
  */
 import type { KubeObject, Reader } from '@dsoi/client';
 import { isNotFound } from '@dsoi/client';
+import { Agent, type Dispatcher } from 'undici';
 import type { Pinot } from '../api/pinot.ts';
-import { controllerServiceSelector } from '../cluster/pinotLabels.ts';
 import type { PinotCredentials } from './pinotHttpClient.ts';
 
 /** A fixed controller URL, or a function of the cluster (`{ namespace, name }` of the Pinot CR). */
@@ -15,9 +17,15 @@ export type ControllerUrlOverride =
   | ((cluster: { readonly namespace: string; readonly name: string }) => string);
 
 /** Why the endpoint of a cluster cannot be used yet. */
-export type EndpointProblem = 'ControllerServiceNotFound' | 'AuthSecretNotFound' | 'AuthSecretInvalid';
+export type EndpointProblem =
+  | 'ControllerServiceNotFound'
+  | 'AuthSecretNotFound'
+  | 'AuthSecretInvalid'
+  | 'SecretNamespaceNotAllowed'
+  | 'CASecretNotFound'
+  | 'CASecretInvalid';
 
-/** The endpoint of a cluster cannot be resolved; `reason` is the condition reason. */
+/** The endpoint of a cluster cannot be resolved; `reason` is the condition reason, the message names the field. */
 export class EndpointError extends Error {
   override readonly name = 'EndpointError';
   readonly reason: EndpointProblem;
@@ -31,30 +39,70 @@ export class EndpointError extends Error {
 export interface ControllerEndpoint {
   readonly baseUrl: string;
   readonly credentials?: PinotCredentials;
+  /** For an https controller (`spec.controllerTLS`): an undici Agent trusting the cluster's CA. @default none */
+  readonly dispatcher?: Dispatcher;
+  /** Drops the cached Secrets of this endpoint (Pinot answered 401: the credentials may have been rotated). */
+  readonly credentialsRejected: () => void;
 }
 
 interface ServiceObject extends KubeObject {
-  readonly metadata: { readonly name: string; readonly namespace: string };
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace: string;
+    readonly ownerReferences?: readonly { readonly uid: string; readonly controller?: boolean }[];
+  };
   readonly spec?: { readonly ports?: readonly { readonly name?: string; readonly port: number }[] };
 }
 
 /** Options of {@link createEndpointResolver}. */
 export interface EndpointResolverOptions {
-  /** Lists Services from the cache (namespace and labels). */
-  readonly listServices: (namespace: string, labels: Record<string, string>) => readonly KubeObject[];
-  /** Reads Secrets (a direct GET: no cluster-wide Secret watch is needed). */
+  /** A Service by namespace and name, from the cache. */
+  readonly getService: (namespace: string, name: string) => KubeObject | undefined;
+  /** Reads Secrets (a GET, cached here: no Secret watch, so no Secret of the cluster is held in memory). */
   readonly reader: Pick<Reader, 'get'>;
-  /** Overrides discovery. @default discovery from the controller Service */
+  /** Overrides discovery. @default the cluster's controller Service */
   readonly controllerUrl?: ControllerUrlOverride;
+  /**
+   * Namespaces besides the CR's own that `spec.auth.secretRef.namespace` and `spec.controllerTLS.caSecretRef.namespace`
+   * may name. @default [] (a CR reads Secrets of its own namespace only)
+   */
+  readonly secretNamespaces?: readonly string[];
+  /** How long a Secret read is reused; a 401 from Pinot drops it sooner. @default 60_000 */
+  readonly secretCacheTtlMs?: number;
 }
+
+/** The defaults of {@link EndpointResolverOptions}. */
+export const endpointResolverDefaults = Object.freeze({ secretCacheTtlMs: 60_000 });
 
 /** Resolves the endpoint of a Pinot cluster. */
 export type EndpointResolver = (pinot: Pinot, signal: AbortSignal) => Promise<ControllerEndpoint>;
 
-function serviceUrl(service: ServiceObject): string {
+/** The name of the controller Service of a cluster: `<node>-<k8sConfig>-svc` of its first controller node. */
+export function controllerServiceName(pinot: Pinot): string | undefined {
+  const node = pinot.spec.nodes.find((n) => n.nodeType === 'controller');
+  return node && `${node.name}-${node.k8sConfig}-svc`;
+}
+
+function serviceUrl(service: ServiceObject, scheme: string): string {
   const ports = service.spec?.ports ?? [];
   const port = ports.find((p) => p.name === 'controller') ?? ports.find((p) => p.port === 9000) ?? ports[0];
-  return `http://${service.metadata.name}.${service.metadata.namespace}.svc:${port?.port ?? 9000}`;
+  return `${scheme}://${service.metadata.name}.${service.metadata.namespace}.svc:${port?.port ?? 9000}`;
+}
+
+function controllerServiceUrl(pinot: Pinot, getService: EndpointResolverOptions['getService']): string {
+  const { name, namespace, uid } = pinot.metadata;
+  const serviceName = controllerServiceName(pinot);
+  const service = serviceName === undefined ? undefined : (getService(namespace, serviceName) as ServiceObject);
+  const ours = service?.metadata.ownerReferences?.some((ref) => ref.controller === true && ref.uid === uid);
+  if (service === undefined || !ours) {
+    throw new EndpointError(
+      'ControllerServiceNotFound',
+      serviceName === undefined
+        ? 'spec.nodes: no node of nodeType controller, so no controller Service to call'
+        : `no Service ${namespace}/${serviceName} controlled by Pinot ${name} yet`,
+    );
+  }
+  return serviceUrl(service, pinot.spec.controllerTLS ? 'https' : 'http');
 }
 
 function decode(data: Record<string, string> | undefined, key: string): string {
@@ -62,52 +110,103 @@ function decode(data: Record<string, string> | undefined, key: string): string {
   return value === undefined ? '' : Buffer.from(value, 'base64').toString('utf8');
 }
 
+type SecretData = Record<string, string> | undefined;
+
 /** Creates an {@link EndpointResolver}. */
 export function createEndpointResolver(options: EndpointResolverOptions): EndpointResolver {
-  const { listServices, reader, controllerUrl } = options;
-  return async (pinot, signal) => {
-    const { name, namespace } = pinot.metadata;
-    let baseUrl: string;
-    if (controllerUrl !== undefined) {
-      baseUrl = typeof controllerUrl === 'string' ? controllerUrl : controllerUrl({ namespace, name });
-    } else {
-      const services = [...(listServices(namespace, controllerServiceSelector(name)) as ServiceObject[])].sort((a, b) =>
-        a.metadata.name.localeCompare(b.metadata.name),
-      );
-      if (services.length === 0) {
-        throw new EndpointError(
-          'ControllerServiceNotFound',
-          `no Service with labels custom_resource=${name},nodeType=controller in namespace ${namespace} yet`,
-        );
-      }
-      baseUrl = serviceUrl(services[0]!);
+  const {
+    getService,
+    reader,
+    controllerUrl,
+    secretNamespaces = [],
+    secretCacheTtlMs = endpointResolverDefaults.secretCacheTtlMs,
+  } = options;
+  const cache = new Map<string, { readonly data: SecretData; readonly until: number }>();
+  // One connection pool per CA bundle, not one per reconcile (an Agent keeps its sockets until closed).
+  const agents = new Map<string, Agent>();
+  const agentFor = (ca: string) => {
+    let agent = agents.get(ca);
+    if (!agent) {
+      agent = new Agent({ connect: { ca } });
+      agents.set(ca, agent);
     }
-    const auth = pinot.spec.auth;
-    if (!auth) return { baseUrl };
-    const secretNamespace = auth.secretRef.namespace || namespace;
-    let secret: KubeObject & { data?: Record<string, string> };
+    return agent;
+  };
+
+  /** The data of a Secret the CR may read (own namespace or allowed), from the cache or one GET. */
+  const readSecret = async (
+    pinot: Pinot,
+    field: string,
+    ref: { readonly name: string; readonly namespace?: string | undefined },
+    notFound: EndpointProblem,
+    signal: AbortSignal,
+  ): Promise<{ key: string; data: SecretData }> => {
+    const namespace = ref.namespace || pinot.metadata.namespace;
+    if (namespace !== pinot.metadata.namespace && !secretNamespaces.includes(namespace)) {
+      throw new EndpointError(
+        'SecretNamespaceNotAllowed',
+        `${field}.namespace: Secrets are read from the Pinot's own namespace ${pinot.metadata.namespace}; ${namespace} is not in the operator's --secret-namespaces`,
+      );
+    }
+    const key = `${namespace}/${ref.name}`;
+    const cached = cache.get(key);
+    if (cached && cached.until > Date.now()) return { key, data: cached.data };
     try {
-      secret = await reader.get(
-        { apiVersion: 'v1', kind: 'Secret', namespace: secretNamespace, name: auth.secretRef.name },
+      const secret = await reader.get<KubeObject & { data?: Record<string, string> }>(
+        { apiVersion: 'v1', kind: 'Secret', namespace, name: ref.name },
         { signal },
       );
+      cache.set(key, { data: secret.data, until: Date.now() + secretCacheTtlMs });
+      return { key, data: secret.data };
     } catch (err) {
-      if (isNotFound(err)) {
-        throw new EndpointError(
-          'AuthSecretNotFound',
-          `spec.auth.secretRef: Secret ${secretNamespace}/${auth.secretRef.name} not found`,
-        );
-      }
+      if (isNotFound(err)) throw new EndpointError(notFound, `${field}: Secret ${key} not found`);
       throw err;
     }
-    const username = decode(secret.data, 'CONTROL_PLANE_USERNAME');
-    const password = decode(secret.data, 'CONTROL_PLANE_PASSWORD');
-    if (username === '' && password === '') {
-      throw new EndpointError(
-        'AuthSecretInvalid',
-        `spec.auth.secretRef: Secret ${secretNamespace}/${auth.secretRef.name} has neither CONTROL_PLANE_USERNAME nor CONTROL_PLANE_PASSWORD`,
-      );
+  };
+
+  return async (pinot, signal) => {
+    const { name, namespace } = pinot.metadata;
+    const baseUrl =
+      controllerUrl === undefined
+        ? controllerServiceUrl(pinot, getService)
+        : typeof controllerUrl === 'string'
+          ? controllerUrl
+          : controllerUrl({ namespace, name });
+    const used: string[] = [];
+    const endpoint: { baseUrl: string; credentials?: PinotCredentials; dispatcher?: Dispatcher } = { baseUrl };
+
+    const tls = pinot.spec.controllerTLS;
+    if (tls) {
+      const field = 'spec.controllerTLS.caSecretRef';
+      const dataKey = tls.caSecretRef.key ?? 'ca.crt';
+      const { key, data } = await readSecret(pinot, field, tls.caSecretRef, 'CASecretNotFound', signal);
+      used.push(key);
+      const ca = decode(data, dataKey);
+      if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
+        throw new EndpointError('CASecretInvalid', `${field}: Secret ${key} has no PEM certificate in key ${dataKey}`);
+      }
+      endpoint.dispatcher = agentFor(ca);
     }
-    return { baseUrl, credentials: { username, password } };
+    const auth = pinot.spec.auth;
+    if (auth) {
+      const field = 'spec.auth.secretRef';
+      const { key, data } = await readSecret(pinot, field, auth.secretRef, 'AuthSecretNotFound', signal);
+      used.push(key);
+      const username = decode(data, 'CONTROL_PLANE_USERNAME');
+      const password = decode(data, 'CONTROL_PLANE_PASSWORD');
+      if (username === '' && password === '') {
+        throw new EndpointError(
+          'AuthSecretInvalid',
+          `${field}: Secret ${key} has neither CONTROL_PLANE_USERNAME nor CONTROL_PLANE_PASSWORD`,
+        );
+      }
+      endpoint.credentials = { username, password };
+    }
+    return {
+      ...endpoint,
+      credentialsRejected: () => {
+        for (const key of used) cache.delete(key);
+      },
+    };
   };
 }

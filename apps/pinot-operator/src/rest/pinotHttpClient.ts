@@ -2,6 +2,7 @@
  * A small client of the Pinot controller REST API: Node's fetch with a timeout per request (the Go operator had
  * none, so a hung controller blocked a worker for ever), optional basic auth, and errors that never carry secrets.
  */
+import type { Dispatcher } from 'undici';
 
 /** Basic-auth credentials of the Pinot controller. */
 export interface PinotCredentials {
@@ -15,6 +16,8 @@ export interface PinotHttpClientOptions {
   readonly baseUrl: string;
   /** Sent as HTTP basic auth on every request when set. @default none */
   readonly credentials?: PinotCredentials;
+  /** The undici dispatcher of every request, e.g. an Agent trusting the cluster's CA. @default Node's global one */
+  readonly dispatcher?: Dispatcher;
   /** Time allowed per request, until the whole response is read. @default 10_000 */
   readonly timeoutMs?: number;
   /** Aborts every request (the reconcile's signal). @default none */
@@ -60,7 +63,7 @@ export class PinotRequestError extends Error {
 
 /** Creates a {@link PinotHttpClient}. Every request carries `Content-Type: application/json`, as Pinot expects. */
 export function createPinotHttpClient(options: PinotHttpClientOptions): PinotHttpClient {
-  const { baseUrl, credentials, timeoutMs = pinotHttpClientDefaults.timeoutMs, signal } = options;
+  const { baseUrl, credentials, dispatcher, timeoutMs = pinotHttpClientDefaults.timeoutMs, signal } = options;
   const doFetch = options.fetch ?? fetch;
   const authorization = credentials
     ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
@@ -79,7 +82,8 @@ export function createPinotHttpClient(options: PinotHttpClientOptions): PinotHtt
           },
           ...(body !== undefined && { body }),
           signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-        });
+          ...(dispatcher && { dispatcher }),
+        } as RequestInit);
         return { status: response.status, body: await response.text() };
       } catch (err) {
         throw new PinotRequestError(method, path, err);

@@ -187,11 +187,14 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
 
     // 3. Where and how to call Pinot.
     let http: PinotHttpClient;
+    let credentialsRejected = () => {};
     try {
       const endpoint = await resolveEndpoint(pinot, signal);
+      credentialsRejected = endpoint.credentialsRejected;
       http = createPinotHttpClient({
         baseUrl: endpoint.baseUrl,
         ...(endpoint.credentials && { credentials: endpoint.credentials }),
+        ...(endpoint.dispatcher && { dispatcher: endpoint.dispatcher }),
         timeoutMs: httpTimeoutMs,
         signal,
       });
@@ -203,7 +206,10 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
     }
     const call = async (what: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: string) => {
       try {
-        return await http.request(method, path, body);
+        const response = await http.request(method, path, body);
+        // Rotated credentials: the next pass reads the Secrets again instead of reusing the cached ones.
+        if (response.status === 401) credentialsRejected();
+        return response;
       } catch (err) {
         if (!(err instanceof PinotRequestError)) throw err;
         condition('False', 'PinotUnreachable', `${what}: ${err.message}`);

@@ -5,7 +5,7 @@ denied request and on a grant it never used). Reads come from the informers: lis
   ownerReferences (the OwnerReferencesPermissionEnforcement admission plugin, enabled on OpenShift).
 - PinotSchema/PinotTable/PinotTenant: watch, patch (their finalizer), write status.
 - Children: server-side apply (create on the first apply, patch after), prune (delete), watch.
-- Secrets: get only, the auth Secret named in a Pinot CR (no Secret watch).
+- Secrets: get only, the auth and CA Secrets named in a Pinot CR (no Secret watch; the reads are cached).
 - Events: events.k8s.io create and patch (series), in the namespaces of the objects they are about.
 */}}
 {{- define "operator.rules" -}}
