@@ -30,6 +30,8 @@ export interface FakePinot {
   /** Never answers matching requests (to test timeouts). */
   hang(method: string, pattern: RegExp): void;
   clearFailures(): void;
+  /** Calls `listener` with every request, before it is answered; returns the function removing it. */
+  onRequest(listener: (request: RecordedRequest) => void): () => void;
   /** `METHOD path` of every request, in order. */
   calls(): string[];
   close(): Promise<void>;
@@ -49,6 +51,7 @@ export async function startFakePinot(
   const tenants = new Map<string, string>();
   let failures: Failure[] = [];
   const hanging: { method: string; pattern: RegExp }[] = [];
+  const listeners = new Set<(request: RecordedRequest) => void>();
   const expected = credentials
     ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
     : undefined;
@@ -163,7 +166,9 @@ export async function startFakePinot(
       const method = req.method ?? 'GET';
       const path = req.url ?? '/';
       const body = Buffer.concat(chunks).toString('utf8');
-      requests.push({ method, path, headers: req.headers, body });
+      const request = { method, path, headers: req.headers, body };
+      requests.push(request);
+      for (const listener of listeners) listener(request);
       if (hanging.some((h) => h.method === method && h.pattern.test(path))) return;
       if (expected && req.headers.authorization !== expected)
         return send(res, 401, { code: 401, error: 'HTTP 401 Unauthorized' });
@@ -199,6 +204,10 @@ export async function startFakePinot(
     clearFailures() {
       failures = [];
       hanging.length = 0;
+    },
+    onRequest(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     calls: () => requests.map((r) => `${r.method} ${r.path}`),
     close: () =>

@@ -51,6 +51,17 @@ export const pinotTableObjectSchema = z.object({
         .string()
         .optional()
         .meta({ description: 'The schema JSON the segments were last reloaded for.' }),
+      reloadingSchema: z
+        .string()
+        .optional()
+        .meta({
+          description:
+            'The schema JSON a segment reload was requested for, written before the request and removed with its outcome; ' +
+            'found set, the outcome is unknown and the reload is not sent again.',
+        }),
+      reloadRequestId: z.string().optional().meta({
+        description: 'A random id written with reloadingSchema, to tell this request from an earlier one on read-back.',
+      }),
     })
     .optional(),
 });
@@ -70,6 +81,8 @@ export type PinotTenantSpec = z.infer<typeof pinotTenantSpecSchema>;
 export type PinotRestStatus = z.infer<z.ZodObject<typeof restStatusFields>> & {
   reloadStatus?: string[];
   reloadedSchema?: string;
+  reloadingSchema?: string | null;
+  reloadRequestId?: string | null;
 } & Record<string, unknown>;
 
 /** A PinotSchema, PinotTable or PinotTenant as read from the API server. */

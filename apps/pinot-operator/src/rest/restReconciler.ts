@@ -3,7 +3,7 @@
  * when missing, update when it differs semantically from what Pinot last accepted), keep an honest status, and on
  * deletion remove the finalizer only once Pinot confirmed the delete, or once the Pinot cluster CR itself is gone.
  */
-import type { Client } from '@dsoi/client';
+import { type Client, ConnectionError, isConflict } from '@dsoi/client';
 import type { EventRecorder } from '@dsoi/events';
 import {
   type Condition,
@@ -99,8 +99,6 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
   // patch by an event, so a reconcile woken by an earlier event would otherwise see an empty status and push the same
   // spec again; and when that status write itself failed, the next pass restores it instead of keeping the old one.
   const accepted = new Map<string, { readonly document: string; readonly status: PinotRestStatus }>();
-  // Likewise the schema a table's segments were last reloaded for, so a stale cached status cannot reload twice.
-  const reloadedFor = new Map<string, string>();
   return async ({ object, signal, log }) => {
     if (!object) return done();
     const { namespace } = object.metadata;
@@ -142,7 +140,12 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
         success ? `Pinot accepted the ${kind.type.kind}` : `Pinot answered: ${truncate(body, 300)}`,
       );
     };
-    const flush = () => updateStatus(client, object, { ...status, observedGeneration: generation }, { signal });
+    // The object as last written by this pass: after a segment reload's mark, later writes are guarded by its version.
+    let written = object;
+    const flush = () => updateStatus(client, written, { ...status, observedGeneration: generation }, { signal });
+    const recordIntent = async (next: PinotRestStatus) => {
+      written = await writeIntent(client, written, { ...next, observedGeneration: generation }, signal);
+    };
     const removeFinalizer = async () => {
       await finalize({ client, object, finalizer: kind.finalizer, cleanup: async () => {}, signal });
     };
@@ -239,7 +242,6 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
           }
           event('Normal', code('DeleteSuccess'), `deleted ${nameInPinot} from Pinot`);
           accepted.delete(object.metadata.uid ?? '');
-          reloadedFor.delete(object.metadata.uid ?? '');
         },
       });
       return done();
@@ -292,16 +294,8 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
 
     // 6. PinotTable: reload segments when the table's schema changed (in the reconcile, not in a watch filter).
     if (schemaLookup && object.spec.segmentReload === true) {
-      const known = reloadedFor.get(uid);
-      const reload = await reloadSegments({
-        object,
-        status: known === undefined ? status : { ...status, reloadedSchema: known },
-        schemaLookup,
-        call,
-        tableName: name,
-      });
+      const reload = await reloadSegments({ object, status, schemaLookup, call, tableName: name, recordIntent });
       status = reload.status;
-      if (reload.status.reloadedSchema !== undefined) reloadedFor.set(uid, reload.status.reloadedSchema);
       if (reload.event) event(reload.event.type, reload.event.reason, reload.event.note);
       if (reload.error) {
         await flush();
@@ -311,6 +305,33 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
     await flush();
     return requeueAfter(reconcileWaitMs);
   };
+}
+
+/**
+ * Stores a status on the server guarded by the object's resourceVersion (a stale pass gets a Conflict) and returns
+ * the object as stored, so the pass's later writes are guarded by the new version. When the answer was lost (a reset,
+ * or the client's retry of it refused as a Conflict because the first attempt landed), it reads the object back and
+ * accepts it only when it holds this very request's `reloadRequestId`.
+ */
+async function writeIntent(
+  client: Pick<Client, 'get' | 'patchStatus'>,
+  object: RestObject,
+  status: PinotRestStatus,
+  signal: AbortSignal,
+): Promise<RestObject> {
+  const { resourceVersion } = object.metadata as { resourceVersion?: string };
+  try {
+    return await client.patchStatus<RestObject>(
+      object,
+      { type: 'merge', body: { metadata: { resourceVersion }, status } },
+      { signal },
+    );
+  } catch (err) {
+    if (!(err instanceof ConnectionError || isConflict(err))) throw err;
+    const live = await client.get<RestObject>(object, { signal });
+    if (live.status?.reloadRequestId !== status.reloadRequestId) throw err;
+    return live;
+  }
 }
 
 /** The status fields one push wrote (the Go operation fields and the accepted document), to write again if lost. */

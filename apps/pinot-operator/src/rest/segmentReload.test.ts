@@ -33,9 +33,13 @@ describe('segment reload', () => {
         return { status: 200, body: '{"status":"ok"}' };
       },
       tableName: 't',
+      recordIntent: async (status) => {
+        calls.push(`intent ${status.reloadingSchema}`);
+      },
     });
     expect(asked).toEqual(['t']);
-    expect(calls).toEqual(['POST /segments/t/reload?type=OFFLINE']);
+    expect(calls).toEqual(['intent {"schemaName":"t","v":2}', 'POST /segments/t/reload?type=OFFLINE']);
+    expect(result.status.reloadingSchema).toBeNull();
     expect(result.status.reloadedSchema).toBe('{"schemaName":"t","v":2}');
   });
 
@@ -49,6 +53,7 @@ describe('segment reload', () => {
         throw new PinotRequestError(method, path, Object.assign(new Error('timeout'), { name: 'TimeoutError' }));
       },
       tableName: 't',
+      recordIntent: async () => {},
     };
     const first = await reloadSegments({ ...options, status: { reloadedSchema: '{"schemaName":"t","v":1}' } });
     expect(calls).toEqual(['POST /segments/t/reload']);
@@ -74,6 +79,7 @@ describe('segment reload', () => {
         return { status: status!, body: '{}' };
       },
       tableName: 't',
+      recordIntent: async () => {},
     };
     const first = await reloadSegments({ ...options, status: { reloadedSchema: '{"schemaName":"t","v":1}' } });
     expect(first.error).toBeDefined();
@@ -81,5 +87,46 @@ describe('segment reload', () => {
     expect(second.error).toBeUndefined();
     expect(calls).toHaveLength(2);
     expect(second.status.reloadedSchema).toBe('{"schemaName":"t","v":2}');
+  });
+
+  it('sends nothing when the status holds the mark of an earlier request for this schema (a lost status or a failover)', async () => {
+    const calls: string[] = [];
+    const schema = '{"schemaName":"t","v":2}';
+    const result = await reloadSegments({
+      object: { metadata: { namespace: 'ns' }, spec: { pinotCluster: 'c', 'tables.json': '{"tableName":"t"}' } },
+      // Key order differs from the lookup's: the mark is compared as JSON, not as text.
+      status: { reloadedSchema: '{"schemaName":"t","v":1}', reloadingSchema: '{"v":2,"schemaName":"t"}' },
+      schemaLookup: () => schema,
+      call: async (_what, method, path) => {
+        calls.push(`${method} ${path}`);
+        return { status: 200, body: '{}' };
+      },
+      tableName: 't',
+      recordIntent: async () => {
+        calls.push('intent');
+      },
+    });
+    expect(calls).toEqual([]);
+    expect(result.status).toMatchObject({ reloadedSchema: schema, reloadingSchema: null, status: 'Unknown' });
+    expect(result.event).toMatchObject({ type: 'Warning', reason: 'PinotTableReloadAllSegmentsUnknown' });
+  });
+
+  it('sends nothing when the mark cannot be stored (a Conflict from a stale pass)', async () => {
+    const calls: string[] = [];
+    const reload = reloadSegments({
+      object: { metadata: { namespace: 'ns' }, spec: { pinotCluster: 'c', 'tables.json': '{"tableName":"t"}' } },
+      status: { reloadedSchema: '{"schemaName":"t","v":1}' },
+      schemaLookup: () => '{"schemaName":"t","v":2}',
+      call: async (_what, method, path) => {
+        calls.push(`${method} ${path}`);
+        return { status: 200, body: '{}' };
+      },
+      tableName: 't',
+      recordIntent: async () => {
+        throw new Error('Conflict');
+      },
+    });
+    await expect(reload).rejects.toThrow('Conflict');
+    expect(calls).toEqual([]);
   });
 });
