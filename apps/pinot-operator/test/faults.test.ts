@@ -523,6 +523,49 @@ describe('leader failover (operator processes)', () => {
       expect(a.output.join('')).toContain('found by a leadership check before the timer');
     });
   }, 180_000);
+
+  it('a leader whose Lease requests stall past its lease duration stops writing before the new leader writes', async () => {
+    await withPair('stall', async ({ namespace, a, b }) => {
+      const clusters = names('stall', 3);
+      await createClusters(namespace, clusters);
+      await waitForConvergence(admin, namespace, { live: clusters });
+      // Keep the leader busy: a new config revision every 300 ms, so it writes StatefulSets and statuses throughout.
+      let churning = true;
+      const churn = (async () => {
+        for (let revision = 2; churning; revision++) {
+          for (const name of clusters) await setRevision(namespace, name, revision).catch(() => {});
+          await sleep(300);
+        }
+      })();
+      try {
+        await waitUntil('operator-a writes while the revisions change', () =>
+          writesOf(a.proxy.log).some((r) => r.resource === 'statefulsets' && committed(r)),
+        );
+        // Only a's Lease requests are held (60 s, far past the 4 s lease); everything else it sends goes through.
+        a.proxy.inject({ match: { resource: 'leases' }, fault: { type: 'stall', delayMs: 60_000 } });
+        const stalledAt = Date.now();
+        await waitForHolder(namespace, 'operator-b', 30_000);
+        await waitUntil('operator-b wrote', () => writesOf(b.proxy.log).filter(committed).length > 0);
+        const bFirstWrite = firstWrite(b);
+        // Precondition: a renewal of a was held while b took over, and a kept writing after its renewals stalled.
+        const held = a.proxy.log.filter((r) => r.resource === 'leases' && r.fault === 'stall');
+        expect(held.length).toBeGreaterThan(0);
+        expect(held[0]!.time.getTime()).toBeLessThan(bFirstWrite);
+        expect(
+          writesOf(a.proxy.log).filter((r) => committed(r) && r.time.getTime() > stalledAt).length,
+        ).toBeGreaterThan(0);
+        // a stops leading at its renew deadline (3 s), before b may take over (4 s), and exits to restart as a standby.
+        expect(await exitOf(a, 30_000)).toBe(1);
+        expect(a.output.join('')).toContain('no successful renewal');
+      } finally {
+        churning = false;
+        await churn;
+      }
+      await waitForConvergence(admin, namespace, { live: clusters });
+      // The outcome: every write a made ended before b's first write.
+      expectNoOverlap(writeWindows(a.proxy), writeWindows(b.proxy));
+    });
+  }, 180_000);
 });
 
 describe('load', () => {
