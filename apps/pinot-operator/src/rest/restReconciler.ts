@@ -19,6 +19,7 @@ import { describeProblems, InvalidSpecError, parseSpec } from '@dsoi/reconcile/d
 import type { Pinot } from '../api/pinot.ts';
 import type { PinotRestObject, PinotRestStatus } from '../api/pinotRest.ts';
 import { EndpointError, type EndpointResolver } from './controllerEndpoint.ts';
+import { isPathSafeName, readPinotDocument } from './pinotDocument.ts';
 import {
   createPinotHttpClient,
   type PinotHttpClient,
@@ -69,15 +70,7 @@ const ok = (response: PinotResponse) => response.status >= 200 && response.statu
 function readSpec(kind: RestKind, object: RestObject): { document: string; name: string } {
   const spec = parseSpec(kind.specSchema, object.spec);
   const document = String(spec[kind.documentField]);
-  const parsed = parseJson(document);
-  const field = `spec["${kind.documentField}"]`;
-  if (parsed === undefined || typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new InvalidSpecError([{ field, message: 'must be a JSON object' }]);
-  }
-  const name = (parsed as Record<string, unknown>)[kind.nameKey];
-  if (typeof name !== 'string' || name === '') {
-    throw new InvalidSpecError([{ field, message: `must have a non-empty string "${kind.nameKey}"` }]);
-  }
+  const { name } = readPinotDocument(document, kind.nameKey, `spec["${kind.documentField}"]`);
   return { document, name };
 }
 
@@ -87,7 +80,7 @@ function pushedName(kind: RestKind, object: RestObject): string | undefined {
     | Record<string, unknown>
     | undefined;
   const name = parsed?.[kind.nameKey];
-  return typeof name === 'string' && name !== '' ? name : undefined;
+  return typeof name === 'string' && name !== '' && isPathSafeName(name) ? name : undefined;
 }
 
 /** Creates the reconcile function of one REST kind. */
