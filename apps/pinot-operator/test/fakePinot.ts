@@ -27,6 +27,10 @@ export interface FakePinot {
   readonly tenants: Map<string, string>;
   /** Answers the next `times` matching requests with `status` (default: for ever). */
   fail(method: string, pattern: RegExp, status: number, options?: { times?: number; body?: string }): void;
+  /** Answers matching requests with 200 and a body that never ends (64 KiB chunks until the client leaves). */
+  endless(method: string, pattern: RegExp): void;
+  /** Bytes of endless bodies sent so far. */
+  endlessBytes(): number;
   /** Never answers matching requests (to test timeouts). */
   hang(method: string, pattern: RegExp): void;
   clearFailures(): void;
@@ -52,6 +56,18 @@ export async function startFakePinot(
   let failures: Failure[] = [];
   const hanging: { method: string; pattern: RegExp }[] = [];
   const listeners = new Set<(request: RecordedRequest) => void>();
+  const endless: { method: string; pattern: RegExp }[] = [];
+  let endlessBytes = 0;
+  const chunk = Buffer.alloc(64 * 1024, ' ');
+  const sendForever = (res: ServerResponse) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"padding":"');
+    const pump = () => {
+      for (let more = true; more && !res.destroyed; endlessBytes += chunk.length) more = res.write(chunk);
+      if (!res.destroyed) res.once('drain', pump);
+    };
+    pump();
+  };
   const expected = credentials
     ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
     : undefined;
@@ -170,6 +186,7 @@ export async function startFakePinot(
       requests.push(request);
       for (const listener of listeners) listener(request);
       if (hanging.some((h) => h.method === method && h.pattern.test(path))) return;
+      if (endless.some((h) => h.method === method && h.pattern.test(path))) return sendForever(res);
       if (expected && req.headers.authorization !== expected)
         return send(res, 401, { code: 401, error: 'HTTP 401 Unauthorized' });
       const failure = failures.find((f) => f.method === method && f.pattern.test(path) && f.times > 0);
@@ -198,12 +215,17 @@ export async function startFakePinot(
         body: options.body ?? JSON.stringify({ code: status, error: 'injected failure' }),
       });
     },
+    endless(method, pattern) {
+      endless.push({ method, pattern });
+    },
+    endlessBytes: () => endlessBytes,
     hang(method, pattern) {
       hanging.push({ method, pattern });
     },
     clearFailures() {
       failures = [];
       hanging.length = 0;
+      endless.length = 0;
     },
     onRequest(listener) {
       listeners.add(listener);

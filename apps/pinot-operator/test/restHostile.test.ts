@@ -6,6 +6,7 @@
 import type { Client } from '@dsoi/client';
 import { createTestNamespace } from '@dsoi/envtest/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { pinotHttpClientDefaults } from '../src/rest/pinotHttpClient.ts';
 import { type FakePinot, startFakePinot } from './fakePinot.ts';
 import { minimalPinot, pinotSchemaCr, pinotTableCr, schemaJson } from './fixtures.ts';
 import { eventsOf, exists, installPinotCrds, kubeConfig, read, runOperator, types } from './harness.ts';
@@ -54,5 +55,25 @@ describe('hostile REST documents', () => {
     expect(pinot.calls().filter((c) => c !== 'GET /schemas/baseballStats')).toEqual(['POST /schemas']);
     for (const [type, name] of expected) await admin.delete({ ...type, namespace: ns, name });
     for (const [type, name] of expected) await poll(() => exists(admin, type, ns, name)).toBe(false);
+  }, 60_000);
+
+  it('cuts off a controller answer that never ends at 2 MiB and reports it as Ready=False PinotResponseTooLarge', async () => {
+    const ns = await createTestNamespace(kubeConfig, 'restendless');
+    const pinot: FakePinot = await startFakePinot();
+    cleanups.push(() => pinot.close());
+    pinot.endless('GET', /^\/schemas\//);
+    const op = await runOperator({ watchNamespaces: [ns], controllerUrl: pinot.url, httpTimeoutMs: 10_000 });
+    cleanups.push(() => op.stop());
+    await admin.create(minimalPinot(ns));
+    await admin.create(pinotSchemaCr(ns));
+    await poll(async () => ready(await read(admin, types.schema, ns, 'baseballstats'))?.reason).toBe(
+      'PinotResponseTooLarge',
+    );
+    // The fault hit: the fake Pinot sent past the limit, and the operator stopped reading there.
+    expect(pinot.endlessBytes()).toBeGreaterThan(pinotHttpClientDefaults.maxResponseBytes);
+    const condition = ready(await read(admin, types.schema, ns, 'baseballstats'));
+    expect(condition.status).toBe('False');
+    expect(condition.message).toContain(`cut off past ${pinotHttpClientDefaults.maxResponseBytes} bytes`);
+    expect(pinot.calls()).not.toContain('POST /schemas');
   }, 60_000);
 });

@@ -53,4 +53,30 @@ describe('createPinotHttpClient', () => {
       /GET \/tables\/t: no answer from the Pinot controller: ECONNREFUSED/,
     );
   });
+
+  it('cuts off a body that never ends at maxResponseBytes and fails with reason ResponseTooLarge', async () => {
+    let sent = 0;
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const pump = () => {
+        for (let more = true; more && !res.destroyed; sent += chunk.length) more = res.write(chunk);
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      pump();
+    });
+    const client = createPinotHttpClient({ baseUrl: url, timeoutMs: 10_000, maxResponseBytes: 1024 * 1024 });
+    const error = await client.request('GET', '/tables/t').catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(PinotRequestError);
+    expect(error).toMatchObject({ reason: 'ResponseTooLarge' });
+    expect((error as Error).message).toBe('GET /tables/t: response body cut off past 1048576 bytes (the limit)');
+    // The fault hit: the server kept sending past the limit; the client stopped reading near it.
+    expect(sent).toBeGreaterThan(1024 * 1024);
+    // A body at the limit is read whole.
+    const exact = await serve((_req, res) => res.end('y'.repeat(1024)));
+    expect(await createPinotHttpClient({ baseUrl: exact, maxResponseBytes: 1024 }).request('GET', '/x')).toEqual({
+      status: 200,
+      body: 'y'.repeat(1024),
+    });
+  });
 });

@@ -208,7 +208,7 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
         return response;
       } catch (err) {
         if (!(err instanceof PinotRequestError)) throw err;
-        condition('False', 'PinotUnreachable', `${what}: ${err.message}`);
+        condition('False', `Pinot${err.reason}`, `${what}: ${err.message}`);
         await flush();
         throw err;
       }
