@@ -1,6 +1,6 @@
 /**
  * @dsoi/chart-testing: the Helm chart suites of the reference operators (private; tests only). Real Helm, the chart
- * checks every operator's chart must pass, and the least-privilege RBAC suite.
+ * checks every operator's chart must pass, the least-privilege RBAC suite, and the fault-scenario runner.
  */
 export type { ChartInstaller, Grant } from './chartRbac.ts';
 export {
@@ -18,6 +18,15 @@ export type { ChartRbacOptions, MissingGrant, RbacOperatorOptions } from './char
 export { describeChartRbac } from './chartRbacSuite.ts';
 export type { ChartSuiteOptions } from './chartSuite.ts';
 export { describeChart } from './chartSuite.ts';
+export type { FaultScenario, FaultScenarioOptions, SimulatorOptions } from './faultScenario.ts';
+export {
+  committed,
+  ownedChildrenProblems,
+  simulateWorkloads,
+  waitUntil,
+  withFaultScenario,
+  writesOf,
+} from './faultScenario.ts';
 export { chartAndGeneratedRules, checkGeneratedFiles } from './generatedFiles.ts';
 export type { ChartRelease } from './helm.ts';
 export { HelmError, helm, helmBinary, helmTemplate, valuesFile } from './helm.ts';

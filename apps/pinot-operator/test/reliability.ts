@@ -1,5 +1,5 @@
 /**
- * The reliability suite's tools: 4-node Pinot clusters, a stand-in for the workload controllers and kubelets, and
+ * The reliability suite's Pinot side (the runner is @dsoi/chart-testing's): 4-node Pinot clusters and
  * the convergence check every fault scenario ends with ("every CR converges to the expected children and status").
  *
  * The check recomputes each CR's desired children from its live spec and compares the desired-state hash on every
@@ -9,11 +9,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { controllerRef } from '@dsoi/builder';
-import { type Client, createClient, type KubeObject, NotFoundError } from '@dsoi/client';
+import { type Client, type KubeObject, NotFoundError } from '@dsoi/client';
 import type { CustomResourceDefinitionObject } from '@dsoi/envtest';
-import { markWorkloadReady } from '@dsoi/envtest/testing';
 import { type HashableObject, readHash, stampHash } from '@dsoi/hash';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { desiredPinotChildren } from '../src/cluster/desiredChildren.ts';
 import { pinotType } from '../src/operator.ts';
@@ -50,61 +48,7 @@ export function withRevision<T extends { spec: any }>(cr: T, revision: number): 
   return next;
 }
 
-const workloadKinds = [
-  { apiVersion: 'apps/v1', kind: 'StatefulSet' },
-  { apiVersion: 'apps/v1', kind: 'Deployment' },
-] as const;
-
-/** Options of {@link simulateWorkloads}. */
-export interface SimulatorOptions {
-  /** Time between two rounds. @default 300 */
-  readonly intervalMs?: number;
-  /** While it returns true, nothing is marked ready: a rollout that started stays in flight. @default never */
-  readonly held?: () => boolean;
-}
-
-/**
- * Stands in for the StatefulSet/Deployment controllers and kubelets that envtest does not run: every `intervalMs`,
- * each workload of the namespace whose status lags its generation is marked rolled out and ready (unless `held`).
- * Connection errors (an API server being restarted) are ignored; the loop ends with `signal`.
- */
-export function simulateWorkloads(
-  kubeConfig: KubeConfig,
-  namespace: string,
-  signal: AbortSignal,
-  { intervalMs = 300, held = () => false }: SimulatorOptions = {},
-): Promise<void> {
-  const admin = createClient({ kubeConfig, fieldManager: 'kubelet-simulator' });
-  return (async () => {
-    while (!signal.aborted) {
-      if (held()) {
-        await new Promise((resolve) => setTimeout(resolve, intervalMs));
-        continue;
-      }
-      try {
-        for (const type of workloadKinds) {
-          const { items } = await admin.list<KubeObject & { status?: { observedGeneration?: number } }>(type, {
-            namespace,
-          });
-          const lagging = items.filter(
-            (w) => w.status?.observedGeneration !== (w.metadata as { generation?: number }).generation,
-          );
-          // A few at a time, as a real cluster's controllers would.
-          await Promise.all(
-            Array.from({ length: 4 }, async () => {
-              for (let w = lagging.shift(); w !== undefined; w = lagging.shift())
-                await markWorkloadReady(kubeConfig, { kind: type.kind, namespace, name: w.metadata!.name! });
-            }),
-          );
-        }
-      } catch {
-        // The API server may be down on purpose; try again next round.
-      }
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
-    admin.close();
-  })();
-}
+const workloadKinds = [{ apiVersion: 'apps/v1', kind: 'StatefulSet' }] as const;
 
 interface LivePinot extends KubeObject {
   spec: any;
@@ -164,42 +108,11 @@ export async function convergenceProblems(
   return report;
 }
 
-/**
- * What is wrong with the children each named CR owns (`[]` when nothing): it must be the controller owner of exactly
- * its desired children, each once, and of nothing else (a retried create must not leave a second one).
- */
-export async function childrenProblems(
-  admin: Client,
-  namespace: string,
-  names: readonly string[],
-): Promise<Map<string, string[]>> {
-  const crs = new Map(
-    (await admin.listAll<LivePinot>(pinotType, { namespace })).items.map((cr) => [cr.metadata.name, cr] as const),
+/** The `Kind/name` of every child a live CR should control, for `ownedChildrenProblems`. */
+export function desiredChildKeys(cr: KubeObject): string[] {
+  return desiredPinotChildren(cr as Parameters<typeof desiredPinotChildren>[0]).children.map(
+    ({ object }) => `${object.kind}/${object.metadata!.name}`,
   );
-  type Owned = KubeObject & { metadata: { ownerReferences?: { uid: string; controller?: boolean }[] } };
-  const ownedBy = new Map<string, string[]>();
-  for (const type of childKinds) {
-    for (const child of (await admin.listAll<Owned>(type, { namespace })).items) {
-      const owner = child.metadata.ownerReferences?.find((ref) => ref.controller)?.uid ?? '';
-      ownedBy.set(owner, [...(ownedBy.get(owner) ?? []), `${type.kind}/${child.metadata.name}`]);
-    }
-  }
-  const report = new Map<string, string[]>();
-  for (const name of names) {
-    const cr = crs.get(name);
-    if (cr === undefined) {
-      report.set(name, ['the CR does not exist']);
-      continue;
-    }
-    const owned = ownedBy.get(cr.metadata.uid) ?? [];
-    const desired = desiredPinotChildren(cr).children.map(({ object }) => `${object.kind}/${object.metadata!.name}`);
-    report.set(name, [
-      ...desired.filter((key) => !owned.includes(key)).map((key) => `${key} missing`),
-      ...owned.filter((key) => !desired.includes(key)).map((key) => `${key} is not desired`),
-      ...owned.filter((key, i) => owned.indexOf(key) !== i).map((key) => `${key} twice`),
-    ]);
-  }
-  return report;
 }
 
 /** The names of every child a live CR should have, for checking they are gone after it is deleted. */
