@@ -114,14 +114,16 @@ export function createPinotOperator(options: PinotOperatorOptions): PinotOperato
     or(generationChanged, annotationsChanged, labelsChanged, deletionStarted),
   ];
 
+  const childLabelSelector = { app: 'pinot' };
   const handles: SharedInformerHandle[] = [];
-  const acquire = <TObject extends KubeObject>(type: TypeMeta) => {
-    const handle = manager.store.informer<TObject>(type, scope);
+  const acquire = <TObject extends KubeObject>(type: TypeMeta, labelSelector?: Record<string, string>) => {
+    const handle = manager.store.informer<TObject>(type, { ...scope, ...(labelSelector && { labelSelector }) });
     handles.push(handle);
     return handle.informer;
   };
   const pinots = acquire<Pinot>(pinotType);
-  const services = acquire(serviceType);
+  // The controller Services the operator made (the same informer as the owned Services: one list, one watch).
+  const services = acquire(serviceType, childLabelSelector);
   const restInformers = new Map(
     [schemaKind, tableKind, tenantKind].map((kind) => [kind.type.kind, acquire<RestObject>(kind.type)] as const),
   );
@@ -130,6 +132,9 @@ export function createPinotOperator(options: PinotOperatorOptions): PinotOperato
     name: 'pinot',
     for: pinotType,
     owns: pinotOwnedKinds,
+    // Every child carries the Go operator's `app: pinot` label (pinotNodeLabels): unrelated ConfigMaps, Services and
+    // workloads of the watched namespaces are neither cached nor watched.
+    ownedLabelSelector: childLabelSelector,
     ...scope,
     predicates: filters(legacyPinotIgnoreAnnotation) as Predicate<Pinot & KubeObject>[],
     reconciler: createPinotReconciler({

@@ -3,7 +3,7 @@
  * on each key with bounded concurrency, retries with backoff, requeues and terminal errors.
  */
 import type { KubeObject, TypeMeta } from '@dsoi/client';
-import type { Informer, StoreFactory } from '@dsoi/store';
+import type { Informer, LabelSelector, StoreFactory } from '@dsoi/store';
 import type { ChildCache } from './childCache.js';
 import { isTerminalError, ReconcileTimeoutError } from './errors.js';
 import { type EventHandler, enqueueOwner, enqueueSelf, keyOf, parseKey, type ReconcileRequest } from './handlers.js';
@@ -59,6 +59,13 @@ export interface ControllerOptions<TObject extends KubeObject = KubeObject> {
   readonly for: TypeMeta;
   /** Kinds whose objects this controller's objects own: their events enqueue the controlling owner. @default [] */
   readonly owns?: readonly TypeMeta[];
+  /**
+   * Watch and cache only the owned objects these labels select (labels every child carries), so unrelated objects
+   * of the owned kinds in the watched namespaces cost neither memory nor events. @default every object of the kinds
+   *
+   * Caveat: a child without these labels is invisible to the controller: it reads as absent until an apply adds them.
+   */
+  readonly ownedLabelSelector?: LabelSelector;
   /** Other kinds to watch with a mapping function. @default [] */
   readonly watches?: readonly WatchSpec[];
   /** Filters on the primary kind's events; object filters are also checked before every reconcile. @default [] */
@@ -234,16 +241,23 @@ function watchAll<TObject extends KubeObject>(
   log: Logger,
 ) {
   const ns = options.namespace === undefined ? {} : { namespace: options.namespace };
-  const specs: { type: TypeMeta; map: EventHandler; predicates: readonly Predicate[]; namespace?: string }[] = [
+  const owned = options.ownedLabelSelector === undefined ? {} : { labelSelector: options.ownedLabelSelector };
+  const specs: {
+    type: TypeMeta;
+    map: EventHandler;
+    predicates: readonly Predicate[];
+    namespace?: string;
+    labelSelector?: LabelSelector;
+  }[] = [
     { type: options.for, map: enqueueSelf, predicates: (options.predicates ?? []) as readonly Predicate[], ...ns },
-    ...(options.owns ?? []).map((type) => ({ type, map: enqueueOwner(options.for), predicates: [], ...ns })),
+    ...(options.owns ?? []).map((type) => ({ type, map: enqueueOwner(options.for), predicates: [], ...ns, ...owned })),
     ...(options.watches ?? []).map((w) => ({ ...ns, ...w, predicates: w.predicates ?? [] })),
   ];
   return specs.map((spec) => {
-    const handle = store.informer<PredicateObject>(
-      spec.type,
-      spec.namespace === undefined ? {} : { namespace: spec.namespace },
-    );
+    const handle = store.informer<PredicateObject>(spec.type, {
+      ...(spec.namespace !== undefined && { namespace: spec.namespace }),
+      ...(spec.labelSelector !== undefined && { labelSelector: spec.labelSelector }),
+    });
     const push = (event: Parameters<Predicate>[0]) => {
       try {
         if (!spec.predicates.every((p) => p(event))) return;
