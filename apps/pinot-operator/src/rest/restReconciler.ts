@@ -88,12 +88,21 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
   const { kind, client, recorder, getPinot, resolveEndpoint, reconcileWaitMs, httpTimeoutMs, schemaLookup } = options;
   const code = (suffix: string) => `${kind.codePrefix}${suffix}`;
 
-  // The last document Pinot accepted, per object uid, with the status that push wrote. The cache can lag our own status
-  // patch by an event, so a reconcile woken by an earlier event would otherwise see an empty status and push the same
-  // spec again; and when that status write itself failed, the next pass restores it instead of keeping the old one.
-  const accepted = new Map<string, { readonly document: string; readonly status: PinotRestStatus }>();
-  return async ({ object, signal, log }) => {
-    if (!object) return done();
+  // The last document Pinot accepted, per object (`namespace/name`, for its uid), with the status that push wrote. The
+  // cache can lag our own status patch by an event, so a reconcile woken by an earlier event would otherwise see an
+  // empty status and push the same spec again; and when that status write itself failed, the next pass restores it
+  // instead of keeping the old one. An entry goes when its object is gone (the pass with no object), however it went,
+  // so the map holds at most one entry per live object.
+  const accepted = new Map<
+    string,
+    { readonly uid: string; readonly document: string; readonly status: PinotRestStatus }
+  >();
+  return async ({ object, request, signal, log }) => {
+    if (!object) {
+      accepted.delete(`${request.namespace ?? ''}/${request.name}`);
+      return done();
+    }
+    const acceptedKey = `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
     const { namespace } = object.metadata;
     const deleting = Boolean(object.metadata.deletionTimestamp);
     const generation = object.metadata.generation ?? 0;
@@ -234,7 +243,7 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
             throw new PinotApiError(`delete ${kind.type.kind} ${nameInPinot}`, response);
           }
           event('Normal', code('DeleteSuccess'), `deleted ${nameInPinot} from Pinot`);
-          accepted.delete(object.metadata.uid ?? '');
+          accepted.delete(acceptedKey);
         },
       });
       return done();
@@ -244,7 +253,8 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
     // 5. Create or update. "Exists in Pinot but our status is empty" (adoption) pushes the spec as an update.
     const { document, name } = target!;
     const uid = object.metadata.uid ?? '';
-    const pushed = accepted.get(uid);
+    const entry = accepted.get(acceptedKey);
+    const pushed = entry?.uid === uid ? entry : undefined;
     const current = pushed?.document ?? (status[kind.currentField] as string | undefined);
     const answer = await call('read', 'GET', kind.getPath(name, object.spec));
     const exists = kind.exists(answer, object.spec);
@@ -270,7 +280,7 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
         throw new PinotApiError(`${suffix.toLowerCase()} ${kind.type.kind} ${name}`, response);
       }
       operation(`${suffix}Success`, true, response.body, { [kind.currentField]: document });
-      accepted.set(uid, { document, status: pickOperation(status, kind.currentField) });
+      accepted.set(acceptedKey, { uid, document, status: pickOperation(status, kind.currentField) });
       event(
         'Normal',
         code(`${suffix}Success`),
