@@ -58,7 +58,9 @@ export function packageBuild(overrides: Options = {}) {
     clean: true,
     target: 'node22',
     platform: 'node',
-    splitting: false,
+    // Code used by two entries goes to a shared chunk (for CJS too), so a class has one identity across a package's
+    // entries: an error thrown by `@dsoi/x/testing` code is `instanceof` the class `@dsoi/x` exports.
+    splitting: true,
     treeshake: true,
     ...overrides,
     ...(gate && {

@@ -4,13 +4,8 @@
  * `RECONCILE_WAIT`, `DENY_LIST`, `WATCH_NAMESPACE`) and runs until SIGTERM/SIGINT. A bad flag or variable exits with
  * code 2 and says which.
  */
-import {
-  createLogger,
-  OperatorFlagsError,
-  operatorFlagsUsage,
-  parseOperatorFlags,
-  shutdownSignal,
-} from '@dsoi/reconcile';
+import { createLogger, shutdownSignal } from '@dsoi/reconcile';
+import { OperatorFlagsError, operatorFlagsUsage, parseOperatorFlags } from '@dsoi/reconcile/manager';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createParseableOperator, parseableOperatorDefaults } from './operator.ts';
 

@@ -4,19 +4,21 @@
  */
 import type { KubeObject, TypeMeta } from '@dsoi/client';
 import {
-  annotationsChanged,
   createManager,
-  generationChanged,
-  labelsChanged,
   type Manager,
   type ManagerOptions,
-  namespaceFilter,
-  notPaused,
   type OperatorFlags,
-  or,
   type Predicate,
   type ReconcileRequest,
 } from '@dsoi/reconcile';
+import {
+  annotationsChanged,
+  generationChanged,
+  labelsChanged,
+  namespaceFilter,
+  notPaused,
+  or,
+} from '@dsoi/reconcile/controller';
 import { type ParseableTenant, parseableApiVersion } from './api/parseableTenant.ts';
 import { createTenantReconciler, persistentVolumeClaimType, tenantOwnedKinds } from './tenant/tenantReconciler.ts';
 

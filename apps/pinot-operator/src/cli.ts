@@ -4,14 +4,14 @@
  * Pinot from outside the cluster and `--secret-namespaces` / `SECRET_NAMESPACES` to let CRs name Secrets elsewhere.
  * A bad setting prints one clear line and exits with code 2.
  */
+import type { ExtraFlag } from '@dsoi/reconcile';
 import {
-  type ExtraFlag,
   LeaderElectionLostError,
   OperatorFlagsError,
   operatorFlagsUsage,
   parseGoDuration,
   parseOperatorFlags,
-} from '@dsoi/reconcile';
+} from '@dsoi/reconcile/manager';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createPinotOperator, pinotOperatorDefaults } from './operator.ts';
 

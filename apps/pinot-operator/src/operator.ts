@@ -4,20 +4,22 @@
  */
 import type { KubeObject, TypeMeta } from '@dsoi/client';
 import {
-  annotationsChanged,
-  createDefaultRateLimiter,
   createManager,
-  generationChanged,
-  labelsChanged,
   type Manager,
   type ManagerOptions,
-  namespaceFilter,
-  notPaused,
   type OperatorFlags,
-  or,
   type Predicate,
   type ReconcileRequest,
 } from '@dsoi/reconcile';
+import {
+  annotationsChanged,
+  createDefaultRateLimiter,
+  generationChanged,
+  labelsChanged,
+  namespaceFilter,
+  notPaused,
+  or,
+} from '@dsoi/reconcile/controller';
 import type { SharedInformerHandle } from '@dsoi/store';
 import { pinotApiVersion } from './api/common.ts';
 import type { Pinot } from './api/pinot.ts';

@@ -1,5 +1,6 @@
 /** Runs the WebApp operator: `node src/main.ts --kubeconfig ~/.kube/config` (flags as controller-runtime's). */
-import { operatorFlagsUsage, parseOperatorFlags, shutdownSignal } from '@dsoi/reconcile';
+import { shutdownSignal } from '@dsoi/reconcile';
+import { operatorFlagsUsage, parseOperatorFlags } from '@dsoi/reconcile/manager';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createOperator } from './operator.ts';
 

@@ -2,7 +2,8 @@
 // test/readme.test.ts runs it against a real API server.
 
 import type { KubeObject } from '@dsoi/client';
-import { createManager, done, generationChanged, reconcileChildren, shutdownSignal } from '@dsoi/reconcile';
+import { createManager, done, reconcileChildren, shutdownSignal } from '@dsoi/reconcile';
+import { generationChanged } from '@dsoi/reconcile/controller';
 import { KubeConfig } from '@kubernetes/client-node';
 
 type Widget = KubeObject & {

@@ -1,9 +1,20 @@
-/** @dsoi/reconcile: controllers, work queue, children reconciliation, leader election and manager. Start here. */
+/**
+ * @dsoi/reconcile: controllers, children reconciliation, status, finalizers and the manager. Start here. The parts
+ * a hand-built setup needs are subpath entries: `@dsoi/reconcile/controller` (predicates, work queue, rate
+ * limiters), `@dsoi/reconcile/children` (immutable fields, workload readiness) and `@dsoi/reconcile/manager`
+ * (leader election, probes, metrics, operator flags).
+ */
 
-export type { ChildCache } from './childCache.js';
-export type { ChildOwnership } from './childOwnership.js';
-export type { Condition, ConditionInput } from './conditions.js';
-export { findCondition, isConditionTrue, setCondition, toMetaTime } from './conditions.js';
+// Children, status conditions and finalizers
+export type { ChildCache } from './children/childCache.js';
+export type { ChildOwnership } from './children/childOwnership.js';
+export type { ImmutablePlan, KeptField } from './children/immutableFields.js';
+export type { ChildrenReport, ChildSpec, ReconcileChildrenOptions } from './children/reconcileChildren.js';
+export { reconcileChildren } from './children/reconcileChildren.js';
+export type { WorkloadObject, WorkloadReadiness } from './children/workloadReadiness.js';
+export type { Condition, ConditionInput } from './controller/conditions.js';
+export { findCondition, isConditionTrue, setCondition } from './controller/conditions.js';
+// Controllers and what a reconcile returns
 export type {
   Controller,
   ControllerOptions,
@@ -11,11 +22,27 @@ export type {
   ReconcileFunction,
   Reconciler,
   WatchSpec,
-} from './controller.js';
-// Controllers
-export { controllerDefaults, createController } from './controller.js';
-export type { MissingPermission, ReconcileErrorReason } from './errors.js';
+} from './controller/controller.js';
+export { controllerDefaults, createController } from './controller/controller.js';
+export type { FinalizableObject, FinalizeOptions, FinalizeOutcome } from './controller/finalizer.js';
+export { finalize } from './controller/finalizer.js';
+export type { EventHandler, ReconcileRequest } from './controller/handlers.js';
+export { enqueueOwner, enqueueSelf } from './controller/handlers.js';
+export type { NamespaceFilterOptions, ObjectEvent, Predicate, PredicateObject } from './controller/predicates.js';
+export type {
+  BucketOptions,
+  DefaultRateLimiterOptions,
+  ItemBackoffOptions,
+  RateLimiter,
+} from './controller/rateLimiter.js';
+export type { ReconcileResult } from './controller/reconcileResult.js';
+export { done, requeue, requeueAfter } from './controller/reconcileResult.js';
+export type { UpdateStatusOptions } from './controller/updateStatus.js';
+export { updateStatus } from './controller/updateStatus.js';
+export type { WorkQueue, WorkQueueObserver, WorkQueueOptions } from './controller/workQueue.js';
+
 // Errors
+export type { MissingPermission, ReconcileErrorReason } from './errors.js';
 export {
   ChildrenError,
   isTerminalError,
@@ -24,14 +51,11 @@ export {
   ReconcileTimeoutError,
   TerminalError,
 } from './errors.js';
-export type { FinalizableObject, FinalizeOptions, FinalizeOutcome } from './finalizer.js';
-export { finalize, skipCleanupAnnotation } from './finalizer.js';
-export type { EventHandler, ReconcileRequest } from './handlers.js';
-export { enqueueOwner, enqueueSelf, keyOf, parseKey } from './handlers.js';
-export type { HealthCheck, HealthChecks, HealthServer, HealthServerOptions } from './healthServer.js';
-export { createHealthServer, healthServerDefaults } from './healthServer.js';
-export type { ImmutablePlan, KeptField } from './immutableFields.js';
-export { immutableFields, keepImmutableFields } from './immutableFields.js';
+
+// The manager: runs controllers with a shared store, leader election, metrics and probes; logging and shutdown
+export type { Logger, LoggerOptions } from './logger.js';
+export { createLogger } from './logger.js';
+export type { HealthCheck, HealthChecks, HealthServer, HealthServerOptions } from './manager/healthServer.js';
 export type {
   LeaderElector,
   LeaderElectorOptions,
@@ -39,69 +63,17 @@ export type {
   Lease,
   LeaseClient,
   LeaseSpec,
-} from './leaderElection.js';
-// Leader election, probes, shutdown
-export { createLeaderElector, leaderElectionDefaults } from './leaderElection.js';
-export type { Logger, LoggerOptions } from './logger.js';
-export { createLogger, loggerDefaults, redactSecrets } from './logger.js';
+} from './manager/leaderElection.js';
 export type {
   BindAddress,
   ManagedControllerOptions,
   Manager,
   ManagerLeaderElectionOptions,
   ManagerOptions,
-} from './manager.js';
-// Manager: runs controllers with a shared store, leader election, metrics and probes
-export { createManager, LeaderElectionLostError, managerDefaults } from './manager.js';
-export type { ControllerMetrics } from './metrics.js';
-// Operations: metrics, logging
-export { createControllerMetrics } from './metrics.js';
-export type { ExtraFlag, OperatorFlags, OperatorFlagsOptions } from './operatorFlags.js';
-// Operator flags and environment (RECONCILE_WAIT, DENY_LIST, WATCH_NAMESPACE, controller-runtime flags)
-export {
-  OperatorFlagsError,
-  operatorFlagsUsage,
-  parseBindAddress,
-  parseGoDuration,
-  parseOperatorFlags,
-} from './operatorFlags.js';
-export type { NamespaceFilterOptions, ObjectEvent, Predicate, PredicateObject } from './predicates.js';
-// Predicates
-export {
-  and,
-  annotationsChanged,
-  generationChanged,
-  labelsChanged,
-  namespaceFilter,
-  not,
-  notPaused,
-  objectFilter,
-  or,
-  parseNamespaceList,
-  pausedAnnotation,
-  resourceVersionChanged,
-} from './predicates.js';
-export type { BucketOptions, DefaultRateLimiterOptions, ItemBackoffOptions, RateLimiter } from './rateLimiter.js';
-export {
-  createBucketRateLimiter,
-  createDefaultRateLimiter,
-  createItemBackoffRateLimiter,
-  createMaxOfRateLimiter,
-} from './rateLimiter.js';
-export type { ChildrenReport, ChildSpec, ReconcileChildrenOptions } from './reconcileChildren.js';
-// Children, rollout, status and finalizers
-export { reconcileChildren } from './reconcileChildren.js';
-export type { ReconcileResult } from './reconcileResult.js';
-export { done, requeue, requeueAfter } from './reconcileResult.js';
-// Start-up permission check (the manager's `checkPermissions`)
-export type { ControllerPermissions, PermissionRequest, RequiredPermission } from './requiredPermissions.js';
-export { createRestClientMetrics } from './restClientMetrics.js';
-export type { ShutdownSignalOptions } from './shutdownSignal.js';
-export { shutdownSignal, shutdownSignalDefaults } from './shutdownSignal.js';
-export type { UpdateStatusOptions } from './updateStatus.js';
-export { updateStatus, updateStatusDefaults } from './updateStatus.js';
-export type { WorkloadObject, WorkloadReadiness } from './workloadReadiness.js';
-export { workloadReadiness } from './workloadReadiness.js';
-export type { WorkQueue, WorkQueueObserver, WorkQueueOptions } from './workQueue.js';
-// Work queue and rate limiting
-export { createWorkQueue } from './workQueue.js';
+} from './manager/manager.js';
+export { createManager } from './manager/manager.js';
+export type { ControllerMetrics } from './manager/metrics.js';
+export type { ExtraFlag, OperatorFlags, OperatorFlagsOptions } from './manager/operatorFlags.js';
+export type { ControllerPermissions, PermissionRequest, RequiredPermission } from './manager/requiredPermissions.js';
+export type { ShutdownSignalOptions } from './manager/shutdownSignal.js';
+export { shutdownSignal } from './manager/shutdownSignal.js';

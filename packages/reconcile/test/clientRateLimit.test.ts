@@ -1,7 +1,8 @@
 import { createClient, type RequestInfo } from '@dsoi/client';
 import { createTestNamespace, installCrds, testKubeConfig } from '@dsoi/envtest/testing';
 import { expect, it } from 'vitest';
-import { createManager, done, managerDefaults } from '../src/index.js';
+import { createManager, done } from '../src/index.js';
+import { managerDefaults } from '../src/manager/index.js';
 import { configMapType, type Widget, widget, widgetCrd, widgetType } from './fixtures/widget.js';
 
 it("caps a bad custom resource's write loop at the manager's default 20 QPS, burst 30", async () => {

@@ -1,14 +1,8 @@
 import { type Client, createClient } from '@dsoi/client';
 import { createTestNamespace, installCrds, testKubeConfig } from '@dsoi/envtest/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createItemBackoffRateLimiter,
-  done,
-  namespaceFilter,
-  notPaused,
-  requeueAfter,
-  TerminalError,
-} from '../src/index.js';
+import { createItemBackoffRateLimiter, namespaceFilter, notPaused } from '../src/controller/index.js';
+import { done, requeueAfter, TerminalError } from '../src/index.js';
 import { startOperator, type TestOperator } from './fixtures/operator.js';
 import { widget, widgetCrd, widgetType } from './fixtures/widget.js';
 

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from '@dsoi/client';
 import { createTestNamespace, kubeconfigEnv, testKubeConfig } from '@dsoi/envtest/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLeaderElector, type LeaderElectorOptions, type Lease } from '../src/leaderElection.js';
 import { createLogger } from '../src/logger.js';
+import { createLeaderElector, type LeaderElectorOptions, type Lease } from '../src/manager/leaderElection.js';
 
 const kubeConfig = testKubeConfig();
 const client = createClient({ kubeConfig, fieldManager: 'leader-election-test' });

@@ -12,9 +12,9 @@ import {
   type ReconcileFunction,
   requeueAfter,
   setCondition,
-  toMetaTime,
   updateStatus,
 } from '@dsoi/reconcile';
+import { toMetaTime } from '@dsoi/reconcile/controller';
 import { describeProblems, InvalidSpecError, parseSpec } from '@dsoi/reconcile/dsoi';
 import type { Pinot } from '../api/pinot.ts';
 import type { PinotRestObject, PinotRestStatus } from '../api/pinotRest.ts';

@@ -6,11 +6,11 @@
  */
 import type { KubeObject, Reader, Writer } from '@dsoi/client';
 import type { EventRecord } from '@dsoi/events';
-import type { ReconcileContext, ReconcileFunction } from '../controller.js';
+import { type ChildrenReport, type ChildSpec, reconcileChildren } from '../children/reconcileChildren.js';
+import type { ReconcileContext, ReconcileFunction } from '../controller/controller.js';
+import { done, type ReconcileResult, requeueAfter } from '../controller/reconcileResult.js';
+import { updateStatus } from '../controller/updateStatus.js';
 import { ChildrenError } from '../errors.js';
-import { type ChildrenReport, type ChildSpec, reconcileChildren } from '../reconcileChildren.js';
-import { done, type ReconcileResult, requeueAfter } from '../reconcileResult.js';
-import { updateStatus } from '../updateStatus.js';
 import { type DsoiOutcome, type RolloutStatusInput, rolloutStatus } from './rolloutStatus.js';
 import { InvalidSpecError, parseSpec, type SpecSchema } from './specProblems.js';
 

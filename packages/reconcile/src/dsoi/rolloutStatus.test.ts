@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChildrenReport } from '../reconcileChildren.js';
+import type { ChildrenReport } from '../children/reconcileChildren.js';
 import { rolloutStatus } from './rolloutStatus.js';
 
 const ref = (name: string) => ({ apiVersion: 'apps/v1', kind: 'StatefulSet', name, namespace: 'pinot' });

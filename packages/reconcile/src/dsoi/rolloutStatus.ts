@@ -4,8 +4,8 @@
  * node the rollout waits on, and when the rollout started and finished. Pure.
  */
 
-import { type Condition, isConditionTrue, setCondition, toMetaTime } from '../conditions.js';
-import type { ChildrenReport } from '../reconcileChildren.js';
+import type { ChildrenReport } from '../children/reconcileChildren.js';
+import { type Condition, isConditionTrue, setCondition, toMetaTime } from '../controller/conditions.js';
 import { describeProblems, type SpecProblem } from './specProblems.js';
 
 /** What one pass of the DSOI reconciler found. */

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { BuiltCustomResourceDefinition } from '@dsoi/builder';
 import { KubeConfig } from '@kubernetes/client-node';
-import type { RequiredPermission } from '../requiredPermissions.js';
+import type { RequiredPermission } from '../manager/requiredPermissions.js';
 import { crdManifests, isCustomResourceDefinition } from './crdManifests.js';
 import { policyRules, rbacRoleYaml } from './rbacRules.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { requiredPermissions } from '../requiredPermissions.js';
+import { requiredPermissions } from '../manager/requiredPermissions.js';
 import { apiGroupOf, policyRules, rbacRoleYaml } from './rbacRules.js';
 
 const webApp = { apiVersion: 'example.com/v1', kind: 'WebApp' };

@@ -2,7 +2,7 @@
  * RBAC rules from the permissions the manager checks at start-up: the same list, turned into a Role or ClusterRole
  * offline (no discovery), so the committed manifest and the start-up check cannot disagree.
  */
-import type { RequiredPermission } from '../requiredPermissions.js';
+import type { RequiredPermission } from '../manager/requiredPermissions.js';
 
 /** One `rules[]` entry of a Role or ClusterRole. */
 export interface PolicyRule {

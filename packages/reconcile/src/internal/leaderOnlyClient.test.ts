@@ -1,7 +1,7 @@
 import type { Client, KubeObject } from '@dsoi/client';
 import type { EventsV1Event } from '@dsoi/events';
 import { describe, expect, it } from 'vitest';
-import { LeaderElectionLostError } from '../leaderElection.js';
+import { LeaderElectionLostError } from '../manager/leaderElection.js';
 import { type Leadership, leaderOnlyClient } from './leaderOnlyClient.js';
 
 const configMap: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'ns' } };

@@ -4,7 +4,7 @@
  */
 import type { Client, ObjectRefOrObject, RequestOptions } from '@dsoi/client';
 import type { EventSink } from '@dsoi/events';
-import { LeaderElectionLostError, type LeaderElector } from '../leaderElection.js';
+import { LeaderElectionLostError, type LeaderElector } from '../manager/leaderElection.js';
 
 /** What the guard asks the elector: leadership now (the clock is read), and the current term's signal. */
 export type Leadership = Pick<LeaderElector, 'isLeader' | 'leadingSignal' | 'identity'>;

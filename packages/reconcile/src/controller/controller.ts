@@ -4,11 +4,11 @@
  */
 import type { KubeObject, TypeMeta } from '@dsoi/client';
 import type { Informer, LabelSelector, StoreFactory } from '@dsoi/store';
-import type { ChildCache } from './childCache.js';
-import { isTerminalError, ReconcileTimeoutError } from './errors.js';
+import type { ChildCache } from '../children/childCache.js';
+import { isTerminalError, ReconcileTimeoutError } from '../errors.js';
+import { createLogger, type Logger } from '../logger.js';
+import type { ControllerMetrics } from '../manager/metrics.js';
 import { type EventHandler, enqueueOwner, enqueueSelf, keyOf, parseKey, type ReconcileRequest } from './handlers.js';
-import { createLogger, type Logger } from './logger.js';
-import type { ControllerMetrics } from './metrics.js';
 import type { Predicate, PredicateObject } from './predicates.js';
 import type { RateLimiter } from './rateLimiter.js';
 import type { ReconcileResult } from './reconcileResult.js';

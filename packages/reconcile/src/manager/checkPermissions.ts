@@ -11,8 +11,8 @@ import {
   type ResourceMapping,
   type TypeMeta,
 } from '@dsoi/client';
-import type { MissingPermission } from './errors.js';
-import { delay } from './internal/signals.js';
+import type { MissingPermission } from '../errors.js';
+import { delay } from '../internal/signals.js';
 import type { RequiredPermission } from './requiredPermissions.js';
 
 /** What {@link checkPermissions} found. */

@@ -3,7 +3,7 @@
  * statefulset spec for fields other than ...`, `field is immutable`). A careful operator keeps the live value, says
  * which field differs and how to migrate, and never sends a write it knows will be refused.
  */
-import { firstDifference } from './internal/drift.js';
+import { firstDifference } from '../internal/drift.js';
 
 /** The fields kube-apiserver never lets an update change, by `apiVersion kind` (paths from the object's root). */
 export const immutableFields: Readonly<Record<string, readonly string[]>> = Object.freeze({

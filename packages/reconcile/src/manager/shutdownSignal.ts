@@ -1,5 +1,5 @@
 /** `shutdownSignal()`: turns SIGTERM/SIGINT into an AbortSignal for a graceful stop; a second signal forces an exit. */
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 
 /** Options of {@link shutdownSignal}. */
 export interface ShutdownSignalOptions {

@@ -1,6 +1,6 @@
 /** Prometheus metrics under controller-runtime's names, so existing dashboards and alerts work unchanged. */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { WorkQueueObserver } from './workQueue.js';
+import type { WorkQueueObserver } from '../controller/workQueue.js';
 
 /** The metrics a controller updates. */
 export interface ControllerMetrics {

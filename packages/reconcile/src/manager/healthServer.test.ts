@@ -1,7 +1,7 @@
 import { Counter, Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../logger.js';
 import { createHealthServer, type HealthServerOptions } from './healthServer.js';
-import { createLogger } from './logger.js';
 
 const stops: AbortController[] = [];
 afterEach(() => {

@@ -1,7 +1,7 @@
 import { type KubeObject, type ResourceMapping, ServerError, type TypeMeta, UnknownKindError } from '@dsoi/client';
 import { describe, expect, it } from 'vitest';
+import { MissingPermissionsError } from '../errors.js';
 import { checkPermissions } from './checkPermissions.js';
-import { MissingPermissionsError } from './errors.js';
 import { requiredPermissions } from './requiredPermissions.js';
 
 interface Attributes {

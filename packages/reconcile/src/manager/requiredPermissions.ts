@@ -3,7 +3,7 @@
  * namespace scope), its leader election and what the app declares on top. Pure: the kinds are resolved later.
  */
 import type { RequestVerb, TypeMeta } from '@dsoi/client';
-import type { WatchSpec } from './controller.js';
+import type { WatchSpec } from '../controller/controller.js';
 
 /**
  * Something an operator does that RBAC must allow: `verbs` on a kind (resolved to its resource through the client's

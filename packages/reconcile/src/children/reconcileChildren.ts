@@ -7,12 +7,12 @@ import { controllerRef, type OwnerObject } from '@dsoi/builder';
 import type { KubeObject, ObjectRef, Patch, Reader, TypeMeta, Writer } from '@dsoi/client';
 import type { EventRecord } from '@dsoi/events';
 import { type HashableObject, readHash, stampHash } from '@dsoi/hash';
+import { ChildrenError } from '../errors.js';
+import { findDrift } from '../internal/drift.js';
 import type { ChildCache } from './childCache.js';
 import { type ChildOwnership, ownershipConflict, releasePatch, withOwnership } from './childOwnership.js';
-import { ChildrenError } from './errors.js';
 import { takeOverFields } from './fieldOwnership.js';
 import { type KeptField, keepImmutableFields } from './immutableFields.js';
-import { findDrift } from './internal/drift.js';
 import { type WorkloadObject, workloadReadiness } from './workloadReadiness.js';
 
 /** A desired child with its place in the ordered rollout. */

@@ -10,13 +10,13 @@ import { createEventRecorder, type EventRecorder } from '@dsoi/events';
 import { createStoreFactory, type StoreFactory } from '@dsoi/store';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { type Controller, type ControllerOptions, createController } from '../controller/controller.js';
+import { MissingPermissionsError } from '../errors.js';
+import { leaderOnlyClient } from '../internal/leaderOnlyClient.js';
+import { createLogger, type Logger } from '../logger.js';
 import { checkPermissions } from './checkPermissions.js';
-import { type Controller, type ControllerOptions, createController } from './controller.js';
-import { MissingPermissionsError } from './errors.js';
 import { createHealthServer } from './healthServer.js';
-import { leaderOnlyClient } from './internal/leaderOnlyClient.js';
 import { createLeaderElector, LeaderElectionLostError, type LeaderElector } from './leaderElection.js';
-import { createLogger, type Logger } from './logger.js';
 import { createControllerMetrics } from './metrics.js';
 import {
   type ControllerNeeds,

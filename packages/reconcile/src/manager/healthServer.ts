@@ -2,8 +2,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import { whenAborted } from './internal/signals.js';
-import { createLogger, type Logger } from './logger.js';
+import { whenAborted } from '../internal/signals.js';
+import { createLogger, type Logger } from '../logger.js';
 
 /** A named check: healthy when it returns (or resolves to) `true`; `false`, a throw or a rejection is a failure. */
 export type HealthCheck = () => boolean | Promise<boolean>;

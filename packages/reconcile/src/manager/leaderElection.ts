@@ -13,8 +13,8 @@ import {
   type RequestOptions,
 } from '@dsoi/client';
 import { Gauge, type Registry } from 'prom-client';
-import { delay } from './internal/signals.js';
-import { createLogger, type Logger } from './logger.js';
+import { delay } from '../internal/signals.js';
+import { createLogger, type Logger } from '../logger.js';
 
 /** The `spec` of a `coordination.k8s.io/v1` Lease; times are MicroTime strings (RFC 3339 with microseconds). */
 export interface LeaseSpec {

@@ -12,6 +12,7 @@ import {
 } from '@dsoi/client';
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../logger.js';
 import {
   createLeaderElector,
   type LeaderElectorOptions,
@@ -21,7 +22,6 @@ import {
   leaderElectionDefaults,
   microTime,
 } from './leaderElection.js';
-import { createLogger } from './logger.js';
 
 /** An in-memory Lease API with optimistic concurrency, outages (requests hang until their timeout) and a call log. */
 function createFakeLeases() {

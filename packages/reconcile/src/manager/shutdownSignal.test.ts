@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { abortAfter } from './internal/signals.js';
-import { createLogger } from './logger.js';
+import { abortAfter } from '../internal/signals.js';
+import { createLogger } from '../logger.js';
 import { shutdownSignal, shutdownSignalDefaults } from './shutdownSignal.js';
 
 const silent = createLogger({ level: 'silent' });
@@ -43,7 +43,7 @@ describe('shutdownSignal', () => {
   });
 
   it('in a real process: the first SIGTERM starts the stop, the second exits with code 1', async () => {
-    const hook = fileURLToPath(new URL('../test/fixtures/tsResolve.mjs', import.meta.url));
+    const hook = fileURLToPath(new URL('../../test/fixtures/tsResolve.mjs', import.meta.url));
     const module = fileURLToPath(new URL('./shutdownSignal.ts', import.meta.url));
     const script = [
       `import { shutdownSignal } from ${JSON.stringify(module)};`,

@@ -1,0 +1,31 @@
+/**
+ * @dsoi/reconcile/manager: the parts `createManager` is made of, for a hand-built setup or a Go operator's command
+ * line: leader election, the health server, Prometheus metrics, logger defaults, shutdown defaults and the operator
+ * flags (RECONCILE_WAIT, DENY_LIST, WATCH_NAMESPACE and the controller-runtime flags).
+ */
+
+export { loggerDefaults, redactSecrets } from '../logger.js';
+export type { HealthCheck, HealthChecks, HealthServer, HealthServerOptions } from './healthServer.js';
+export { createHealthServer, healthServerDefaults } from './healthServer.js';
+export type {
+  LeaderElector,
+  LeaderElectorOptions,
+  LeadershipEndReason,
+  Lease,
+  LeaseClient,
+  LeaseSpec,
+} from './leaderElection.js';
+export { createLeaderElector, leaderElectionDefaults } from './leaderElection.js';
+export { LeaderElectionLostError, managerDefaults } from './manager.js';
+export type { ControllerMetrics } from './metrics.js';
+export { createControllerMetrics } from './metrics.js';
+export type { ExtraFlag, OperatorFlags, OperatorFlagsOptions } from './operatorFlags.js';
+export {
+  OperatorFlagsError,
+  operatorFlagsUsage,
+  parseBindAddress,
+  parseGoDuration,
+  parseOperatorFlags,
+} from './operatorFlags.js';
+export { createRestClientMetrics } from './restClientMetrics.js';
+export { shutdownSignalDefaults } from './shutdownSignal.js';
