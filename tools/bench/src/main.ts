@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: runs every benchmark and writes tools/bench/RESULTS.md, ending with the targets of issue #9.
  * `--quick` shortens and scales down each measurement (under 5 minutes on 2 cores); `--only=<hash|store|reconcile|
- * operator>` runs one. Absolute times drift on shared machines; compare rows of the same run.
+ * operator|hostile>` runs one. Absolute times drift on shared machines; compare rows of the same run.
  */
 import { writeFileSync } from 'node:fs';
 import { runHashBench } from './hashBench.ts';
+import { runHostileBench } from './hostileBench.ts';
 import { runOperatorBench } from './operatorBench.ts';
 import { runReconcileBench } from './reconcileBench.ts';
 import { runStoreBench } from './storeBench.ts';
@@ -17,6 +18,7 @@ const benches: [string, (quick: boolean) => BenchSection | Promise<BenchSection>
   ['store', runStoreBench],
   ['reconcile', runReconcileBench],
   ['operator', runOperatorBench],
+  ['hostile', runHostileBench],
 ];
 const started = performance.now();
 const startLoad = loadAverages();
