@@ -14,6 +14,19 @@ export interface KubeObject {
     readonly namespace?: string;
     readonly uid?: string;
     readonly resourceVersion?: string;
+    /** Labels, as every kind has them. */
+    readonly labels?: Readonly<Record<string, string>>;
+    /** Annotations, as every kind has them. */
+    readonly annotations?: Readonly<Record<string, string>>;
+    /** The objects this one belongs to; the one with `controller: true` is its controller. Fields as read. */
+    readonly ownerReferences?: readonly {
+      readonly apiVersion?: string;
+      readonly kind?: string;
+      readonly name?: string;
+      readonly uid?: string;
+      readonly controller?: boolean;
+      readonly blockOwnerDeletion?: boolean;
+    }[];
   };
 }
 /**

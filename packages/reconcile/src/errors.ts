@@ -2,6 +2,7 @@
  * Errors of @dsoi/reconcile: a terminal error stops retries, the rest say which controller and key failed, or which
  * permissions the operator lacks at start-up.
  */
+import type { ChildrenReport } from './children/reconcileChildren.js';
 
 /** Why a reconcile failed, as the controller reports it. */
 export type ReconcileErrorReason = 'Terminal' | 'Timeout' | 'Failed' | 'Forbidden';
@@ -49,12 +50,12 @@ export class ChildrenError extends ReconcileError {
     readonly ref: { readonly kind: string; readonly name: string };
     readonly error: unknown;
   }[];
-  /** What did succeed. */
-  readonly report: unknown;
+  /** The children report of the pass: what was written, pruned, waited on or left as it was. */
+  readonly report: ChildrenReport;
   constructor(
     owner: string,
     failures: readonly { readonly ref: { readonly kind: string; readonly name: string }; readonly error: unknown }[],
-    report: unknown,
+    report: ChildrenReport,
   ) {
     const list = failures.map(
       (f) => `${f.ref.kind} ${f.ref.name}: ${f.error instanceof Error ? f.error.message : String(f.error)}`,

@@ -107,7 +107,7 @@ function errorCopy(err: Error): Record<string, unknown> {
   for (const key of Object.getOwnPropertyNames(err)) {
     // V8's `stack` may be an accessor bound to the original: copy values, keeping each one's enumerability.
     const { enumerable } = Object.getOwnPropertyDescriptor(err, key) ?? {};
-    const field = (err as unknown as Record<string, unknown>)[key];
+    const field: unknown = Reflect.get(err, key);
     Object.defineProperty(copy, key, { value: field, enumerable, writable: true, configurable: true });
   }
   return copy;

@@ -85,11 +85,10 @@ function lookUp<TObject extends KubeObject>(informer: Informer<TObject>, name: s
 function refOf(
   target: ObjectRefOrObject,
 ): TypeMeta & { readonly name: string; readonly namespace: string | undefined } {
-  const object = target as KubeObject & { name?: string; namespace?: string };
-  const apiVersion = object.apiVersion;
-  const kind = object.kind;
-  const name = object.metadata?.name ?? object.name;
-  const namespace = (object.metadata?.namespace ?? object.namespace) || undefined;
+  const { apiVersion, kind } = target;
+  const metadata = 'metadata' in target ? target.metadata : undefined;
+  const name = metadata?.name ?? ('name' in target ? target.name : undefined);
+  const namespace = (metadata?.namespace ?? ('namespace' in target ? target.namespace : undefined)) || undefined;
   if (!apiVersion || !kind || !name) {
     throw new TypeError(
       `get: the reference needs apiVersion, kind and name (got ${JSON.stringify({ apiVersion, kind, name })})`,

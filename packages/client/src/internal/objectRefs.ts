@@ -1,6 +1,11 @@
 /** Object references from what callers pass: a `{ apiVersion, kind, name, namespace }` or the object itself. */
 import type { KubeObject, ObjectRef, ObjectRefOrObject } from '../types.js';
 
+/** Whether `value` is an object with `metadata`: what the API server returns, and what callers may pass for a ref. */
+export function isKubeObject(value: unknown): value is KubeObject {
+  return typeof value === 'object' && value !== null && 'metadata' in value && value.metadata !== undefined;
+}
+
 /** A reference from either an `ObjectRef` or an object; throws a `TypeError` naming what is missing. */
 export function toRef(target: ObjectRefOrObject, operation: string): ObjectRef {
   if (typeof target !== 'object' || target === null) {
@@ -8,9 +13,7 @@ export function toRef(target: ObjectRefOrObject, operation: string): ObjectRef {
   }
   const ref = target as Partial<ObjectRef>;
   // A top-level `name` makes it a reference; otherwise it is an object, named by its metadata.
-  if (ref.name === undefined && (target as KubeObject).metadata !== undefined) {
-    return objectRef(target as KubeObject, operation, true);
-  }
+  if (ref.name === undefined && isKubeObject(target)) return objectRef(target, operation, true);
   if (!ref.apiVersion || !ref.kind || !ref.name) {
     throw new TypeError(
       `${operation}: the reference needs apiVersion, kind and name (got ${JSON.stringify({ apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name })})`,

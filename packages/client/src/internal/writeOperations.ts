@@ -4,7 +4,7 @@ import type { ClientBus } from '../bus.js';
 import type { KubeObject, Live, ObjectRef, ObjectRefOrObject } from '../types.js';
 import type { ApplyOptions, DeleteOptions, Patch, WriteOptions, Writer } from '../writer.js';
 import type { Call, CallSpec } from './caller.js';
-import { checkFieldManager, objectRef, toRef } from './objectRefs.js';
+import { checkFieldManager, isKubeObject, objectRef, toRef } from './objectRefs.js';
 
 /** The content type of each patch type. */
 export const patchContentTypes: Readonly<Record<Patch['type'], string>> = {
@@ -44,7 +44,7 @@ export function createWriteOperations(call: Call, fieldManager: string, bus: Cli
     try {
       const result = await run();
       if (!silent) {
-        const meta = (result as KubeObject | undefined)?.metadata;
+        const meta = isKubeObject(result) ? result.metadata : undefined;
         const payload = {
           verb,
           ref: { ...reference, uid: meta?.uid, resourceVersion: meta?.resourceVersion },

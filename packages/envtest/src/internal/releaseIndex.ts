@@ -37,7 +37,8 @@ export function parseReleaseIndex(text: string, indexUrl: string): EnvtestReleas
     for (const [name, entry] of Object.entries(entries)) {
       const match = archiveName.exec(name);
       if (!match) continue;
-      const [, version, os, arch] = match as unknown as [string, string, string, string];
+      const [, version, os, arch] = match;
+      if (!version || !os || !arch) continue;
       const hash = isRecord(entry) && typeof entry.hash === 'string' ? entry.hash.toLowerCase() : '';
       const selfLink = isRecord(entry) && typeof entry.selfLink === 'string' ? entry.selfLink : '';
       if (!sha512Hex.test(hash) || !selfLink) {

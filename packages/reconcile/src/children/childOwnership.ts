@@ -30,13 +30,13 @@ export function ownerIdentity(ownerRef: OwnerReference): string {
 
 /** The desired metadata of a child under its policy: the controller ownerReference, or the retained-for mark. */
 export function withOwnership(
-  metadata: Readonly<Record<string, unknown>> | undefined,
+  metadata: KubeObject['metadata'],
   ownership: ChildOwnership,
   ownerRef: OwnerReference,
-): Record<string, unknown> {
+): NonNullable<KubeObject['metadata']> {
   if (ownership === 'controlled') return { ...metadata, ownerReferences: [ownerRef] };
   const { ownerReferences: _dropped, ...rest } = metadata ?? {};
-  const annotations = { ...(rest.annotations as Record<string, string> | undefined) };
+  const annotations = { ...rest.annotations };
   annotations[retainedForAnnotation] = ownerIdentity(ownerRef);
   return { ...rest, annotations };
 }

@@ -6,7 +6,7 @@
 import { controllerRef, type OwnerObject } from '@dsoi/builder';
 import type { KubeObject, ObjectRef, Patch, Reader, TypeMeta, Writer } from '@dsoi/client';
 import type { EventRecord } from '@dsoi/events';
-import { type HashableObject, readHash, stampHash } from '@dsoi/hash';
+import { readHash, stampHash } from '@dsoi/hash';
 import { ChildrenError } from '../errors.js';
 import { findDrift } from '../internal/drift.js';
 import type { ChildCache } from './childCache.js';
@@ -230,17 +230,15 @@ function plan(
   hashOptions: { annotationKey?: string },
 ): Planned {
   const spec: ChildSpec = 'object' in entry ? (entry as ChildSpec) : { object: entry };
-  const source = spec.object as KubeObject & { metadata?: Record<string, unknown> };
+  const source = spec.object;
   const owned = { ...source, metadata: withOwnership(source.metadata, spec.ownership ?? 'controlled', ownerRef) };
-  const stamped = stampHash(owned as Parameters<typeof stampHash>[0], hashOptions) as KubeObject;
+  const stamped: KubeObject = stampHash(owned, hashOptions);
   const ref = refOf(stamped);
   const live = cache.get(ref, ref.name, ref.namespace);
   // An existing child keeps its immutable fields: the object we compare and apply carries their live values.
   const immutable = live === undefined ? undefined : keepImmutableFields(stamped, live);
-  const object = (immutable?.object ?? stamped) as KubeObject;
-  const changed =
-    live !== undefined &&
-    readHash(live as HashableObject, hashOptions) !== readHash(object as HashableObject, hashOptions);
+  const object: KubeObject = immutable?.object ?? stamped;
+  const changed = live !== undefined && readHash(live, hashOptions) !== readHash(object, hashOptions);
   // Drift is only looked for when the hash matches: a changed hash already decides the write.
   const field = live === undefined || changed ? undefined : findDrift(object, live);
   const release = spec.ownership === 'retained' ? releasePatch(live, ownerRef.uid) : undefined;
@@ -255,7 +253,7 @@ function plan(
     step: spec.rolloutStep,
     kept: immutable?.kept ?? [],
     refusal: state === 'unchanged' ? undefined : immutable?.refusal,
-    adopted: live !== undefined && readHash(live as HashableObject, hashOptions) !== undefined,
+    adopted: live !== undefined && readHash(live, hashOptions) !== undefined,
     release,
   };
 }

@@ -120,7 +120,7 @@ async function converge(
     return { report, failure: undefined };
   } catch (err) {
     if (!(err instanceof ChildrenError)) throw err;
-    return { report: err.report as ChildrenReport, failure: err };
+    return { report: err.report, failure: err };
   }
 }
 

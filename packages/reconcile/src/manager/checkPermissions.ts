@@ -7,7 +7,6 @@ import {
   type Client,
   isKubeApiError,
   isUnknownKind,
-  type KubeObject,
   type ResourceMapping,
   type TypeMeta,
 } from '@dsoi/client';
@@ -76,13 +75,8 @@ export async function checkPermissions(
 /** One SelfSubjectAccessReview; its answer. */
 async function review(client: PermissionClient, permission: MissingPermission, signal?: AbortSignal) {
   const { verb, group, resource, subresource, namespace, name } = permission;
-  const answer = await client.create<KubeObject & { status?: ReviewStatus }>(
-    {
-      ...reviewType,
-      spec: { resourceAttributes: { verb, group, resource, subresource, namespace, name } },
-    } as KubeObject,
-    signal ? { signal } : {},
-  );
+  const body = { ...reviewType, spec: { resourceAttributes: { verb, group, resource, subresource, namespace, name } } };
+  const answer = await client.create<typeof body & { status?: ReviewStatus }>(body, signal ? { signal } : {});
   return answer.status;
 }
 

@@ -41,9 +41,14 @@ export interface FakeClientOptions {
 type Stored = KubeObject & { metadata: Record<string, unknown>; status?: unknown };
 
 function target(ref: ObjectRefOrObject): string {
-  const name = 'name' in ref && typeof ref.name === 'string' ? ref.name : (ref as KubeObject).metadata?.name;
+  const name =
+    'name' in ref && typeof ref.name === 'string' ? ref.name : 'metadata' in ref ? ref.metadata?.name : undefined;
   const namespace =
-    'namespace' in ref && typeof ref.namespace === 'string' ? ref.namespace : (ref as KubeObject).metadata?.namespace;
+    'namespace' in ref && typeof ref.namespace === 'string'
+      ? ref.namespace
+      : 'metadata' in ref
+        ? ref.metadata?.namespace
+        : undefined;
   return `${ref.apiVersion} ${ref.kind} ${namespace ?? ''}/${name}`;
 }
 
@@ -91,7 +96,7 @@ export function createFakeClient(options: FakeClientOptions = {}): FakeClient {
     if (patch.type !== 'merge') throw new TypeError(`the fake client applies merge patches only (got ${patch.type})`);
     const live = existing(ref, 'patch');
     const body = field ? { status: (patch.body as { status?: unknown }).status } : patch.body;
-    return put(mergePatch(live, body) as KubeObject);
+    return put(copyAs<KubeObject>(mergePatch(live, body)));
   };
   for (const object of options.objects ?? []) put(object);
   const record = (verb: FakeWrite['verb'], ref: ObjectRefOrObject, body: unknown) =>
@@ -132,7 +137,8 @@ export function createFakeClient(options: FakeClientOptions = {}): FakeClient {
     applyStatus: async <TObject extends KubeObject>(object: TObject) => {
       record('applyStatus', object, object);
       const live = existing(object, 'applyStatus');
-      return put({ ...live, status: (object as { status?: unknown }).status } as KubeObject) as Live<TObject>;
+      const updated: KubeObject & { status?: unknown } = { ...live, status: (object as { status?: unknown }).status };
+      return put(updated) as Live<TObject>;
     },
     patchStatus: async <TObject extends KubeObject>(ref: ObjectRefOrObject, patch: Patch) => {
       record('patchStatus', ref, patch);
