@@ -98,7 +98,10 @@ export function createParseableOperator(options: ParseableOperatorOptions): Pars
     name: 'parseabletenant',
     for: parseableTenantType,
     owns: tenantOwnedKinds,
-    watches: [{ type: persistentVolumeClaimType, map: claimToTenant }],
+    // Every child and data claim carries the Go operator's `app: parseable` label (parseableNodeLabels): unrelated
+    // objects of those kinds in the watched namespaces are neither cached nor watched.
+    ownedLabelSelector: { app: 'parseable' },
+    watches: [{ type: persistentVolumeClaimType, map: claimToTenant, labelSelector: { app: 'parseable' } }],
     ...scope,
     predicates: tenantPredicates(options) as Predicate<ParseableTenant & KubeObject>[],
     // Checked at start-up besides the watches: retained data claims are applied (and released) outside `owns`.

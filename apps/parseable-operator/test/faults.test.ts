@@ -187,4 +187,35 @@ describe('Parseable faults', () => {
       expect(writesOf(proxy.log).filter(committed).length).toBeGreaterThan(0);
     });
   }, 180_000);
+
+  it('lists and watches only its own children and claims (app=parseable), not the unrelated objects of the namespace', async () => {
+    await withScenario('p-scope', async ({ namespace, proxy }) => {
+      const filler = 'x'.repeat(20 * 1024);
+      for (let i = 0; i < 20; i++) {
+        await admin.create({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: `unrelated-${i}`, namespace, labels: { app: 'other' } },
+          data: { filler },
+        });
+      }
+      const tenants = names('scoped', 1);
+      await createTenants(namespace, tenants);
+      await waitForConvergence(namespace, tenants);
+      const resources = ['configmaps', 'services', 'statefulsets', 'deployments', 'persistentvolumeclaims'];
+      const reads = proxy.log.filter(
+        (r) => (r.verb === 'list' || r.verb === 'watch') && resources.includes(r.resource),
+      );
+      // Precondition: every owned kind and the claims were listed and watched (the tenant converged through them).
+      for (const resource of resources)
+        for (const verb of ['list', 'watch'])
+          expect(
+            reads.some((r) => r.resource === resource && r.verb === verb),
+            `${verb} ${resource}`,
+          ).toBe(true);
+      // Outcome: each of those reads asked only for app=parseable.
+      const unscoped = reads.filter((r) => new URLSearchParams(r.query).get('labelSelector') !== 'app=parseable');
+      expect(unscoped.map((r) => `${r.verb} ${r.resource}?${r.query}`)).toEqual([]);
+    });
+  }, 120_000);
 });

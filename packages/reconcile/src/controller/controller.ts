@@ -49,6 +49,8 @@ export interface WatchSpec {
   readonly predicates?: readonly Predicate[];
   /** Watch one namespace. @default the controller's `namespace` */
   readonly namespace?: string;
+  /** Watch and cache only the objects these labels select. @default every object of the kind */
+  readonly labelSelector?: LabelSelector;
 }
 
 /** Options of {@link createController}. */
