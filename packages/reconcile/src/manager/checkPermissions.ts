@@ -3,13 +3,7 @@
  * all at once, whether the operator's own identity may do it (SelfSubjectAccessReview, which every authenticated
  * user may create).
  */
-import {
-  type Client,
-  isKubeApiError,
-  isUnknownKind,
-  type ResourceMapping,
-  type TypeMeta,
-} from '@dsoi/client';
+import { type Client, isKubeApiError, isUnknownKind, type ResourceMapping, type TypeMeta } from '@dsoi/client';
 import type { MissingPermission } from '../errors.js';
 import { delay } from '../internal/signals.js';
 import type { RequiredPermission } from './requiredPermissions.js';
