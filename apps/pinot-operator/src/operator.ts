@@ -205,6 +205,7 @@ export function createPinotOperator(options: PinotOperatorOptions): PinotOperato
         kind,
         client: manager.client,
         recorder: manager.recorder,
+        listObjects: (ns) => restInformers.get(kind.type.kind)!.list({ namespace: ns }),
         getPinot: (ns, clusterName) => pinots.get(clusterName, ns),
         resolveEndpoint,
         reconcileWaitMs,

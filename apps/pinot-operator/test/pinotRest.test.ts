@@ -107,10 +107,11 @@ describe('PinotSchema', () => {
     expect(pinot.schemas.get('baseballStats')).toBe(evolved);
   });
 
-  it('pushes the spec to a schema that already exists in Pinot with an empty status, without a parse error (bug 23)', async () => {
+  it('pushes the spec to a schema that already exists in Pinot with an empty status and the adopt annotation, without a parse error (bug 23)', async () => {
     const { ns, pinot } = await setup('adopt');
     pinot.schemas.set('baseballStats', '{"schemaName":"baseballStats","dimensionFieldSpecs":[]}');
-    await admin.create(pinotSchemaCr(ns));
+    const cr = pinotSchemaCr(ns);
+    await admin.create({ ...cr, metadata: { ...cr.metadata, annotations: { 'dsoi.io/adopt': 'true' } } });
     await poll(async () => (await read(admin, types.schema, ns, 'baseballstats')).status?.type).toBe(
       'PinotSchemaControllerUpdateSuccess',
     );

@@ -35,6 +35,10 @@ export const restStatusFields = {
   message: z.string().optional(),
   lastUpdateTime: z.string().meta({ format: 'date-time' }).optional(),
   observedGeneration: z.int().min(0).optional(),
+  ownedInPinot: z.string().optional().meta({
+    description:
+      'The name in Pinot this object created or adopted: the only one it updates or deletes (not in the Go operator).',
+  }),
   conditions: z
     .array(conditionSchema)
     .optional()

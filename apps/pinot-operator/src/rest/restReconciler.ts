@@ -19,7 +19,7 @@ import { describeProblems, InvalidSpecError, parseSpec } from '@dsoi/reconcile/d
 import type { Pinot } from '../api/pinot.ts';
 import type { PinotRestObject, PinotRestStatus } from '../api/pinotRest.ts';
 import { EndpointError, type EndpointResolver } from './controllerEndpoint.ts';
-import { isPathSafeName, readPinotDocument } from './pinotDocument.ts';
+import { readPinotDocument } from './pinotDocument.ts';
 import {
   createPinotHttpClient,
   type PinotHttpClient,
@@ -27,8 +27,9 @@ import {
   type PinotResponse,
 } from './pinotHttpClient.ts';
 import type { RestKind } from './restKinds.ts';
+import { adoptAnnotation, managerOf, mayAdopt, ownedName } from './restOwnership.ts';
 import { reloadSegments, type SchemaLookup } from './segmentReload.ts';
-import { parseJson, semanticJsonEqual } from './semanticJson.ts';
+import { semanticJsonEqual } from './semanticJson.ts';
 
 /** A REST-backed object as the reconcile sees it. */
 export type RestObject = PinotRestObject<Record<string, unknown>>;
@@ -38,6 +39,8 @@ export interface RestReconcilerOptions {
   readonly kind: RestKind;
   readonly client: Pick<Client, 'get' | 'patch' | 'patchStatus'>;
   readonly recorder: Pick<EventRecorder, 'record'>;
+  /** The cached CRs of this kind in a namespace: who else names the same object in Pinot. */
+  readonly listObjects: (namespace: string) => readonly RestObject[];
   /** The Pinot cluster CR by namespace and name, from the cache. */
   readonly getPinot: (namespace: string, name: string) => Pinot | undefined;
   readonly resolveEndpoint: EndpointResolver;
@@ -74,18 +77,19 @@ function readSpec(kind: RestKind, object: RestObject): { document: string; name:
   return { document, name };
 }
 
-/** The name of the object in Pinot as last pushed (used to clean up when the spec became invalid). */
-function pushedName(kind: RestKind, object: RestObject): string | undefined {
-  const parsed = parseJson(object.status?.[kind.currentField] as string | undefined) as
-    | Record<string, unknown>
-    | undefined;
-  const name = parsed?.[kind.nameKey];
-  return typeof name === 'string' && name !== '' && isPathSafeName(name) ? name : undefined;
-}
-
 /** Creates the reconcile function of one REST kind. */
 export function createRestReconciler(options: RestReconcilerOptions): ReconcileFunction<RestObject> {
-  const { kind, client, recorder, getPinot, resolveEndpoint, reconcileWaitMs, httpTimeoutMs, schemaLookup } = options;
+  const {
+    kind,
+    client,
+    recorder,
+    listObjects,
+    getPinot,
+    resolveEndpoint,
+    reconcileWaitMs,
+    httpTimeoutMs,
+    schemaLookup,
+  } = options;
   const code = (suffix: string) => `${kind.codePrefix}${suffix}`;
 
   // The last document Pinot accepted, per object (`namespace/name`, for its uid), with the status that push wrote. The
@@ -95,7 +99,7 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
   // so the map holds at most one entry per live object.
   const accepted = new Map<
     string,
-    { readonly uid: string; readonly document: string; readonly status: PinotRestStatus }
+    { readonly uid: string; readonly document: string; readonly owned: string; readonly status: PinotRestStatus }
   >();
   return async ({ object, request, signal, log }) => {
     if (!object) {
@@ -142,6 +146,19 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
         success ? `Pinot accepted the ${kind.type.kind}` : `Pinot answered: ${truncate(body, 300)}`,
       );
     };
+    /** After a rename, the old object goes from Pinot (it is this CR's: `owned`); a failure is reported, not retried. */
+    const deleteRenamed = async (old: string) => {
+      const response = await call('delete renamed', 'DELETE', kind.deletePath(old, object.spec));
+      if (ok(response) || response.status === 404) {
+        event('Normal', code('DeleteSuccess'), `deleted ${old} from Pinot (renamed)`);
+      } else {
+        event(
+          'Warning',
+          code('DeleteFail'),
+          `DELETE ${old} (renamed): HTTP ${response.status}: ${truncate(response.body, 300)}`,
+        );
+      }
+    };
     // The object as last written by this pass: after a segment reload's mark, later writes are guarded by its version.
     let written = object;
     const flush = () => updateStatus(client, written, { ...status, observedGeneration: generation }, { signal });
@@ -165,11 +182,26 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
         return done();
       }
     }
-    const nameInPinot = target?.name ?? pushedName(kind, object);
-    if (deleting && nameInPinot === undefined) {
-      // Never pushed (or unknowable): nothing to delete in Pinot.
+    const uid = object.metadata.uid ?? '';
+    // What this CR owns in Pinot: it created or adopted it. Nothing else is ever updated or deleted (issue 18).
+    const acceptedEntry = accepted.get(acceptedKey);
+    const owned = (acceptedEntry?.uid === uid ? acceptedEntry.owned : undefined) ?? ownedName(kind, object);
+    if (deleting && owned === undefined) {
+      if (target) {
+        event('Normal', 'PinotObjectKept', `left ${target.name} in Pinot: this ${kind.type.kind} did not create it`);
+      }
       await removeFinalizer();
       return done();
+    }
+    if (!deleting) {
+      const manager = managerOf(kind, object, target!.name, listObjects(namespace));
+      if (manager) {
+        const note = `spec["${kind.documentField}"]: ${target!.name} of Pinot cluster ${String(object.spec.pinotCluster)} is managed by ${kind.type.kind} ${namespace}/${manager.metadata.name}`;
+        event('Warning', 'PinotNameConflict', note);
+        condition('False', 'PinotNameConflict', note);
+        await flush();
+        return requeueAfter(reconcileWaitMs);
+      }
     }
 
     // 2. The cluster: gone while deleting → let go (its Pinot is gone too); gone otherwise → wait for it.
@@ -231,18 +263,18 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
         finalizer: kind.finalizer,
         signal,
         cleanup: async () => {
-          const response = await call('delete', 'DELETE', kind.deletePath(nameInPinot!, object.spec));
+          const response = await call('delete', 'DELETE', kind.deletePath(owned!, object.spec));
           if (!ok(response) && response.status !== 404) {
             operation('DeleteFail', false, response.body);
             event(
               'Warning',
               code('DeleteFail'),
-              `DELETE ${nameInPinot}: HTTP ${response.status}: ${truncate(response.body, 300)}`,
+              `DELETE ${owned}: HTTP ${response.status}: ${truncate(response.body, 300)}`,
             );
             await flush();
-            throw new PinotApiError(`delete ${kind.type.kind} ${nameInPinot}`, response);
+            throw new PinotApiError(`delete ${kind.type.kind} ${owned}`, response);
           }
-          event('Normal', code('DeleteSuccess'), `deleted ${nameInPinot} from Pinot`);
+          event('Normal', code('DeleteSuccess'), `deleted ${owned} from Pinot`);
           accepted.delete(acceptedKey);
         },
       });
@@ -252,7 +284,6 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
 
     // 5. Create or update. "Exists in Pinot but our status is empty" (adoption) pushes the spec as an update.
     const { document, name } = target!;
-    const uid = object.metadata.uid ?? '';
     const entry = accepted.get(acceptedKey);
     const pushed = entry?.uid === uid ? entry : undefined;
     const current = pushed?.document ?? (status[kind.currentField] as string | undefined);
@@ -263,7 +294,15 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
       await flush();
       throw new PinotApiError(`read ${kind.type.kind} ${name}`, answer);
     }
-    if (!exists || !semanticJsonEqual(current, document)) {
+    const mine = owned === name;
+    if (exists && !mine && !mayAdopt(object)) {
+      const note = `${name} already exists in Pinot and this ${kind.type.kind} did not create it; set the annotation ${adoptAnnotation}: "true" to take it over`;
+      event('Warning', 'PinotObjectNotOwned', note);
+      condition('False', 'PinotObjectNotOwned', note);
+      await flush();
+      return requeueAfter(reconcileWaitMs);
+    }
+    if (!exists || !mine || !semanticJsonEqual(current, document)) {
       const creating = !exists;
       const response = creating
         ? await call('create', 'POST', kind.createPath(), document)
@@ -279,19 +318,21 @@ export function createRestReconciler(options: RestReconcilerOptions): ReconcileF
         await flush();
         throw new PinotApiError(`${suffix.toLowerCase()} ${kind.type.kind} ${name}`, response);
       }
-      operation(`${suffix}Success`, true, response.body, { [kind.currentField]: document });
-      accepted.set(acceptedKey, { uid, document, status: pickOperation(status, kind.currentField) });
+      operation(`${suffix}Success`, true, response.body, { [kind.currentField]: document, ownedInPinot: name });
+      accepted.set(acceptedKey, { uid, document, owned: name, status: pickOperation(status, kind.currentField) });
       event(
         'Normal',
         code(`${suffix}Success`),
-        `${creating ? 'created' : 'updated'} ${name} in Pinot${creating || current ? '' : ' (it existed; the spec was pushed)'}`,
+        `${creating ? 'created' : 'updated'} ${name} in Pinot${mine ? '' : ' (it existed: adopted)'}`,
       );
+      if (owned !== undefined && owned !== name) await deleteRenamed(owned);
       log.info({ name, operation: suffix }, 'pushed to Pinot');
     } else {
       // Pinot has the document; if the status write of that push was lost, write the push's status again.
       if (pushed && !semanticJsonEqual(status[kind.currentField] as string | undefined, document)) {
         status = { ...status, ...pushed.status };
       }
+      status = { ...status, ownedInPinot: name };
       condition('True', 'Synced', `Pinot has the desired ${kind.type.kind}`);
     }
 
@@ -339,8 +380,9 @@ async function writeIntent(
 
 /** The status fields one push wrote (the Go operation fields and the accepted document), to write again if lost. */
 function pickOperation(status: PinotRestStatus, currentField: string): PinotRestStatus {
-  const { type, message, reason, lastUpdateTime } = status;
+  const { type, message, reason, lastUpdateTime, ownedInPinot } = status;
   return {
+    ownedInPinot,
     type,
     message,
     status: status.status,
