@@ -79,6 +79,7 @@ describe('a release through a real registry', () => {
       '@dsoi/hash',
       '@dsoi/reconcile',
       '@dsoi/store',
+      '@dsoi/webhook',
     ]);
     for (const { name, version } of release.packages) {
       const packument = (await (await fetch(`${registry.url}${name.replace('/', '%2f')}`)).json()) as {
@@ -275,6 +276,7 @@ describe('a release through a real registry', () => {
         'packages/store',
         'packages/reconcile',
         'packages/envtest',
+        'packages/webhook',
         'apps/pinot-operator',
         'apps/parseable-operator',
       ]) {

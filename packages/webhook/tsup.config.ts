@@ -1,0 +1,3 @@
+import { packageBuild } from '../../tools/config/tsup.js';
+
+export default packageBuild({ entry: ['src/index.ts', 'src/testing.ts'] });
