@@ -14,6 +14,14 @@ const find = (o: PinotOwner, kind: string, name: string) =>
 const container = (workload: any) => workload.spec.template.spec.containers[0];
 const env = (workload: any, name: string) => container(workload).env.find((e: any) => e.name === name)?.value;
 
+/** Node `a` with k8sConfig `b-c` and node `a-b` with `c`: both derive `a-b-c` and `a-b-c-svc`. */
+function collidingNodes(spec: any): void {
+  spec.k8sConfig[0].name = 'b-c';
+  spec.k8sConfig[1].name = 'c';
+  spec.nodes[0] = { ...spec.nodes[0], name: 'a', k8sConfig: 'b-c' };
+  spec.nodes[1] = { ...spec.nodes[1], name: 'a-b', k8sConfig: 'c' };
+}
+
 describe('desiredPinotChildren', () => {
   it('builds ConfigMap, Service and workload per node, workloads with the rollout step of their node type', () => {
     const { children } = desiredPinotChildren(owner());
@@ -128,6 +136,18 @@ describe('desiredPinotChildren', () => {
         spec.nodes[0].pinotNodeConfig = spec.pinotNodeConfig[0].name;
       }),
     ).toEqual(['spec.pinotNodeConfig[0].name']);
+  });
+
+  it('refuses two nodes whose <node>-<k8sConfig> names collide, naming spec.nodes', () => {
+    const colliding = owner(collidingNodes);
+    expect(() => desiredPinotChildren(colliding)).toThrow(InvalidSpecError);
+    try {
+      desiredPinotChildren(colliding);
+    } catch (err) {
+      expect((err as InvalidSpecError).problems).toEqual([
+        { field: 'spec.nodes', message: expect.stringContaining('Service name "a-b-c-svc"') },
+      ]);
+    }
   });
 
   it('names the field to shorten for names derived from the CR name, and for a config too big for a ConfigMap', () => {

@@ -232,6 +232,28 @@ export function desiredPinotChildren(
       }
     }
   });
+  problems.push(...duplicateNames(children));
   if (problems.length > 0) throw new InvalidSpecError(problems);
   return { children, nodeOfWorkload };
+}
+
+/**
+ * Two nodes whose derived names collide (node `a` with k8sConfig `b-c` and node `a-b` with `c` both make
+ * `a-b-c-svc`) would overwrite each other's children, so the spec is refused before any write. ConfigMaps are
+ * shared on purpose and built once, so they never repeat here.
+ */
+function duplicateNames(children: readonly ChildSpec[]): SpecProblem[] {
+  const seen = new Set<string>();
+  const problems: SpecProblem[] = [];
+  for (const { object } of children) {
+    const key = `${object.kind}/${object.metadata?.name}`;
+    if (seen.has(key)) {
+      problems.push({
+        field: 'spec.nodes',
+        message: `two nodes derive the same ${object.kind} name "${object.metadata?.name}" (<node>-<k8sConfig>); rename one`,
+      });
+    }
+    seen.add(key);
+  }
+  return problems;
 }
