@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeChart } from '@dsoi/chart-testing';
+import { describeChart, helmTemplate } from '@dsoi/chart-testing';
 import type { Client } from '@dsoi/client';
 import { createTestNamespace, kubeconfigEnv } from '@dsoi/envtest/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +28,24 @@ describeChart({
       PINOT_CONTROLLER_URL: 'http://pinot-controller.pinot:9000',
     });
   },
+});
+
+describe('secretNamespaces', () => {
+  it('grants get on Secrets in each listed namespace only (a Role, never cluster-wide) and passes SECRET_NAMESPACES', async () => {
+    const chartDir = join(import.meta.dirname, '..', 'deploy', 'chart');
+    const objects = await helmTemplate(chartDir, {
+      name: 'pinot',
+      namespace: 'ops',
+      values: { watchNamespaces: ['team-a'], secretNamespaces: ['shared-secrets'] },
+    });
+    const kinds = objects.map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+    expect(kinds.filter((k) => k.startsWith('Cluster'))).toEqual([]);
+    const secretsRole = objects.find((o) => o.kind === 'Role' && o.metadata.namespace === 'shared-secrets');
+    expect(secretsRole.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }]);
+    expect(kinds).toContain('RoleBinding shared-secrets/pinot-secrets');
+    const container = objects.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0];
+    expect(container.env).toContainEqual({ name: 'SECRET_NAMESPACES', value: 'shared-secrets' });
+  });
 });
 
 describe('examples', () => {
