@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { extractKubernetesSchemas } from '@dsoi/builder';
+import { extractKubernetesSchemas } from '@dsoi/builder/crd';
 import { startControlPlane } from '@dsoi/envtest';
 import { fetchOpenApi } from './fetchOpenApi.ts';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { extractKubernetesSchemas, kubernetesSchemaSet } from '@dsoi/builder';
+import { extractKubernetesSchemas, kubernetesSchemaSet } from '@dsoi/builder/crd';
 import { chartAndGeneratedRules, checkGeneratedFiles } from '@dsoi/chart-testing';
 import { type Client, isInvalid } from '@dsoi/client';
 import { createTestNamespace, testKubeConfig } from '@dsoi/envtest/testing';

@@ -1,5 +1,6 @@
 /** The WebApp API: one zod schema gives the TypeScript type, the validation of a spec, and the CRD. */
-import { buildCustomResourceDefinition, type JsonSchema } from '@dsoi/builder';
+import type { JsonSchema } from '@dsoi/builder';
+import { buildCustomResourceDefinition } from '@dsoi/builder/crd';
 import type { KubeObject } from '@dsoi/client';
 import { z } from 'zod';
 

@@ -1,4 +1,7 @@
-/** @dsoi/builder: typed, pure builders for Kubernetes objects and DSOI node workloads. */
+/**
+ * @dsoi/builder: typed, pure builders for Kubernetes objects and DSOI node workloads. CustomResourceDefinitions are
+ * built by `@dsoi/builder/crd`; the name, label and annotation validators are `@dsoi/builder/validation`.
+ */
 
 // Config checksums: a ConfigMap or Secret change rolls exactly the pods that carry its checksum
 export type { ConfigChecksumOptions, ConfigObject } from './configChecksum.js';
@@ -9,7 +12,7 @@ export { buildConfigMap } from './configMap.js';
 // Ownership
 export type { OwnerObject } from './controllerRef.js';
 export { controllerRef } from './controllerRef.js';
-// CustomResourceDefinitions: JSON Schema → structural schema, and embedded Kubernetes types from the real OpenAPI
+// CustomResourceDefinitions (their builders are in @dsoi/builder/crd; the types are here too, for annotations)
 export type {
   BuiltCustomResourceDefinition,
   CrdPrinterColumn,
@@ -19,8 +22,6 @@ export type {
   StructuralSchema,
   StructuralSchemaOptions,
 } from './crdSchema.js';
-export { buildCustomResourceDefinition, structuralSchema } from './crdSchema.js';
-export { customResourceDefinitionYaml } from './crdYaml.js';
 // Object builder: Deployment
 export type { BuiltDeployment, DeploymentOptions } from './deployment.js';
 export { buildDeployment } from './deployment.js';
@@ -28,12 +29,6 @@ export { buildDeployment } from './deployment.js';
 export type { BuilderValidationRule } from './errors.js';
 export { BuilderValidationError, isBuilderValidationError } from './errors.js';
 export type { KubernetesSchemaName, KubernetesSchemaSet } from './kubernetesSchemas.js';
-export {
-  extractKubernetesSchemas,
-  kubernetesSchema,
-  kubernetesSchemaNames,
-  kubernetesSchemaSet,
-} from './kubernetesSchemas.js';
 // Labels: recommended labels and the merge rule
 export type { MergeLabelsOptions, RecommendedLabelsOptions } from './labels.js';
 export { mergeLabels, recommendedLabelKeys, recommendedLabels } from './labels.js';
@@ -58,7 +53,6 @@ export { buildPersistentVolumeClaim } from './persistentVolumeClaim.js';
 // Object builder: PodDisruptionBudget
 export type { BuiltPodDisruptionBudget, PodDisruptionBudgetOptions } from './podDisruptionBudget.js';
 export { buildPodDisruptionBudget } from './podDisruptionBudget.js';
-export { quantityPattern, withQuantityPatterns } from './quantityPattern.js';
 // Object builder: Secret
 export type { BuiltSecret, SecretOptions } from './secret.js';
 export { buildSecret } from './secret.js';
@@ -73,18 +67,6 @@ export type { BuiltStatefulSet, StatefulSetOptions } from './statefulSet.js';
 export { buildStatefulSet } from './statefulSet.js';
 // Types shared by every builder
 export type { Built, BuiltMetadata, Labels, ObjectMetaOptions } from './types.js';
-// Validation of names, labels and annotations
-export {
-  nameLimits,
-  validateAnnotations,
-  validateDns1035Label,
-  validateDns1123Label,
-  validateDns1123Subdomain,
-  validateLabelKey,
-  validateLabels,
-  validateLabelValue,
-  validateStatefulSetName,
-} from './validation.js';
 // DSOI node workloads: the node kind
 export type { WorkloadKind } from './workloadKind.js';
 export { parseWorkloadKind } from './workloadKind.js';

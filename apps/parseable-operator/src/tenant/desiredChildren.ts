@@ -12,10 +12,10 @@ import {
   controllerRef,
   isBuilderValidationError,
   type NodeK8sConfig,
-  nameLimits,
   type OwnerObject,
   withConfigChecksum,
 } from '@dsoi/builder';
+import { nameLimits } from '@dsoi/builder/validation';
 import type { ChildSpec } from '@dsoi/reconcile';
 import { InvalidSpecError, nodeReferenceProblems, parseSpec, type SpecProblem } from '@dsoi/reconcile/dsoi';
 import type { V1Volume, V1VolumeMount } from '@kubernetes/client-node';

@@ -8,9 +8,9 @@ import {
   isBuilderValidationError,
   type NodeK8sConfig,
   type NodeStorage,
-  nameLimits,
   type OwnerObject,
 } from '@dsoi/builder';
+import { nameLimits } from '@dsoi/builder/validation';
 import type { ChildSpec } from '@dsoi/reconcile';
 import { InvalidSpecError, nodeReferenceProblems, parseSpec, type SpecProblem } from '@dsoi/reconcile/dsoi';
 import type { V1EnvVar } from '@kubernetes/client-node';
