@@ -9,6 +9,7 @@ export default packageBuild({
     children: 'src/children/index.ts',
     manager: 'src/manager/index.ts',
     dsoi: 'src/dsoi/index.ts',
+    resource: 'src/resource/index.ts',
     testing: 'src/testing/index.ts',
     cli: 'src/generate/main.ts',
   },
