@@ -45,9 +45,18 @@ function loadsClientNode(): boolean {
   return manifest.peerDependencies?.[name] !== undefined && !manifest.peerDependenciesMeta?.[name]?.optional;
 }
 
+/** What a package's build adds beyond tsup's options. */
+export interface PackageBuildOptions {
+  /**
+   * Put the Node version check in front of every entry. @default whether the package loads @kubernetes/client-node;
+   * a package whose executable writes projects that need the floor (create-operator) opts in.
+   */
+  readonly nodeVersionGate?: boolean;
+}
+
 /** Returns the tsup config of one package; `overrides` adds entries or options for the rare package that needs them. */
-export function packageBuild(overrides: Options = {}) {
-  const gate = loadsClientNode();
+export function packageBuild(overrides: Options = {}, options: PackageBuildOptions = {}) {
+  const gate = options.nodeVersionGate ?? loadsClientNode();
   const { onSuccess } = overrides;
   return defineConfig({
     entry: ['src/index.ts'],

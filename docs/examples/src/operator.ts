@@ -2,7 +2,7 @@
 import { createManager, type Manager, type ManagerOptions } from '@dsoi/reconcile';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createWebAppReconciler } from './reconciler.ts';
-import { type WebApp, webAppType } from './webApp.ts';
+import { webAppResource } from './webApp.ts';
 
 /** Options of {@link createOperator}. */
 export interface WebAppOperatorOptions {
@@ -26,9 +26,9 @@ export function createOperator(options: WebAppOperatorOptions): Manager {
     ...(probes !== undefined && { probes }),
     ...(metrics !== undefined && { metrics }),
   });
-  manager.addController<WebApp>({
+  manager.addController({
     name: 'webapp',
-    for: webAppType,
+    for: webAppResource.type,
     owns: [
       { apiVersion: 'apps/v1', kind: 'Deployment' },
       { apiVersion: 'v1', kind: 'Service' },

@@ -1,13 +1,13 @@
 /** The WebApp reconciler: spec → a Deployment and a Service, then status conditions and Events from what is live. */
 import { buildDeployment, buildService } from '@dsoi/builder';
-import type { Writer } from '@dsoi/client';
+import type { Client } from '@dsoi/client';
 import type { EventRecord } from '@dsoi/events';
-import { done, type ReconcileFunction, reconcileChildren, setCondition, updateStatus } from '@dsoi/reconcile';
-import { type WebApp, webAppSpecSchema, webAppType } from './webApp.ts';
+import { done, type ReconcileFunction, reconcileChildren, setCondition } from '@dsoi/reconcile';
+import { type WebApp, webAppResource, webAppSpecSchema } from './webApp.ts';
 
-/** What the reconciler needs from the manager: its client (writes) and its Event recorder. */
+/** What the reconciler needs from the manager: its client and its Event recorder. */
 export interface WebAppReconcilerDeps {
-  readonly client: Writer;
+  readonly client: Client;
   readonly recorder: { record(event: EventRecord): void };
 }
 
@@ -15,11 +15,12 @@ const deploymentType = { apiVersion: 'apps/v1', kind: 'Deployment' } as const;
 
 /** Returns the reconcile function of the WebApp controller. */
 export function createWebAppReconciler({ client, recorder }: WebAppReconcilerDeps): ReconcileFunction<WebApp> {
+  const webApps = webAppResource.handle(client);
   return async ({ object: webApp, cache, signal }) => {
     // Deleted: the children carry owner references, so Kubernetes' garbage collector removes them.
     if (!webApp) return done();
     const { name, namespace, generation } = webApp.metadata;
-    const regarding = { ...webAppType, name, namespace, uid: webApp.metadata.uid };
+    const regarding = { ...webAppResource.type, name, namespace, uid: webApp.metadata.uid };
 
     const parsed = webAppSpecSchema.safeParse(webApp.spec);
     if (!parsed.success) {
@@ -32,7 +33,7 @@ export function createWebAppReconciler({ client, recorder }: WebAppReconcilerDep
         message,
         ...(generation !== undefined && { observedGeneration: generation }),
       });
-      await updateStatus(client, webApp, { conditions }, { signal });
+      await webApps.updateStatus(webApp, { conditions }, { signal });
       return done(); // a new spec is a new event: nothing to retry until then
     }
     const spec = parsed.data;
@@ -72,8 +73,7 @@ export function createWebAppReconciler({ client, recorder }: WebAppReconcilerDep
       message: `${readyReplicas}/${spec.replicas} replicas ready`,
       ...(generation !== undefined && { observedGeneration: generation }),
     });
-    await updateStatus(
-      client,
+    await webApps.updateStatus(
       webApp,
       { readyReplicas, conditions, ...(generation !== undefined && { observedGeneration: generation }) },
       { signal },

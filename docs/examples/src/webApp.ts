@@ -1,11 +1,6 @@
-/** The WebApp API: one zod schema gives the TypeScript type, the validation of a spec, and the CRD. */
-import type { JsonSchema } from '@dsoi/builder';
-import { buildCustomResourceDefinition } from '@dsoi/builder/crd';
-import type { KubeObject } from '@dsoi/client';
+/** The WebApp API: one zod schema gives the TypeScript type, the validation of a spec, the CRD and a typed handle. */
+import { type CustomResourceOf, defineCustomResource } from '@dsoi/reconcile/resource';
 import { z } from 'zod';
-
-/** The kind, as the controller watches it. */
-export const webAppType = { apiVersion: 'example.com/v1', kind: 'WebApp' } as const;
 
 /** What the user asks for. Defaults are applied by the API server (they are in the CRD) and by `parse`. */
 export const webAppSpecSchema = z.object({
@@ -38,39 +33,27 @@ export const webAppStatusSchema = z.object({
     .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] }),
 });
 
-/** The parts of the object the CRD describes. */
-export const webAppSchema = z.object({ spec: webAppSpecSchema, status: webAppStatusSchema.optional() });
+/**
+ * The WebApp kind: the CRD `webapps.example.com` (structural schema, status subresource, `kubectl get` columns),
+ * `webAppResource.type` for the controller, and `webAppResource.handle(client)` for typed reads and writes.
+ */
+export const webAppResource = defineCustomResource({
+  group: 'example.com',
+  version: 'v1',
+  kind: 'WebApp',
+  plural: 'webapps',
+  shortNames: ['wa'],
+  spec: webAppSpecSchema,
+  status: webAppStatusSchema,
+  printerColumns: [
+    { name: 'Image', type: 'string', jsonPath: '.spec.image' },
+    { name: 'Ready', type: 'integer', jsonPath: '.status.readyReplicas' },
+    { name: 'Available', type: 'string', jsonPath: '.status.conditions[?(@.type=="Available")].status' },
+  ],
+});
 
-/** A spec after defaults. */
-export type WebAppSpec = z.infer<typeof webAppSpecSchema>;
-/** A status. */
-export type WebAppStatus = z.infer<typeof webAppStatusSchema>;
-/** A WebApp as the cache holds it. */
-export type WebApp = KubeObject & {
-  metadata: { name: string; namespace: string; uid: string; generation?: number };
-  spec: z.input<typeof webAppSpecSchema>;
-  status?: WebAppStatus;
-};
-
-/** The CustomResourceDefinition `webapps.example.com`, with a status subresource and `kubectl get` columns. */
-export function webAppCrd() {
-  const schema = z.toJSONSchema(webAppSchema, { io: 'input', reused: 'inline' }) as JsonSchema;
-  return buildCustomResourceDefinition({
-    group: 'example.com',
-    names: { kind: 'WebApp', plural: 'webapps', shortNames: ['wa'] },
-    versions: [
-      {
-        name: 'v1',
-        schema,
-        printerColumns: [
-          { name: 'Image', type: 'string', jsonPath: '.spec.image' },
-          { name: 'Ready', type: 'integer', jsonPath: '.status.readyReplicas' },
-          { name: 'Available', type: 'string', jsonPath: '.status.conditions[?(@.type=="Available")].status' },
-        ],
-      },
-    ],
-  });
-}
+/** A WebApp as the cache holds it: the spec as written, the status as the operator reports it. */
+export type WebApp = CustomResourceOf<typeof webAppResource>;
 
 /** What `dsoi generate crds` writes to deploy/crds. */
-export const crds = [webAppCrd()];
+export const crds = [webAppResource.crd];

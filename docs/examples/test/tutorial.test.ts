@@ -15,6 +15,7 @@ describe('docs/tutorial.md', () => {
     expect(blocks.map((b) => b.path).sort()).toEqual(
       [
         'Dockerfile',
+        'deploy/chart/templates/rbac.yaml',
         'src/main.ts',
         'src/operator.ts',
         'src/reconciler.ts',

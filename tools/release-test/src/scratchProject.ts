@@ -28,6 +28,8 @@ export interface ScratchProject {
   install(specs: readonly string[]): Promise<Footprint>;
   /** Runs `node <args>` (or the given Node binary) in the project; rejects with its output on a non-zero exit. */
   node(args: readonly string[], options?: NodeRunOptions): Promise<string>;
+  /** Runs `npm <args>` in `options.cwd` under the project (e.g. a project generated inside it), with its npm config. */
+  npm(args: readonly string[], options?: NpmRunOptions): Promise<string>;
   remove(): void;
 }
 
@@ -38,6 +40,16 @@ export interface NodeRunOptions {
   /** Extra environment variables. @default {} */
   readonly env?: Readonly<Record<string, string>>;
   /** @default 120_000 */
+  readonly timeoutMs?: number;
+}
+
+/** Options of {@link ScratchProject.npm}. */
+export interface NpmRunOptions {
+  /** The directory, relative to the project's. @default the project's */
+  readonly cwd?: string;
+  /** Extra environment variables. @default {} */
+  readonly env?: Readonly<Record<string, string>>;
+  /** @default 300_000 */
   readonly timeoutMs?: number;
 }
 
@@ -81,6 +93,22 @@ export function createScratchProject(name: string, registryUrl: string, npmCache
       } catch (err) {
         const { stdout = '', stderr = '' } = err as { stdout?: string; stderr?: string };
         throw new Error(`node ${args.join(' ')} in ${dir} failed: ${(err as Error).message}\n${stdout}${stderr}`);
+      }
+    },
+    async npm(args, { cwd = '.', env: extra = {}, timeoutMs = 300_000 } = {}) {
+      try {
+        const { stdout, stderr } = await run('npm', [...args], {
+          cwd: join(dir, cwd),
+          env: { ...env, ...extra },
+          timeout: timeoutMs,
+          maxBuffer: 64 << 20,
+        });
+        return stdout + stderr;
+      } catch (err) {
+        const { stdout = '', stderr = '' } = err as { stdout?: string; stderr?: string };
+        throw new Error(
+          `npm ${args.join(' ')} in ${join(dir, cwd)} failed: ${(err as Error).message}\n${stdout}${stderr}`,
+        );
       }
     },
     remove() {

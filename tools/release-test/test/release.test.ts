@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { promisify, stripVTControlCharacters } from 'node:util';
 import { findBinaries } from '@dsoi/envtest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeFromRegistry } from '../src/nodeFromRegistry.ts';
@@ -74,6 +74,7 @@ describe('a release through a real registry', () => {
     expect(names).toEqual([
       '@dsoi/builder',
       '@dsoi/client',
+      '@dsoi/create-operator',
       '@dsoi/envtest',
       '@dsoi/events',
       '@dsoi/hash',
@@ -96,7 +97,8 @@ describe('a release through a real registry', () => {
         expect(files, name).toContain('package/dist/index.cjs');
         expect(files, name).toContain('package/dist/index.d.ts');
         expect(
-          files.filter((f) => f.includes('/src/') || f.endsWith('.map')),
+          // create-operator's template/ holds the sources of the project it writes: they are its product.
+          files.filter((f) => (f.includes('/src/') && !f.startsWith('package/template/')) || f.endsWith('.map')),
           name,
         ).toEqual([]);
       } finally {
@@ -149,6 +151,7 @@ describe('a release through a real registry', () => {
       const footprint = await app.install([
         version('@dsoi/reconcile'),
         version('@dsoi/envtest'),
+        version('@dsoi/create-operator'),
         '@kubernetes/client-node@^2.0.1',
         'prom-client@^15.1.3',
         // The type packages a strict TypeScript user has: skipLibCheck stays off below, so our .d.ts files are
@@ -227,6 +230,7 @@ describe('a release through a real registry', () => {
       const expected = `dsoi needs Node >= ${floor}; this is ${belowFloor}\n`;
       const clis = [
         join(app.dir, 'node_modules', '.bin', 'dsoi-envtest'),
+        join(app.dir, 'node_modules', '.bin', 'create-operator'),
         join(repoRoot, 'apps', 'pinot-operator', 'dist', 'main.js'),
         join(repoRoot, 'apps', 'parseable-operator', 'dist', 'main.js'),
       ];
@@ -267,12 +271,53 @@ describe('a release through a real registry', () => {
       expect(crash).not.toContain('undici');
     });
 
+    it('npm create @dsoi/operator: a CacheCluster project installs from the registry, passes its own npm test on a real API server, and its generated files are current', async () => {
+      const started = Date.now();
+      const scaffold = project('scaffold');
+      const created = await app.node([
+        join(app.dir, 'node_modules', '.bin', 'create-operator'),
+        join(scaffold.dir, 'cache-operator'),
+        '--kind',
+        'CacheCluster',
+        '--group',
+        'cache.example.org',
+        '--version',
+        'v1alpha1',
+      ]);
+      expect(created).toContain('a CacheCluster operator (cache.example.org/v1alpha1)');
+      const manifest = JSON.parse(readFileSync(join(scaffold.dir, 'cache-operator', 'package.json'), 'utf8')) as {
+        dependencies: Record<string, string>;
+        devDependencies: Record<string, string>;
+      };
+      // The @dsoi packages of this release, nothing from the repository's workspace.
+      for (const [name, range] of Object.entries({ ...manifest.dependencies, ...manifest.devDependencies })) {
+        if (name.startsWith('@dsoi/')) expect(range, name).toBe(`^${version(name).slice(name.length + 1)}`);
+      }
+      const inProject = { cwd: 'cache-operator' };
+      await scaffold.npm(['install', '--no-audit', '--no-fund'], inProject);
+      const installed = Date.now();
+      const { dir } = await findBinaries({ build: false });
+      const env = { DSOI_ENVTEST_ASSETS: dir, LOG_LEVEL: 'warn' };
+      await scaffold.npm(['run', 'typecheck'], inProject);
+      await scaffold.npm(['run', 'generate:check'], inProject);
+      const tested = stripVTControlCharacters(
+        await scaffold.npm(['test'], { ...inProject, env: { ...env, NO_COLOR: '1' } }),
+      );
+      expect(tested).toMatch(/Tests\s+3 passed \(3\)/);
+      expect(tested).toContain('test/cacheCluster.test.ts');
+      console.log(
+        `npm create @dsoi/operator: scaffold + install ${((installed - started) / 1000).toFixed(1)} s, ` +
+          `typecheck + generate:check + npm test ${((Date.now() - installed) / 1000).toFixed(1)} s`,
+      );
+    }, 600_000);
+
     it('engines.node of every package states the same floor', () => {
       for (const dir of [
         'packages/hash',
         'packages/builder',
         'packages/events',
         'packages/client',
+        'packages/create-operator',
         'packages/store',
         'packages/reconcile',
         'packages/envtest',
