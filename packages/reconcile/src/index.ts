@@ -70,6 +70,7 @@ export type {
   Manager,
   ManagerLeaderElectionOptions,
   ManagerOptions,
+  ManagerRunnable,
 } from './manager/manager.js';
 export { createManager } from './manager/manager.js';
 export type { ControllerMetrics } from './manager/metrics.js';

@@ -89,6 +89,23 @@ export interface ManagerOptions {
    * server; API Priority and Fairness only queues such a flood once it already competes with other clients.
    */
   readonly clientLimits?: Pick<ClientOptions, 'maxConcurrentRequests' | 'rateLimit'>;
+  /**
+   * Servers and loops the manager runs beside its controllers on every replica, leader or not (e.g. a webhook server
+   * of @dsoi/webhook): started with the probes, stopped after the controllers drained and the Lease was released.
+   * Each `ready` joins `/readyz` under its `name`. A runnable whose `start` rejects stops the manager, which then
+   * rejects with that error. @default []
+   */
+  readonly runnables?: readonly ManagerRunnable[];
+}
+
+/** Something a manager runs beside its controllers (see `ManagerOptions.runnables`). */
+export interface ManagerRunnable {
+  /** Names its readiness check and its log lines, e.g. `webhook-server`. */
+  readonly name: string;
+  /** Runs until `signal` aborts; resolves once stopped, rejects on failure. */
+  start(signal: AbortSignal): Promise<void>;
+  /** Whether it can serve now; `/readyz` fails while this is false. @default always ready */
+  ready?(): boolean | Promise<boolean>;
 }
 
 /** Defaults of {@link ManagerOptions}. */
@@ -167,6 +184,7 @@ export function createManager(options: ManagerOptions): Manager {
     checkPermissions: checkingPermissions = managerDefaults.checkPermissions,
     extraPermissions = [],
     onRequest,
+    runnables = [],
   } = options;
   const logger = options.logger ?? createLogger({ name });
   const registry = options.registry ?? defaultRegistry();
@@ -230,6 +248,9 @@ export function createManager(options: ManagerOptions): Manager {
   const servers: { probes?: { url(): string }; metrics?: { url(): string } } = {};
 
   const ready = () => (leading ? store.hasSynced() : readyWhenStandby && elector !== undefined);
+  const runnableChecks = Object.fromEntries(
+    runnables.flatMap((r) => (r.ready ? [[r.name, () => r.ready?.() ?? true] as const] : [])),
+  );
 
   /** The start-up check: every permission at once, so the error lists them all, not the first one an informer hits. */
   function required(): RequiredPermission[] {
@@ -274,8 +295,11 @@ export function createManager(options: ManagerOptions): Manager {
     leading = true;
     try {
       await Promise.race([
-        Promise.all(runs),
-        new Promise((resolve) => work.signal.addEventListener('abort', resolve, { once: true })),
+        // With no controllers (a manager of webhooks only) there is nothing to finish: run until the signal aborts.
+        ...(runs.length > 0 ? [Promise.all(runs)] : []),
+        new Promise((resolve) =>
+          work.signal.aborted ? resolve(undefined) : work.signal.addEventListener('abort', resolve, { once: true }),
+        ),
       ]);
       // Draining: in-flight reconciles finish, bounded by the shutdown timeout.
       const drained = await Promise.race([
@@ -308,14 +332,29 @@ export function createManager(options: ManagerOptions): Manager {
     isLeader: () => leading,
     probeUrl: () => servers.probes?.url(),
     metricsUrl: () => servers.metrics?.url(),
-    async start(signal) {
+    async start(outerSignal) {
       const serverStop = new AbortController();
       const serverRuns: Promise<void>[] = [];
+      // A failing runnable stops everything else as a shutdown would, then the manager rejects with its error.
+      const failed = new AbortController();
+      const signal = AbortSignal.any([outerSignal, failed.signal]);
+      let runnableError: unknown;
+      for (const runnable of runnables) {
+        const run = runnable.start(serverStop.signal).catch((err: unknown) => {
+          logger.error({ err, runnable: runnable.name }, 'runnable failed; stopping the manager');
+          runnableError ??= err;
+          failed.abort(err);
+        });
+        serverRuns.push(run);
+      }
       if (probes) {
         const server = createHealthServer({
           host: probes.host ?? '127.0.0.1',
           port: probes.port,
-          checks: { healthz: { ping: () => true }, readyz: { 'informers-synced-or-standby': ready } },
+          checks: {
+            healthz: { ping: () => true },
+            readyz: { 'informers-synced-or-standby': ready, ...runnableChecks },
+          },
           logger,
         });
         serverRuns.push(server.start(serverStop.signal));
@@ -370,6 +409,8 @@ export function createManager(options: ManagerOptions): Manager {
         apiClient.close();
         leaseClient?.close();
         logger.info({}, 'manager stopped');
+        // biome-ignore lint/correctness/noUnsafeFinally: the runnable's failure is the outcome, even after a return
+        if (runnableError !== undefined) throw runnableError;
       }
     },
   };
