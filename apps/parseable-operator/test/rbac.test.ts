@@ -86,6 +86,8 @@ describeChartRbac({
     // plugin (enabled on OpenShift, not in envtest) allows that only with update on the owner's finalizers.
     'parseable.io parseabletenants/finalizers update':
       'blockOwnerDeletion on children (OwnerReferencesPermissionEnforcement)',
+    // updateStatus reads the object fresh only after a status write is refused as a conflict: a race, not every run.
+    'parseable.io parseabletenants get': 'fresh read after a status conflict (updateStatus)',
   },
   missing: [
     {

@@ -30,6 +30,7 @@ describe('requiredPermissions', () => {
         'list Widget ns',
         'watch Widget ns',
         'patch Widget/status ns',
+        'get Widget ns',
         'update Widget/finalizers ns',
         ...[configMap, statefulSet].flatMap((t) =>
           ['list', 'watch', 'create', 'patch', 'delete'].map((verb) => `${verb} ${t.kind} ns`),
@@ -43,9 +44,14 @@ describe('requiredPermissions', () => {
     );
   });
 
-  it('never asks for get on a watched kind: the informers only list and watch', () => {
+  it('asks for get only on the primary it writes status to (the fresh read after a conflict), never on a watch', () => {
     const needs = requiredPermissions({ controllers: [{ name: 'w', for: widget, owns: [configMap] }] });
-    expect(needs.filter((n) => n.verb === 'get')).toEqual([]);
+    expect(lines(needs.filter((n) => n.verb === 'get'))).toEqual(['get Widget *']);
+    expect(needs.find((n) => n.verb === 'get')?.neededBy).toBe('controller "w" (reads it fresh after a status conflict)');
+    const noStatus = requiredPermissions({
+      controllers: [{ name: 'w', for: widget, owns: [configMap], permissions: { status: false } }],
+    });
+    expect(noStatus.filter((n) => n.verb === 'get')).toEqual([]);
   });
 
   it('checks every namespace when the controller has none, and a watch in its own namespace', () => {

@@ -33,7 +33,11 @@ export interface PermissionRequest {
 
 /** What a controller's reconciler writes, beyond the watches the manager derives from `for`, `owns` and `watches`. */
 export interface ControllerPermissions {
-  /** It writes the primary's status subresource (`updateStatus`): `patch` on `<for>/status`. @default true */
+  /**
+   * It writes the primary's status subresource (`updateStatus`): `patch` on `<for>/status`, and `get` on `<for>`
+   * (after a write refused as a conflict, `updateStatus` reads the object fresh to tell a stale pass from a
+   * metadata-only change). @default true
+   */
   readonly status?: boolean;
   /** It adds and removes a finalizer on the primary (`finalize`): `patch` on `<for>`. @default false */
   readonly finalizer?: boolean;
@@ -83,12 +87,13 @@ const leaseType: TypeMeta = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease
 /**
  * The permissions the manager's pre-flight checks, one entry per verb:
  * - every watched kind (`for`, `owns`, `watches`): `list` and `watch`, in its namespace scope (the informers never
- *   `get`);
+ *   `get`; the one `get` is `updateStatus`' fresh read of the primary after a conflict);
  * - every owned kind: `create` and `patch` (`reconcileChildren` writes by server-side apply, which creates a missing
  *   object) and `delete` (pruning);
  * - with owned kinds, `update` on `<for>/finalizers`: `reconcileChildren` sets `blockOwnerDeletion`, which the
  *   OwnerReferencesPermissionEnforcement admission plugin (OpenShift enables it) authorizes as that;
- * - `ControllerPermissions`: status `patch`, finalizer `patch`, Events `create`/`patch`, and `extra`;
+ * - `ControllerPermissions`: status `patch` (and `get` on the primary), finalizer `patch`, Events `create`/`patch`,
+ *   and `extra`;
  * - leader election: `get`, `create`, `update` on the Lease; then the manager's `extra`.
  */
 export function requiredPermissions(options: RequiredPermissionsOptions): RequiredPermission[] {
@@ -109,7 +114,10 @@ export function requiredPermissions(options: RequiredPermissionsOptions): Requir
     const { status = true, finalizer = false, events = true, extra = [] } = controller.permissions ?? {};
     const owns = controller.owns ?? [];
     add({ verbs: readVerbs, type: controller.for, ...ns }, by('watches its kind'));
-    if (status) add({ verbs: ['patch'], type: controller.for, subresource: 'status', ...ns }, by('writes status'));
+    if (status) {
+      add({ verbs: ['patch'], type: controller.for, subresource: 'status', ...ns }, by('writes status'));
+      add({ verbs: ['get'], type: controller.for, ...ns }, by('reads it fresh after a status conflict'));
+    }
     if (finalizer) add({ verbs: ['patch'], type: controller.for, ...ns }, by('adds and removes its finalizer'));
     if (owns.length > 0) {
       const why = 'sets blockOwnerDeletion on its children';

@@ -1,6 +1,7 @@
 {{/*
 Least privilege: exactly the verbs the operator uses (test/rbac.test.ts runs the operator as this account and fails
-on a denied request and on a grant it never used). Reads come from watches (list, watch; no get); writes are
+on a denied request and on a grant it never used). Reads come from watches (list, watch); get on
+parseabletenants only for updateStatus' fresh read after a status write refused as a conflict; writes are
 server-side apply (create on first apply, patch after); pruning deletes owned children that are no longer desired.
 Data claims are never deleted by the operator (only the garbage collector deletes them, and only when a tenant opts
 in with persistentVolumeClaimRetentionPolicy.whenDeleted: Delete), so there is no delete on them. No Secrets, no
@@ -10,7 +11,7 @@ OwnerReferencesPermissionEnforcement admission plugin (enabled on OpenShift) all
 {{- define "operator.rules" -}}
 - apiGroups: [parseable.io]
   resources: [parseabletenants]
-  verbs: [list, watch]
+  verbs: [get, list, watch]
 - apiGroups: [parseable.io]
   resources: [parseabletenants/status]
   verbs: [patch]

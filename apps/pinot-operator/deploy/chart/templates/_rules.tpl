@@ -1,6 +1,7 @@
 {{/*
 Exactly what the controllers do, nothing more (test/rbac.test.ts runs the operator as this account and fails on a
-denied request and on a grant it never used). Reads come from the informers: list and watch, never get.
+denied request and on a grant it never used). Reads come from the informers: list and watch. The one get on a
+custom resource is updateStatus' fresh read after a status write refused as a conflict.
 - Pinot clusters: watch, write status; update pinots/finalizers so children may carry blockOwnerDeletion
   ownerReferences (the OwnerReferencesPermissionEnforcement admission plugin, enabled on OpenShift).
 - PinotSchema/PinotTable/PinotTenant: watch, patch (their finalizer), write status.
@@ -11,10 +12,10 @@ denied request and on a grant it never used). Reads come from the informers: lis
 {{- define "operator.rules" -}}
 - apiGroups: [datainfra.io]
   resources: [pinots]
-  verbs: [list, watch]
+  verbs: [get, list, watch]
 - apiGroups: [datainfra.io]
   resources: [pinotschemas, pinottables, pinottenants]
-  verbs: [list, watch, patch]
+  verbs: [get, list, watch, patch]
 - apiGroups: [datainfra.io]
   resources: [pinots/status, pinotschemas/status, pinottables/status, pinottenants/status]
   verbs: [patch]
