@@ -2,7 +2,8 @@
  * Validating and mutating admission webhooks: a typed handler, the rules that route requests to it, and the
  * AdmissionReview v1 exchange (allowed or denied with a status message, a JSONPatch for mutations, warnings).
  */
-import { compare } from 'fast-json-patch';
+// fast-json-patch is CommonJS without an exports map: Node's ESM loader cannot see its named exports, only the default.
+import jsonPatch from 'fast-json-patch';
 import type {
   AdmissionOperation,
   AdmissionRequest,
@@ -215,7 +216,7 @@ async function respond<TObject extends WebhookObject>(
   }
   if (type === 'validating' || verdict.object === undefined || !request.object)
     return { uid, allowed: true, ...warnings };
-  const operations = compare(request.object as object, verdict.object as object);
+  const operations = jsonPatch.compare(request.object as object, verdict.object as object);
   if (operations.length === 0) return { uid, allowed: true, ...warnings };
   const patch = Buffer.from(JSON.stringify(operations)).toString('base64');
   return { uid, allowed: true, patchType: 'JSONPatch', patch, ...warnings };

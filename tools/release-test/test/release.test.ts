@@ -152,6 +152,7 @@ describe('a release through a real registry', () => {
         version('@dsoi/reconcile'),
         version('@dsoi/envtest'),
         version('@dsoi/create-operator'),
+        version('@dsoi/webhook'),
         '@kubernetes/client-node@^2.0.1',
         'prom-client@^15.1.3',
         // The type packages a strict TypeScript user has: skipLibCheck stays off below, so our .d.ts files are

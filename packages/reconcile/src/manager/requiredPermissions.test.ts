@@ -47,7 +47,9 @@ describe('requiredPermissions', () => {
   it('asks for get only on the primary it writes status to (the fresh read after a conflict), never on a watch', () => {
     const needs = requiredPermissions({ controllers: [{ name: 'w', for: widget, owns: [configMap] }] });
     expect(lines(needs.filter((n) => n.verb === 'get'))).toEqual(['get Widget *']);
-    expect(needs.find((n) => n.verb === 'get')?.neededBy).toBe('controller "w" (reads it fresh after a status conflict)');
+    expect(needs.find((n) => n.verb === 'get')?.neededBy).toBe(
+      'controller "w" (reads it fresh after a status conflict)',
+    );
     const noStatus = requiredPermissions({
       controllers: [{ name: 'w', for: widget, owns: [configMap], permissions: { status: false } }],
     });
