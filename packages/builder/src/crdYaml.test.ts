@@ -166,11 +166,30 @@ describe('customResourceDefinitionYaml', () => {
   - " x"
   - "x:y"
 `);
+    // The yaml library's YAML 1.1 mode reads an exponent without a mantissa as NaN (a property run found E0 as a key).
+    expect(customResourceDefinitionYaml({ E0: ['e+5', 'E0x'] } as never)).toBe('"E0":\n  - "e+5"\n  - E0x\n');
     const json = fc.letrec((tie) => ({
       value: fc.oneof(
         { depthSize: 'small' },
         fc.string({ unit: 'binary' }),
-        fc.constantFrom('yes', 'No', 'ON', '~', 'y', '.inf', '0x1F', '1_000', '12:30', '- a', '? x', '&a', '*a', '!t'),
+        fc.constantFrom(
+          'yes',
+          'No',
+          'ON',
+          '~',
+          'y',
+          '.inf',
+          '0x1F',
+          '1_000',
+          '12:30',
+          '- a',
+          '? x',
+          '&a',
+          '*a',
+          '!t',
+          'E0',
+          'e-7',
+        ),
         fc.integer(),
         fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Object.is(n, -0)),
         fc.boolean(),

@@ -13,13 +13,20 @@ const reserved = new Set(['true', 'false', 'yes', 'no', 'on', 'off', 'y', 'n', '
  */
 const plain = /^[A-Za-z_][A-Za-z0-9_ ./()+=<>@-]*$/;
 
+/**
+ * The `yaml` library's YAML 1.1 float also matches an exponent with no mantissa (`E0`, `e+5`), read as NaN; quote
+ * those too, though a spec-following parser reads them as strings.
+ */
+const bareExponent = /^[eE][-+]?[0-9]+$/;
+
 // Characters YAML forbids raw even in double-quoted scalars (C0 and C1 controls, DEL, BOM, non-characters) and lone
 // surrogates; JSON.stringify leaves all but the C0 controls as they are.
 const unprintable =
   /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 function scalarString(text: string): string {
-  if (plain.test(text) && !text.endsWith(' ') && !reserved.has(text.toLowerCase())) return text;
+  const ambiguous = text.endsWith(' ') || reserved.has(text.toLowerCase()) || bareExponent.test(text);
+  if (plain.test(text) && !ambiguous) return text;
   return JSON.stringify(text).replace(unprintable, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
