@@ -18,7 +18,7 @@ const admin = createClient({ kubeConfig, fieldManager: 'test-admin' });
 const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 
 const narrowRules = [
-  { apiGroups: ['example.dsoi.io'], resources: ['widgets'], verbs: ['list', 'watch'] },
+  { apiGroups: ['example.dsoi.io'], resources: ['widgets'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: ['example.dsoi.io'], resources: ['widgets/status'], verbs: ['patch'] },
   { apiGroups: [''], resources: ['configmaps'], verbs: ['list', 'watch', 'create', 'patch', 'delete'] },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
@@ -117,7 +117,7 @@ describe('manager.start permission check', () => {
       `cannot "update" "widgets.example.dsoi.io/finalizers" in namespace "${ns}"`,
     );
     // Every distinct permission was asked about once, all granted ones included.
-    expect(reviews().length).toBe(2 + 1 + 1 + 2 * 5 + 2 + 3);
+    expect(reviews().length).toBe(2 + 2 + 1 + 2 * 5 + 2 + 3);
     // Nothing started: no Lease was taken, no controller ran.
     await expect(admin.get(lease(ns))).rejects.toSatisfy(isNotFound);
     expect(manager.isLeader()).toBe(false);
@@ -144,7 +144,7 @@ describe('manager.start permission check', () => {
         )
         .toBe(true);
       expect(manager.isLeader()).toBe(true);
-      expect(reviews().length).toBe(19);
+      expect(reviews().length).toBe(20);
     } finally {
       stop.abort();
       await running;

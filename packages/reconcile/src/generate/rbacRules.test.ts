@@ -33,7 +33,7 @@ describe('policyRules', () => {
         verbs: ['get', 'update'],
       },
       { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
-      { apiGroups: ['example.com'], resources: ['webapps'], verbs: ['list', 'watch', 'patch'] },
+      { apiGroups: ['example.com'], resources: ['webapps'], verbs: ['get', 'list', 'watch', 'patch'] },
       { apiGroups: ['example.com'], resources: ['webapps/finalizers'], verbs: ['update'] },
       { apiGroups: ['example.com'], resources: ['webapps/status'], verbs: ['patch'] },
     ]);
