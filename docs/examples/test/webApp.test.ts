@@ -99,12 +99,15 @@ describe('the tutorial WebApp operator', () => {
       }),
     );
     expect(deployment.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'WebApp', name: 'hello', controller: true });
-    const service = await admin.get<KubeObject & { spec: { ports: { port: number; targetPort: number }[] } }>({
-      apiVersion: 'v1',
-      kind: 'Service',
-      namespace,
-      name: 'hello',
-    });
+    // The two children are applied together: the Service may land just after the Deployment.
+    const service = await until('the Service', () =>
+      admin.get<KubeObject & { spec: { ports: { port: number; targetPort: number }[] } }>({
+        apiVersion: 'v1',
+        kind: 'Service',
+        namespace,
+        name: 'hello',
+      }),
+    );
     expect(service.spec.ports[0]).toMatchObject({ port: 80, targetPort: 8080 });
     const app = await until('Available=False', async () => {
       const live = await webApp('hello');
