@@ -74,13 +74,7 @@ export function parseCreateOperatorArgs(args: readonly string[]): CreateOperator
   const kind = values.kind ?? createOperatorDefaults.kind;
   const group = values.group ?? createOperatorDefaults.group;
   const version = values.version ?? createOperatorDefaults.version;
-  for (const [flag, value, problem] of [
-    ['--kind', kind, kindProblem(kind)],
-    ['--group', group, groupProblem(group)],
-    ['--version', version, versionProblem(version)],
-  ] as const) {
-    if (problem) throw new CreateOperatorUsageError(flag, `${JSON.stringify(value)} ${problem}`);
-  }
+  checkNames(kind, group, version);
   if (positionals.length > 1) {
     throw new CreateOperatorUsageError('<directory>', `give one directory, not ${positionals.length}`);
   }
@@ -114,4 +108,18 @@ function parseFlags(args: readonly string[]) {
     strict: true,
     allowPositionals: true,
   });
+}
+
+/**
+ * Refuses a kind, group or version the project cannot be named after, naming its flag.
+ * @throws CreateOperatorUsageError for the first name that is not valid
+ */
+export function checkNames(kind: string, group: string, version: string): void {
+  for (const [flag, value, problem] of [
+    ['--kind', kind, kindProblem(kind)],
+    ['--group', group, groupProblem(group)],
+    ['--version', version, versionProblem(version)],
+  ] as const) {
+    if (problem) throw new CreateOperatorUsageError(flag, `${JSON.stringify(value)} ${problem}`);
+  }
 }

@@ -1,8 +1,8 @@
 /** Writes a new operator project: the template renamed for a kind, group and version, plus its tsconfig and .gitignore. */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { CreateOperatorUsageError, createOperatorDefaults } from './createOperatorArgs.js';
-import { groupProblem, kindProblem, type OperatorNames, operatorNames, versionProblem } from './operatorNames.js';
+import { CreateOperatorUsageError, checkNames, createOperatorDefaults } from './createOperatorArgs.js';
+import { type OperatorNames, operatorNames } from './operatorNames.js';
 import { type DependencyVersions, renameText, renderManifest, sortRoleRules } from './renderTemplate.js';
 import { templateDir, templateFiles } from './templateFiles.js';
 
@@ -72,13 +72,7 @@ export function createOperatorProject(options: CreateOperatorProjectOptions): Cr
     force = false,
     cwd = process.cwd(),
   } = options;
-  for (const [flag, value, problem] of [
-    ['--kind', kind, kindProblem(kind)],
-    ['--group', group, groupProblem(group)],
-    ['--version', version, versionProblem(version)],
-  ] as const) {
-    if (problem) throw new CreateOperatorUsageError(flag, `${JSON.stringify(value)} ${problem}`);
-  }
+  checkNames(kind, group, version);
   const target = resolve(cwd, directory);
   if (!force && existsSync(target) && readdirSync(target).length > 0) {
     throw new CreateOperatorUsageError('<directory>', `${target} is not empty (--force writes into it anyway)`);
