@@ -8,7 +8,7 @@ import type { Pinot } from '../src/api/pinot.ts';
 import { controllerServiceName, createEndpointResolver } from '../src/rest/controllerEndpoint.ts';
 import { startFakePinot } from './fakePinot.ts';
 import { minimalPinot, pinotSchemaCr } from './fixtures.ts';
-import { installPinotCrds, kubeConfig, read, runOperator, types } from './harness.ts';
+import { installPinotCrds, kubeConfig, poll, read, ready, runOperator, types } from './harness.ts';
 
 let admin: Client;
 const cleanups: (() => Promise<void>)[] = [];
@@ -19,8 +19,6 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((f) => f()));
 });
 
-const poll = <T>(fn: () => Promise<T> | T, timeout = 20_000) => expect.poll(fn, { timeout, interval: 200 });
-const ready = (o: any) => o?.status?.conditions?.find((c: any) => c.type === 'Ready');
 const credentials = { username: 'team-a-admin', password: 'planted-pinot-password-7f3c' };
 const tlsFile = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', 'tls', name), 'utf8');
 

@@ -8,7 +8,16 @@ import { createFaultProxy, createTestNamespace, type FaultProxy, type ProxyReque
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakePinot, startFakePinot } from './fakePinot.ts';
 import { minimalPinot, pinotSchemaCr, pinotTableCr, pinotTenantCr, schemaJson } from './fixtures.ts';
-import { eventsOf, installPinotCrds, kubeConfig, type RunningOperator, read, runOperator, types } from './harness.ts';
+import {
+  eventsOf,
+  installPinotCrds,
+  kubeConfig,
+  type RunningOperator,
+  read,
+  ready,
+  runOperator,
+  types,
+} from './harness.ts';
 
 let admin: Client;
 const cleanups: (() => Promise<void>)[] = [];
@@ -20,7 +29,6 @@ afterEach(async () => {
 });
 
 const poll = <T>(fn: () => Promise<T> | T, timeout = 30_000) => expect.poll(fn, { timeout, interval: 200 });
-const ready = (o: any) => o?.status?.conditions?.find((c: any) => c.type === 'Ready');
 const evolved = schemaJson.replace('"metricFieldSpecs":[', '"metricFieldSpecs":[{"name":"hits","dataType":"INT"},');
 
 /** A namespace with a Pinot cluster CR and a fake Pinot; everything started here stops after the test. */

@@ -7,6 +7,7 @@ import type { CustomResourceDefinitionObject } from '@dsoi/envtest';
 import { installCrds, markWorkloadReady, testKubeConfig } from '@dsoi/envtest/testing';
 import { createLogger } from '@dsoi/reconcile';
 import { eventsRegarding, startInBackground } from '@dsoi/reconcile/testing';
+import { type ExpectStatic, expect } from 'vitest';
 import { parse } from 'yaml';
 import { createPinotOperator, type PinotOperator, type PinotOperatorOptions } from '../src/operator.ts';
 
@@ -60,6 +61,15 @@ export async function runOperator(
 
 /** The Events (events.k8s.io/v1) regarding an object. */
 export const eventsOf = eventsRegarding;
+
+/** Polls `fn` until the chained assertion holds, every 200 ms, for `timeout` ms. */
+export const poll: <T>(fn: () => Promise<T> | T, timeout?: number) => ReturnType<ExpectStatic['poll']> = (
+  fn,
+  timeout = 20_000,
+) => expect.poll(fn, { timeout, interval: 200 });
+
+/** The object's `Ready` condition, if it has one. */
+export const ready = (o: any) => o?.status?.conditions?.find((c: any) => c.type === 'Ready');
 
 /** Reads an object (any shape). */
 export function read(

@@ -9,8 +9,10 @@ import {
   exists,
   installPinotCrds,
   kubeConfig,
+  poll,
   type RunningOperator,
   read,
+  ready,
   runOperator,
   types,
 } from './harness.ts';
@@ -23,9 +25,6 @@ beforeAll(async () => {
 afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((f) => f()));
 });
-
-const poll = <T>(fn: () => Promise<T> | T, timeout = 20_000) => expect.poll(fn, { timeout, interval: 200 });
-const ready = (o: any) => o?.status?.conditions?.find((c: any) => c.type === 'Ready');
 
 /** A namespace with a Pinot cluster CR, a fake Pinot and the operator pointed at it. */
 async function setup(

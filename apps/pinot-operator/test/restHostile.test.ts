@@ -9,7 +9,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pinotHttpClientDefaults } from '../src/rest/pinotHttpClient.ts';
 import { type FakePinot, startFakePinot } from './fakePinot.ts';
 import { minimalPinot, pinotSchemaCr, pinotTableCr, schemaJson } from './fixtures.ts';
-import { eventsOf, exists, installPinotCrds, kubeConfig, read, runOperator, types } from './harness.ts';
+import { eventsOf, exists, installPinotCrds, kubeConfig, poll, read, ready, runOperator, types } from './harness.ts';
 
 let admin: Client;
 const cleanups: (() => Promise<void>)[] = [];
@@ -19,9 +19,6 @@ beforeAll(async () => {
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-const poll = <T>(fn: () => Promise<T> | T, timeout = 20_000) => expect.poll(fn, { timeout, interval: 200 });
-const ready = (o: any) => o?.status?.conditions?.find((c: any) => c.type === 'Ready');
 
 describe('hostile REST documents', () => {
   it('reports "..", "." and a 20,000-level document by field, sends Pinot nothing for them, and deletes them', async () => {

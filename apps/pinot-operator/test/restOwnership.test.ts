@@ -4,7 +4,7 @@ import { createTestNamespace } from '@dsoi/envtest/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakePinot, startFakePinot } from './fakePinot.ts';
 import { minimalPinot, pinotSchemaCr, schemaJson } from './fixtures.ts';
-import { eventsOf, installPinotCrds, kubeConfig, read, runOperator, types } from './harness.ts';
+import { eventsOf, installPinotCrds, kubeConfig, poll, read, ready, runOperator, types } from './harness.ts';
 
 let admin: Client;
 const cleanups: (() => Promise<void>)[] = [];
@@ -15,8 +15,6 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((f) => f()));
 });
 
-const poll = <T>(fn: () => Promise<T> | T, timeout = 20_000) => expect.poll(fn, { timeout, interval: 200 });
-const ready = (o: any) => o?.status?.conditions?.find((c: any) => c.type === 'Ready');
 const otherTeamsSchema = '{"schemaName":"baseballStats","dimensionFieldSpecs":[{"name":"team","dataType":"STRING"}]}';
 
 async function setup(prefix: string): Promise<{ ns: string; pinot: FakePinot }> {
