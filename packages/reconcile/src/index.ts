@@ -8,6 +8,7 @@
 // Children, status conditions and finalizers
 export type { ChildCache } from './children/childCache.js';
 export type { ChildOwnership } from './children/childOwnership.js';
+export type { DesiredStateMemo, DesiredStateMemoOptions } from './children/desiredStateMemo.js';
 export type { ImmutablePlan, KeptField } from './children/immutableFields.js';
 export type { ChildrenReport, ChildSpec, ReconcileChildrenOptions } from './children/reconcileChildren.js';
 export { reconcileChildren } from './children/reconcileChildren.js';

@@ -6,11 +6,12 @@
 import { controllerRef, type OwnerObject } from '@dsoi/builder';
 import type { KubeObject, ObjectRef, Patch, Reader, TypeMeta, Writer } from '@dsoi/client';
 import type { EventRecord } from '@dsoi/events';
-import { readHash, stampHash } from '@dsoi/hash';
+import { readHash } from '@dsoi/hash';
 import { ChildrenError } from '../errors.js';
 import { findDrift } from '../internal/drift.js';
 import type { ChildCache } from './childCache.js';
 import { type ChildOwnership, ownershipConflict, releasePatch, withOwnership } from './childOwnership.js';
+import { createDesiredStateMemo, type DesiredStateMemo } from './desiredStateMemo.js';
 import { takeOverFields } from './fieldOwnership.js';
 import { type KeptField, keepImmutableFields } from './immutableFields.js';
 import { type WorkloadObject, workloadReadiness } from './workloadReadiness.js';
@@ -60,6 +61,12 @@ export interface ReconcileChildrenOptions {
   };
   /** Aborts the writes. */
   readonly signal?: AbortSignal;
+  /**
+   * Remembers stamped children and their plans between passes (see {@link DesiredStateMemo}): pass the same memo
+   * and the same desired child instances, and a re-check whose live children did not change hashes nothing.
+   * @default none (every pass stamps and compares afresh)
+   */
+  readonly memo?: DesiredStateMemo;
 }
 
 /** What {@link reconcileChildren} did. */
@@ -125,7 +132,8 @@ export async function reconcileChildren(options: ReconcileChildrenOptions): Prom
   const { owner, client, cache, hashAnnotation, recorder, signal, fieldManager } = options;
   const ownerRef = controllerRef(owner);
   const hashOptions = hashAnnotation === undefined ? {} : { annotationKey: hashAnnotation };
-  const planned = options.desired.map((entry) => plan(entry, ownerRef, cache, hashOptions));
+  const memo = options.memo ?? createDesiredStateMemo();
+  const planned = options.desired.map((entry) => plan(entry, ownerRef, cache, hashOptions, memo));
   const report = {
     created: [] as ObjectRef[],
     updated: [] as ChildrenReport['updated'],
@@ -223,18 +231,37 @@ function announce(
   });
 }
 
+/**
+ * Plans one desired child against its live object. Through `memo`, an unchanged desired child (same instance, same
+ * owner) is stamped once, and planned again only when its live object changed: a no-op re-check hashes nothing.
+ */
 function plan(
   entry: KubeObject | ChildSpec,
   ownerRef: ReturnType<typeof controllerRef>,
   cache: ChildCache,
   hashOptions: { annotationKey?: string },
+  memo: DesiredStateMemo,
 ): Planned {
   const spec: ChildSpec = 'object' in entry ? (entry as ChildSpec) : { object: entry };
-  const source = spec.object;
-  const owned = { ...source, metadata: withOwnership(source.metadata, spec.ownership ?? 'controlled', ownerRef) };
-  const stamped: KubeObject = stampHash(owned, hashOptions);
+  const ownership = spec.ownership ?? 'controlled';
+  const key = `${ownerRef.uid}/${ownership}/${hashOptions.annotationKey ?? ''}`;
+  const stamped = memo.stamped(entry, key, () => {
+    const source = spec.object;
+    return memo.stamp({ ...source, metadata: withOwnership(source.metadata, ownership, ownerRef) }, hashOptions);
+  });
   const ref = refOf(stamped);
   const live = cache.get(ref, ref.name, ref.namespace);
+  return memo.planned(entry, key, live, () => planAgainst(spec, stamped, ref, live, ownerRef, hashOptions));
+}
+
+function planAgainst(
+  spec: ChildSpec,
+  stamped: KubeObject,
+  ref: ObjectRef,
+  live: KubeObject | undefined,
+  ownerRef: ReturnType<typeof controllerRef>,
+  hashOptions: { annotationKey?: string },
+): Planned {
   // An existing child keeps its immutable fields: the object we compare and apply carries their live values.
   const immutable = live === undefined ? undefined : keepImmutableFields(stamped, live);
   const object: KubeObject = immutable?.object ?? stamped;

@@ -6,6 +6,7 @@
  */
 import type { KubeObject, Reader, Writer } from '@dsoi/client';
 import type { EventRecord } from '@dsoi/events';
+import { createDesiredStateMemo, type DesiredStateMemo } from '../children/desiredStateMemo.js';
 import { type ChildrenReport, type ChildSpec, reconcileChildren } from '../children/reconcileChildren.js';
 import type { ReconcileContext, ReconcileFunction } from '../controller/controller.js';
 import { done, type ReconcileResult, requeueAfter } from '../controller/reconcileResult.js';
@@ -73,6 +74,13 @@ export interface DsoiReconcilerOptions<TObject extends DsoiObject, TSpec> {
   readonly fieldManager?: string;
   /** The periodic re-check of a converged or rolling object (the Go operators' `RECONCILE_WAIT`). @default none */
   readonly requeueAfterMs?: number;
+  /**
+   * Remembers the desired children of each object by what they are built from (uid, generation, labels, annotations)
+   * and their stamped hashes, so a re-check of an unchanged object with unchanged children neither calls `desired`
+   * nor hashes. `desired` must read nothing else of the object (not its status).
+   * @default a new memo for this reconciler
+   */
+  readonly memo?: DesiredStateMemo;
 }
 
 function refOf(object: DsoiObject) {
@@ -84,6 +92,24 @@ function refOf(object: DsoiObject) {
     ...(namespace && { namespace }),
     ...(uid && { uid }),
   };
+}
+
+function memoName(request: { readonly name: string; readonly namespace?: string }): string {
+  return `${request.namespace ?? ''}/${request.name}`;
+}
+
+/**
+ * What a mapping reads of an object: its identity, its spec (the generation counts spec changes; without one, the
+ * resourceVersion counts every change), its labels and annotations. Not its status, so a status write re-maps nothing.
+ */
+function desiredInputs(object: DsoiObject): string {
+  const { uid, generation, resourceVersion, labels, annotations } = object.metadata as DsoiObject['metadata'] & {
+    readonly resourceVersion?: string;
+    readonly labels?: unknown;
+    readonly annotations?: unknown;
+  };
+  const version = generation === undefined ? `rv ${resourceVersion}` : `generation ${generation}`;
+  return `${uid}\n${version}\n${JSON.stringify(labels ?? {})}\n${JSON.stringify(annotations ?? {})}`;
 }
 
 /** The desired children, or the spec's problems. */
@@ -101,11 +127,13 @@ function mapSpec<TObject extends DsoiObject, TSpec>(
 
 /** `reconcileChildren`, with a partial failure turned into its report and the error to rethrow after the status. */
 async function converge(
-  options: Pick<DsoiReconcilerOptions<DsoiObject, unknown>, 'client' | 'recorder' | 'fieldManager'>,
+  options: Pick<DsoiReconcilerOptions<DsoiObject, unknown>, 'client' | 'recorder' | 'fieldManager'> & {
+    readonly memo: DesiredStateMemo;
+  },
   context: Pick<ReconcileContext, 'cache' | 'signal'> & { readonly object: DsoiObject },
   children: readonly ChildSpec[],
 ): Promise<{ report: ChildrenReport; failure: ChildrenError | undefined }> {
-  const { client, recorder, fieldManager } = options;
+  const { client, recorder, fieldManager, memo } = options;
   const { object, cache, signal } = context;
   try {
     const report = await reconcileChildren({
@@ -114,6 +142,7 @@ async function converge(
       client,
       cache,
       signal,
+      memo,
       ...(recorder && { recorder }),
       ...(fieldManager && { fieldManager }),
     });
@@ -134,6 +163,9 @@ async function converge(
  *   `invalid` (every problem names its field); its children are left as they are and it is not retried until the
  *   spec changes (a spec change is an event);
  * - children are converged by `reconcileChildren` (zero requests when nothing changed, ordered rollout, pruning);
+ * - a re-check of an object whose uid, generation, labels and annotations did not change reuses its desired children
+ *   (a status write does not re-map them), and children whose live objects did not change are neither hashed nor
+ *   compared again;
  * - the status is computed from the children report and written only when it differs;
  * - a child that could not be written is reported in the status first, then the `ChildrenError` is thrown so the
  *   key is retried with backoff; otherwise the object is re-checked after `requeueAfterMs`.
@@ -146,14 +178,19 @@ export function createDsoiReconciler<TObject extends DsoiObject, TSpec>(
     recorder,
     requeueAfterMs,
     status = ({ object, outcome, generation }) => rolloutStatus(object.status, outcome, generation),
+    memo = createDesiredStateMemo(),
   } = options;
   return async (context): Promise<ReconcileResult> => {
     const { object, signal, log } = context;
-    if (!object || object.metadata.deletionTimestamp) return done();
+    if (!object || object.metadata.deletionTimestamp) {
+      memo.forget(memoName(context.request));
+      return done();
+    }
     const generation = object.metadata.generation ?? 0;
     const writeStatus = (outcome: DsoiOutcome) =>
       updateStatus(client, object, status({ object, outcome, generation }), { signal });
-    const desired = mapSpec(options, object);
+    // The mapping is pure: the same spec (generation) and metadata map to the same children as last time.
+    const desired = memo.desired(memoName(context.request), desiredInputs(object), () => mapSpec(options, object));
     if (desired instanceof InvalidSpecError) {
       log.warn({ problems: desired.problems }, 'invalid spec; children left as they are');
       const note = desired.message;
@@ -161,7 +198,7 @@ export function createDsoiReconciler<TObject extends DsoiObject, TSpec>(
       await writeStatus({ kind: 'invalid', problems: desired.problems });
       return done();
     }
-    const converged = await converge(options, { cache: context.cache, signal, object }, desired.children);
+    const converged = await converge({ ...options, memo }, { cache: context.cache, signal, object }, desired.children);
     const failures = (converged.failure?.failures ?? []).map(
       (f) => `${f.ref.kind} ${f.ref.name}: ${f.error instanceof Error ? f.error.message : String(f.error)}`,
     );
