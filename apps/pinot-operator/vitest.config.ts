@@ -1,3 +1,3 @@
-import { packageTests } from '../../tools/config/vitest.js';
+import { packageTests } from '../../config/vitest.js';
 
 export default packageTests({ controlPlane: true });

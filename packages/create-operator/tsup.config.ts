@@ -1,4 +1,4 @@
-import { packageBuild } from '../../tools/config/tsup.js';
+import { packageBuild } from '../../config/tsup.js';
 import { dependencyVersions } from './versions.config.js';
 
 // The executable is its own entry; the versions of the @dsoi packages being released are compiled in.

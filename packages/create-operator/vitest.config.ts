@@ -1,5 +1,5 @@
 import { mergeConfig } from 'vitest/config';
-import { packageTests } from '../../tools/config/vitest.js';
+import { packageTests } from '../../config/vitest.js';
 import { dependencyVersions } from './versions.config.js';
 
 export default mergeConfig(packageTests(), {

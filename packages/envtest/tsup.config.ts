@@ -1,5 +1,5 @@
 import { cpSync } from 'node:fs';
-import { packageBuild } from '../../tools/config/tsup.js';
+import { packageBuild } from '../../config/tsup.js';
 
 // The build script and wrapper Go modules ship in dist/testbin, so an installed @dsoi/envtest can build its own
 // binaries (`dsoi-envtest build`) without the monorepo.

@@ -1,3 +1,3 @@
-import { packageBuild } from '../../tools/config/tsup.js';
+import { packageBuild } from '../../config/tsup.js';
 
 export default packageBuild({ entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' } });

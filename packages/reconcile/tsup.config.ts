@@ -1,4 +1,4 @@
-import { packageBuild } from '../../tools/config/tsup.js';
+import { packageBuild } from '../../config/tsup.js';
 
 // Named entries, so each lands at the top of dist/ beside the Node version gate its banner imports. Code shared by
 // entries (the error classes above all) is split into chunks, so `instanceof` holds across entries.

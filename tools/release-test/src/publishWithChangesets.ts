@@ -96,14 +96,7 @@ function copySources(work: string): void {
     const from = join(repoRoot, path);
     if (existsSync(from)) cpSync(from, join(work, path), { recursive: true });
   };
-  for (const path of [
-    'package.json',
-    'tsconfig.base.json',
-    'LICENSE',
-    '.changeset',
-    'tools/config',
-    'tools/k8s-testbin',
-  ])
+  for (const path of ['package.json', 'tsconfig.base.json', 'LICENSE', '.changeset', 'config', 'tools/k8s-testbin'])
     copy(path);
   for (const group of ['packages', 'apps', 'tools']) {
     for (const name of readdirSync(join(repoRoot, group))) {
