@@ -113,10 +113,15 @@ describe('Pinot cluster controller', () => {
       selector: labels('broker', 'broker'),
     });
 
-    await poll(
-      async () =>
-        (await eventsOf(admin, ns, 'pinot-simple')).filter((e) => e.type === 'Normal' && e.reason === 'Created').length,
-    ).toBeGreaterThanOrEqual(6);
+    // One Created Event for the install, naming every child it created.
+    const createdNotes = async () =>
+      (await eventsOf(admin, ns, 'pinot-simple'))
+        .filter((e) => e.type === 'Normal' && e.reason === 'Created')
+        .map((e) => e.note);
+    await poll(createdNotes).toHaveLength(1);
+    const created = await createdNotes();
+    expect(created[0]).toMatch(/^created \d+ children: /);
+    expect(created[0]).toContain('StatefulSet pinot-controller-controller');
     const pinot = await poll(
       async () => (await read(admin, types.pinot, ns, 'pinot-simple')).status?.observedGeneration,
     ).toBe(1);

@@ -54,7 +54,10 @@ export interface ReconcileChildrenOptions {
   readonly pruneKinds?: readonly TypeMeta[];
   /** The desired-state hash annotation. @default 'dsoi.io/desired-hash' */
   readonly hashAnnotation?: string;
-  /** Records an Event on the owner per action (`Created`, `Updated`, `Deleted`, `RolloutBlocked`). @default none */
+  /**
+   * Records Events on the owner: one `Created` per pass naming the children it created (with `related` when there is
+   * one), and one per child for `Updated`, `Deleted`, `RolloutBlocked`, `Retained` and failures. @default none
+   */
   readonly recorder?: {
     /** Records one Event (an `EventRecorder` of `@dsoi/events` has this method). */
     record(event: EventRecord): void;
@@ -183,6 +186,7 @@ export async function reconcileChildren(options: ReconcileChildrenOptions): Prom
     write,
     note,
   );
+  announceCreated(report.created, note);
   await prune(options, planned, report, failures, note);
   const converged =
     report.created.length + report.updated.length + report.deleted.length + report.blocked.length === 0 &&
@@ -209,14 +213,8 @@ function announce(
     });
   }
   if (child.plan === 'create') {
+    // One `Created` Event per pass names them all (see announceCreated).
     report.created.push(child.ref);
-    note({
-      type: 'Normal',
-      reason: 'Created',
-      action: 'Create',
-      note: `created ${describe(child.ref)}`,
-      related: child.ref,
-    });
     return;
   }
   const because = child.plan === 'drifted' ? 'drifted' : 'changed';
@@ -235,6 +233,33 @@ function announce(
  * Plans one desired child against its live object. Through `memo`, an unchanged desired child (same instance, same
  * owner) is stamped once, and planned again only when its live object changed: a no-op re-check hashes nothing.
  */
+/** A `Created` note longer than this names the rest by count (kube-apiserver refuses a note over 1 KiB). */
+const createdNoteLimit = 900;
+
+/**
+ * One `Created` Event for the children created in a pass, naming them (kind and name, in the owner's namespace), as
+ * an install creates every child of an owner in its first pass: one Event per owner instead of one per child.
+ */
+function announceCreated(created: readonly ObjectRef[], note: (event: Omit<EventRecord, 'regarding'>) => void): void {
+  if (created.length === 0) return;
+  let text = `created ${created.length === 1 ? '' : `${created.length} children: `}`;
+  for (const [index, ref] of created.entries()) {
+    const name = `${index === 0 ? '' : ', '}${ref.kind} ${ref.name}`;
+    if (text.length + name.length > createdNoteLimit) {
+      text += ` and ${created.length - index} more`;
+      break;
+    }
+    text += name;
+  }
+  note({
+    type: 'Normal',
+    reason: 'Created',
+    action: 'Create',
+    note: text,
+    ...(created.length === 1 ? { related: created[0]! } : {}),
+  });
+}
+
 function plan(
   entry: KubeObject | ChildSpec,
   ownerRef: ReturnType<typeof controllerRef>,
