@@ -1,3 +1,4 @@
 import { packageTests } from '../../config/vitest.js';
 
-export default packageTests({ testTimeoutMs: 20_000 });
+// The test/ files register webhooks with one real kube-apiserver for the run (each in its own namespace and group).
+export default packageTests({ controlPlane: true });

@@ -162,3 +162,11 @@ export type {
   StatusFault,
 } from './faultRules.js';
 export type { KubeVerb, RequestInfo } from './requestInfo.js';
+// Webhooks: register Validating/MutatingWebhookConfigurations and CRD conversions, wait until they are called
+export type {
+  CrdConversionManifest,
+  InstalledWebhooks,
+  InstallWebhooksOptions,
+  WebhookConfigurationManifest,
+} from './webhookInstall.js';
+export { installWebhooks, installWebhooksDefaults } from './webhookInstall.js';

@@ -35,6 +35,16 @@ export { conversionWebhook } from './conversionWebhook.js';
 // Errors
 export type { WebhookErrorReason } from './errors.js';
 export { CertificateError, ConversionError, isWebhookError, WebhookError } from './errors.js';
+// Registration manifests: the webhook configurations and CRD conversions of the served webhooks
+export type {
+  CrdConversion,
+  WebhookClientConfig,
+  WebhookConfigurationEntry,
+  WebhookConfigurationObject,
+  WebhookConfigurations,
+  WebhookConfigurationsOptions,
+} from './webhookConfigurations.js';
+export { webhookConfigurations } from './webhookConfigurations.js';
 export type { WebhookMetrics } from './webhookMetrics.js';
 export { createWebhookMetrics } from './webhookMetrics.js';
 export type { WebhookLogger, WebhookServer, WebhookServerOptions } from './webhookServer.js';
