@@ -1,9 +1,14 @@
 /**
  * The DSOI reconciler: the recurring parse → desired children → children → status → Events → requeue shape of a
- * DSOI operator, and the helpers its mapping uses (spec problems, node references, the rollout status).
+ * DSOI operator, and the helpers its mapping uses (spec problems, node references, derived-name collisions, credential keys, the rollout status).
  */
+
+export type { SplitCredentials } from './credentials.js';
+export { credentialKeyPattern, hasCredentialLine, isCredentialKey, splitCredentials } from './credentials.js';
 export type { DesiredChildren, DsoiObject, DsoiReconcilerOptions, DsoiStatusInput } from './dsoiReconciler.js';
 export { createDsoiReconciler } from './dsoiReconciler.js';
+export type { DuplicateChildNamesOptions } from './duplicateChildNames.js';
+export { duplicateChildNames } from './duplicateChildNames.js';
 export type { DsoiSpecShape, NodeReferenceOptions } from './nodeReferences.js';
 export { nodeReferenceProblems } from './nodeReferences.js';
 export type { DsoiOutcome, RolloutStatusInput } from './rolloutStatus.js';
