@@ -53,7 +53,7 @@ describe('ParseableTenant bad input (property-based)', () => {
         admin,
         createNamespace: () => createTestNamespace(kubeConfig, 'hostile'),
         crType: types.tenant,
-        childTypes: [types.configMap, types.service, types.statefulSet, types.deployment],
+        childTypes: [types.configMap, types.secret, types.service, types.statefulSet, types.deployment],
         base: baseTenant,
         hostileCase,
         numRuns,
@@ -79,13 +79,17 @@ describe('ParseableTenant bad input (property-based)', () => {
             logger,
           }).start(signal),
         converged: notConverged,
-        // The secret did flow through the operator (into the sentinel's ConfigMaps), so the scans are not vacuous.
+        // The secret did flow through the operator (into the sentinel's Secrets), so the scans are not vacuous; and
+        // no ConfigMap, Service or workload of any tenant holds it.
         settled: async (_namespace, world) => {
-          const configMaps = (world.children.get('ConfigMap') ?? []) as (SuiteObject & {
-            data?: Record<string, string>;
-          })[];
-          expect(configMaps.find((c) => c.metadata.name === 's-ingestor-ingest')?.data?.P_PASSWORD).toBe(secretValue);
-          expect(configMaps.find((c) => c.metadata.name === 'sentinel-ext')?.data?.P_S3_SECRET_KEY).toBe(secretValue);
+          const secrets = (world.children.get('Secret') ?? []) as (SuiteObject & { data?: Record<string, string> })[];
+          const encoded = Buffer.from(secretValue).toString('base64');
+          expect(secrets.find((c) => c.metadata.name === 's-ingestor-ingest')?.data?.P_PASSWORD).toBe(encoded);
+          expect(secrets.find((c) => c.metadata.name === 'sentinel-ext')?.data?.P_S3_SECRET_KEY).toBe(encoded);
+          for (const [kind, objects] of world.children) {
+            if (kind === 'Secret') continue;
+            expect(JSON.stringify(objects), `${kind}s hold the secret`).not.toContain(secretValue);
+          }
         },
       }),
     60_000 + numRuns * settleTimeoutMs,

@@ -60,10 +60,10 @@ describe('ParseableTenant filters', () => {
     await patchSpec(admin, ns, 'parseable', { nodes });
     // A hand edit of a child wakes the tenant through its ownerReference; paused, it is not repaired either.
     const configMap = { ...types.configMap, namespace: ns, name: 'parseable-server-parseable-server-config' };
-    await admin.patch(configMap, { type: 'merge', body: { data: { P_PASSWORD: 'hand-edited' } } });
+    await admin.patch(configMap, { type: 'merge', body: { data: { P_FS_DIR: 'hand-edited' } } });
     await sleep(2_500); // more than two RECONCILE_WAIT periods
     expect((await read(admin, types.deployment, ns, deployment)).spec.replicas).toBe(1);
-    expect((await admin.get<any>(configMap)).data.P_PASSWORD).toBe('hand-edited');
+    expect((await admin.get<any>(configMap)).data.P_FS_DIR).toBe('hand-edited');
 
     await admin.patch(
       { ...types.tenant, namespace: ns, name: 'parseable' },
@@ -74,7 +74,7 @@ describe('ParseableTenant filters', () => {
       'resumed: replicas 3',
     );
     await eventually(
-      async () => (await admin.get<any>(configMap)).data.P_PASSWORD === 'admin',
+      async () => (await admin.get<any>(configMap)).data.P_FS_DIR === './data',
       'resumed: drift repaired',
     );
   });

@@ -15,6 +15,7 @@ export const kubeConfig = testKubeConfig();
 export const types = {
   tenant: { apiVersion: 'parseable.io/v1beta1', kind: 'ParseableTenant' },
   configMap: { apiVersion: 'v1', kind: 'ConfigMap' },
+  secret: { apiVersion: 'v1', kind: 'Secret' },
   service: { apiVersion: 'v1', kind: 'Service' },
   claim: { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
   statefulSet: { apiVersion: 'apps/v1', kind: 'StatefulSet' },

@@ -41,14 +41,14 @@ describe('ParseableTenant lifecycle', () => {
     const cm = await waitFor(admin, types.configMap, ns, 'parseable-server-parseable-server-config');
 
     await admin.patch({ ...types.deployment, namespace: ns, name }, { type: 'merge', body: { spec: { replicas: 5 } } });
-    await admin.patch({ ...cm, namespace: ns }, { type: 'merge', body: { data: { P_PASSWORD: 'hacked' } } });
+    await admin.patch({ ...cm, namespace: ns }, { type: 'merge', body: { data: { P_FS_DIR: 'hacked' } } });
     await admin.delete({ ...types.service, namespace: ns, name });
     await eventually(
       async () => (await read(admin, types.deployment, ns, name)).spec.replicas === 1,
       'replicas repaired',
     );
     await eventually(
-      async () => (await read(admin, types.configMap, ns, cm.metadata.name)).data.P_PASSWORD === 'admin',
+      async () => (await read(admin, types.configMap, ns, cm.metadata.name)).data.P_FS_DIR === './data',
       'ConfigMap repaired',
     );
     await waitFor(admin, types.service, ns, name);

@@ -25,6 +25,8 @@ import {
 async function scenario(admin: Client, ns: string): Promise<void> {
   // A distributed tenant: a StatefulSet with a retained data claim, then a Deployment.
   const tenant = example('parseable-distributed-s3.yaml', ns);
+  // A password in the config, as the Go samples have it: it goes to an owned Secret (created, then pruned below).
+  tenant.spec.parseableConfig[0].env.P_PASSWORD = 'not-in-a-configmap';
   await admin.apply(tenant);
   await waitFor(admin, types.claim, ns, 'ingestor-ingestor-staging');
   await waitFor(admin, types.statefulSet, ns, 'ingestor-ingestor');

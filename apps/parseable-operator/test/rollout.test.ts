@@ -136,16 +136,17 @@ describe('ParseableTenant rollout', () => {
     expect(medium.spec.template.spec.containers[0].ports).toMatchObject([{ containerPort: 8001 }]);
     await markReady(types.deployment, ns, small.metadata.name);
     await markReady(types.deployment, ns, medium.metadata.name);
-    const key = 'checksum.dsoi.io/configmap-parseable-small-parseable-server-config';
+    // A password given in the config (as the Go samples do) goes to the node's Secret, whose checksum rolls the pods.
+    const key = 'checksum.dsoi.io/secret-parseable-small-parseable-server-config';
+    expect(small.spec.template.metadata.annotations[key]).toBeUndefined();
 
     tenant.spec.parseableConfig[0].env.P_PASSWORD = 'changed';
     await admin.apply(tenant);
-    await eventually(
-      async () =>
-        (await read(admin, types.configMap, ns, 'parseable-small-parseable-server-config')).data.P_PASSWORD ===
-        'changed',
-      'ConfigMap updated',
-    );
+    const secret = await waitFor(admin, types.secret, ns, 'parseable-small-parseable-server-config');
+    expect(secret.data).toEqual({ P_PASSWORD: Buffer.from('changed').toString('base64') });
+    expect(
+      (await read(admin, types.configMap, ns, 'parseable-small-parseable-server-config')).data.P_PASSWORD,
+    ).toBeUndefined();
     const rolled = await eventually(async () => {
       const live = await read(admin, types.deployment, ns, small.metadata.name);
       return live.spec.template.metadata.annotations[key] !== small.spec.template.metadata.annotations[key] && live;

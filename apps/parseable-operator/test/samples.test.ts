@@ -47,8 +47,6 @@ describe('ParseableTenant samples', () => {
       P_ADDR: '0.0.0.0:8000',
       P_STAGING_DIR: '/parseable/staging',
       P_FS_DIR: './data',
-      P_USERNAME: 'admin',
-      P_PASSWORD: 'admin',
     });
     expect(cm.metadata.labels).toMatchObject(common);
 
@@ -76,6 +74,11 @@ describe('ParseableTenant samples', () => {
     expect(container.args).toEqual(['parseable', 'local-store']);
     expect(container.ports).toMatchObject([{ containerPort: 8000 }]);
     expect(container.envFrom).toEqual([{ configMapRef: { name: 'parseable-server-parseable-server-config' } }]);
+    // The example reads the admin user from the user's Secret: nothing to move, so the node gets no Secret.
+    expect(container.env).toEqual([
+      { name: 'P_USERNAME', valueFrom: { secretKeyRef: { name: 'parseable-admin', key: 'username' } } },
+      { name: 'P_PASSWORD', valueFrom: { secretKeyRef: { name: 'parseable-admin', key: 'password' } } },
+    ]);
     expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false });
     expect(container.volumeMounts).toEqual([
       { name: 'data-volume', mountPath: '/parseable/data' },
@@ -139,8 +142,9 @@ describe('ParseableTenant samples', () => {
       { name: 'stage-volume', mountPath: '/parseable/staging' },
       { name: 'data-volume', mountPath: '/parseable/data' },
     ]);
-    // The Go operator's hash variable is gone: the config checksum is a pod-template annotation.
-    expect(pod.containers[0].env ?? []).toEqual([]);
+    // The Go operator's hash variable is gone (the config checksum is a pod-template annotation); the admin user
+    // comes from the user's Secret.
+    expect(pod.containers[0].env.map((e: { name: string }) => e.name)).toEqual(['P_USERNAME', 'P_PASSWORD']);
     expect(sts.spec.template.metadata.annotations).toHaveProperty(
       'checksum.dsoi.io/configmap-parseable-parseable-server-config',
     );

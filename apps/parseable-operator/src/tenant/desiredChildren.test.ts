@@ -158,6 +158,57 @@ describe('desiredTenantChildren, pod volumes', () => {
     ]);
     expect(pod.spec.volumes).toBeUndefined();
   });
+
+  it('puts every credential in a Secret beside its ConfigMap, never in a ConfigMap or an env literal', () => {
+    const plant = 'planted-3f9c';
+    const owner = tenant({
+      external: { objectStore: { spec: { type: 's3-store', data: `P_S3_URL=http://s3\nP_S3_SECRET_KEY=${plant}` } } },
+      parseableConfig: [{ name: 'p', env: { P_USERNAME: 'ops', P_PASSWORD: plant } }],
+    }) as TenantOwner & { spec: any };
+    owner.spec.k8sConfig[0].env = [
+      { name: 'P_OIDC_CLIENT_SECRET', value: plant },
+      { name: 'P_S3_REGION', value: 'eu-west-1' },
+    ];
+    const { children } = desiredTenantChildren(owner);
+    expect(children.map((c) => `${c.object.kind}/${c.object.metadata?.name}`)).toEqual([
+      'ConfigMap/logs-ext',
+      'Secret/logs-ext',
+      'ConfigMap/srv-p',
+      'Secret/srv-p',
+      'Service/srv-k',
+      'StatefulSet/k-srv',
+    ]);
+    const decoded = (name: string) => {
+      const secret = children.find((c) => c.object.kind === 'Secret' && c.object.metadata?.name === name)!
+        .object as any;
+      return Object.fromEntries(
+        Object.entries(secret.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]),
+      );
+    };
+    expect(decoded('logs-ext')).toEqual({ P_S3_SECRET_KEY: plant });
+    expect(decoded('srv-p')).toEqual({ P_PASSWORD: plant, P_OIDC_CLIENT_SECRET: plant });
+    const configMaps = children.filter((c) => c.object.kind === 'ConfigMap').map((c) => (c.object as any).data);
+    expect(configMaps).toEqual([{ P_S3_URL: 'http://s3' }, { P_USERNAME: 'ops' }]);
+    const sts = children.find((c) => c.object.kind === 'StatefulSet')!.object;
+    expect(JSON.stringify(sts)).not.toContain(plant);
+    const pod = (sts as any).spec.template;
+    expect(pod.spec.containers[0].envFrom).toEqual([
+      { configMapRef: { name: 'logs-ext' } },
+      { secretRef: { name: 'logs-ext' } },
+      { configMapRef: { name: 'srv-p' } },
+      { secretRef: { name: 'srv-p' } },
+    ]);
+    expect(pod.spec.containers[0].env).toEqual([
+      { name: 'P_OIDC_CLIENT_SECRET', valueFrom: { secretKeyRef: { name: 'srv-p', key: 'P_OIDC_CLIENT_SECRET' } } },
+      { name: 'P_S3_REGION', value: 'eu-west-1' },
+    ]);
+    expect(Object.keys(pod.metadata.annotations).sort()).toEqual([
+      'checksum.dsoi.io/configmap-logs-ext',
+      'checksum.dsoi.io/configmap-srv-p',
+      'checksum.dsoi.io/secret-logs-ext',
+      'checksum.dsoi.io/secret-srv-p',
+    ]);
+  });
 });
 
 describe('desiredTenantChildren, bad input found by test/badInput.test.ts', () => {

@@ -3,12 +3,18 @@
  * ConfigMap `<node>-<parseableConfig>`, a Service `<node>-<k8sConfig>`, a Deployment or StatefulSet
  * `<k8sConfig>-<node>` and one PersistentVolumeClaim `<node>-<k8sConfig>-<storage>` per storageConfig entry; per
  * tenant the object-store ConfigMap `<tenant>-ext`. Every node of every `deploymentOrder` type is built. Pure: no I/O.
+ *
+ * Credentials never go into a ConfigMap or an environment literal (unlike the Go operator): the entries whose key
+ * names one (`P_PASSWORD`, `P_S3_SECRET_KEY`, ...; `isCredentialKey`) go into a Secret of the same name as the
+ * ConfigMap they would have joined, which the pods read through `envFrom` (and `secretKeyRef` for `k8sConfig.env`).
  */
 import {
   type BuiltConfigMap,
+  type BuiltSecret,
   buildConfigMap,
   buildNodeWorkload,
   buildPersistentVolumeClaim,
+  buildSecret,
   controllerRef,
   isBuilderValidationError,
   type NodeK8sConfig,
@@ -17,8 +23,16 @@ import {
 } from '@dsoi/builder';
 import { nameLimits } from '@dsoi/builder/validation';
 import type { ChildSpec } from '@dsoi/reconcile';
-import { InvalidSpecError, nodeReferenceProblems, parseSpec, type SpecProblem } from '@dsoi/reconcile/dsoi';
-import type { V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import {
+  duplicateChildNames,
+  InvalidSpecError,
+  isCredentialKey,
+  nodeReferenceProblems,
+  parseSpec,
+  type SpecProblem,
+  splitCredentials,
+} from '@dsoi/reconcile/dsoi';
+import type { V1EnvFromSource, V1EnvVar, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import {
   type ParseableConfig,
   type ParseableK8sConfig,
@@ -126,15 +140,59 @@ function claimsOf(node: ParseableNode, k8s: ParseableK8sConfig): NodeClaim[] {
   }));
 }
 
+/** A ConfigMap or the Secret holding the credentials that would have been in it. */
+type EnvSource = BuiltConfigMap | BuiltSecret;
+
+/** `envFrom` of the sources, in order (a key set by two is taken from the last). */
+function envFromOf(sources: readonly EnvSource[]): V1EnvFromSource[] {
+  return sources.map((source) =>
+    source.kind === 'Secret'
+      ? { secretRef: { name: source.metadata.name } }
+      : { configMapRef: { name: source.metadata.name } },
+  );
+}
+
+/** The Secret of a ConfigMap's credentials (same name, labels and owner), or none when there are none. */
+function credentialSecret(configMap: BuiltConfigMap, credentials: Record<string, string>): BuiltSecret | undefined {
+  if (Object.keys(credentials).length === 0) return undefined;
+  const { name, namespace, labels, ownerReferences } = configMap.metadata;
+  return buildSecret({
+    name,
+    namespace: namespace!,
+    ...(labels && { labels }),
+    ...(ownerReferences && { ownerReferences }),
+    data: Object.fromEntries(Object.entries(credentials).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+  });
+}
+
 /**
- * The node's environment ConfigMaps, in `envFrom` order: the object store first, then the node's own config, so a key
- * both set is taken from the node's config (last wins).
+ * `k8sConfig.env` with each credential given as a literal value moved out: the entry reads it from the node's Secret
+ * (`secretName`) under its own name, and the value is returned for that Secret. An explicit `env` entry wins over
+ * `envFrom`, and the Secret then holds the same value under that key, so what the container sees does not change.
+ */
+function envWithoutLiterals(
+  env: readonly V1EnvVar[] | undefined,
+  secretName: string,
+): { env: V1EnvVar[] | undefined; credentials: Record<string, string> } {
+  const credentials: Record<string, string> = {};
+  const moved = env?.map((entry) => {
+    if (entry.value === undefined || !isCredentialKey(entry.name)) return entry;
+    credentials[entry.name] = entry.value;
+    return { name: entry.name, valueFrom: { secretKeyRef: { name: secretName, key: entry.name } } };
+  });
+  return { env: moved, credentials };
+}
+
+/**
+ * The node's workload settings; `envSources` are its environment ConfigMaps and Secrets in `envFrom` order: the object
+ * store first, then the node's own config, so a key both set is taken from the node's config (last wins).
  */
 function k8sConfigOf(
   node: ParseableNode,
   k8s: ParseableK8sConfig,
   config: ParseableConfig,
-  envConfigMaps: readonly BuiltConfigMap[],
+  envSources: readonly EnvSource[],
+  env: V1EnvVar[] | undefined,
 ): NodeK8sConfig {
   const claims = claimsOf(node, k8s);
   const volumes: V1Volume[] = [
@@ -152,8 +210,8 @@ function k8sConfigOf(
     ...(k8s.imagePullPolicy && { imagePullPolicy: k8s.imagePullPolicy }),
     args: ['parseable', ...(config.cliArgs ?? [])],
     ports: [{ name: 'http', containerPort: parseablePort(config.env), protocol: 'TCP' }],
-    ...(k8s.env && { env: k8s.env }),
-    envFrom: envConfigMaps.map((configMap) => ({ configMapRef: { name: configMap.metadata.name } })),
+    ...(env && { env }),
+    envFrom: envFromOf(envSources),
     ...(k8s.resources && { resources: k8s.resources }),
     ...(k8s.livenessProbe && { livenessProbe: k8s.livenessProbe }),
     ...(k8s.readinessProbe && { readinessProbe: k8s.readinessProbe }),
@@ -171,15 +229,16 @@ function k8sConfigOf(
 }
 
 /**
- * A builder error as a problem of the node it came from; a ConfigMap over 1 MiB as a problem of the field its data
+ * A builder error as a problem of the node it came from; a ConfigMap or Secret over 1 MiB as a problem of the field its data
  * comes from (`dataField`), since that is what the user has to shorten.
  */
 function asProblem(err: unknown, field: string, dataField?: string): SpecProblem {
-  if (isBuilderValidationError(err) && err.rule === 'size' && dataField && err.field.endsWith('ConfigMap data')) {
+  const kind = isBuilderValidationError(err) && /(ConfigMap|Secret) data$/.exec(err.field)?.[1];
+  if (isBuilderValidationError(err) && err.rule === 'size' && dataField && kind) {
     const size = String(err.value);
     return {
       field: dataField,
-      message: `its ConfigMap would hold ${size}; a ConfigMap holds at most 1 MiB (1048576 bytes)`,
+      message: `its ${kind} would hold ${size}; a ${kind} holds at most 1 MiB (1048576 bytes)`,
     };
   }
   if (isBuilderValidationError(err)) return { field, message: err.message };
@@ -212,17 +271,19 @@ export function desiredTenantChildren(
   const retain = (spec.persistentVolumeClaimRetentionPolicy?.whenDeleted ?? 'Retain') === 'Retain';
   const children: ChildSpec[] = [];
   const nodeOfWorkload = new Map<string, string>();
-  let ext: BuiltConfigMap | undefined;
+  const ext: EnvSource[] = [];
   if (spec.external) {
     try {
-      const data = parseObjectStoreData(spec.external.objectStore.spec.data);
-      ext = buildConfigMap({
+      const { plain, credentials } = splitCredentials(parseObjectStoreData(spec.external.objectStore.spec.data));
+      const configMap = buildConfigMap({
         name: externalConfigMapName(tenant),
         namespace,
         labels: { app: 'parseable', custom_resource: tenant },
-        data,
+        data: plain,
       });
-      children.push({ object: ext });
+      const secret = credentialSecret(configMap, credentials);
+      ext.push(configMap, ...(secret ? [secret] : []));
+      for (const object of ext) children.push({ object });
     } catch (err) {
       problems.push(asProblem(err, 'spec.external', 'spec.external.objectStore.spec.data'));
     }
@@ -240,19 +301,23 @@ export function desiredTenantChildren(
       // Parseable reads its config from the environment only (as with the Go operator, which never mounted it): the
       // ConfigMap is built here rather than as the builder's appConfig, so the pods get no unmounted `app-config`
       // volume and every volume name is the user's to choose.
+      const { plain, credentials } = splitCredentials(config.env);
       const configMap = buildConfigMap({
         name: `${node.name}-${config.name}`,
         namespace,
         labels,
         ownerReferences: [controllerRef(owner)],
-        data: config.env,
+        data: plain,
       });
-      const envConfigMaps = ext ? [ext, configMap] : [configMap];
+      const env = envWithoutLiterals(k8s.env, configMap.metadata.name);
+      const secret = credentialSecret(configMap, { ...credentials, ...env.credentials });
+      const own: EnvSource[] = secret ? [configMap, secret] : [configMap];
+      const envSources = [...ext, ...own];
       const built = buildNodeWorkload({
         node: { name: node.name, kind: node.kind, replicas: node.replicas },
         namespace,
         owner,
-        k8sConfig: k8sConfigOf(node, k8s, config, envConfigMaps),
+        k8sConfig: k8sConfigOf(node, k8s, config, envSources, env.env),
         selectorLabels: labels,
         names: {
           workload: `${k8s.name}-${node.name}`,
@@ -262,9 +327,9 @@ export function desiredTenantChildren(
         },
       });
       const workload = structuredClone(built.workload);
-      // Each ConfigMap's checksum on the pod template: a change of either rolls the node's pods.
-      for (const source of envConfigMaps) workload.spec.template = withConfigChecksum(workload.spec.template, source);
-      children.push({ object: configMap });
+      // Each ConfigMap's and Secret's checksum on the pod template: a change of any rolls the node's pods.
+      for (const source of envSources) workload.spec.template = withConfigChecksum(workload.spec.template, source);
+      for (const object of own) children.push({ object });
       if (built.service) children.push({ object: built.service });
       children.push({ object: workload, rolloutStep: spec.deploymentOrder.indexOf(node.type) });
       nodeOfWorkload.set(workload.metadata.name, node.name);
@@ -275,23 +340,7 @@ export function desiredTenantChildren(
       if (!problems.some((p) => p.field === problem.field && p.message === problem.message)) problems.push(problem);
     }
   });
-  problems.push(...duplicateNames(children));
+  problems.push(...duplicateChildNames(children));
   if (problems.length > 0) throw new InvalidSpecError(problems);
   return { spec, children, nodeOfWorkload };
-}
-
-/** Two nodes whose derived names collide (`a-b` + `c` and `a` + `b-c`) would overwrite each other's children. */
-function duplicateNames(children: readonly ChildSpec[]): SpecProblem[] {
-  const seen = new Set<string>();
-  const problems: SpecProblem[] = [];
-  for (const { object } of children) {
-    const key = `${object.kind}/${object.metadata?.name}`;
-    if (seen.has(key))
-      problems.push({
-        field: 'spec.nodes',
-        message: `two nodes derive the same ${object.kind} name "${object.metadata?.name}"`,
-      });
-    seen.add(key);
-  }
-  return problems;
 }

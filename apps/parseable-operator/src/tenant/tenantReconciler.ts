@@ -16,6 +16,8 @@ import { desiredTenantChildren } from './desiredChildren.ts';
  */
 export const tenantOwnedKinds: readonly TypeMeta[] = Object.freeze([
   { apiVersion: 'v1', kind: 'ConfigMap' },
+  // The credentials of a config group (P_PASSWORD, P_S3_SECRET_KEY, ...): never in a ConfigMap.
+  { apiVersion: 'v1', kind: 'Secret' },
   { apiVersion: 'v1', kind: 'Service' },
   { apiVersion: 'apps/v1', kind: 'StatefulSet' },
   { apiVersion: 'apps/v1', kind: 'Deployment' },

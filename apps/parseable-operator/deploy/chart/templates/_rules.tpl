@@ -4,8 +4,9 @@ on a denied request and on a grant it never used). Reads come from watches (list
 parseabletenants only for updateStatus' fresh read after a status write refused as a conflict; writes are
 server-side apply (create on first apply, patch after); pruning deletes owned children that are no longer desired.
 Data claims are never deleted by the operator (only the garbage collector deletes them, and only when a tenant opts
-in with persistentVolumeClaimRetentionPolicy.whenDeleted: Delete), so there is no delete on them. No Secrets, no
-Pods. update on parseabletenants/finalizers: children carry blockOwnerDeletion ownerReferences, which the
+in with persistentVolumeClaimRetentionPolicy.whenDeleted: Delete), so there is no delete on them. Secrets: only
+those labelled app=parseable are listed and watched (the credentials of a tenant's config, which never go into a
+ConfigMap); the operator never reads a Secret it did not make. No Pods. update on parseabletenants/finalizers: children carry blockOwnerDeletion ownerReferences, which the
 OwnerReferencesPermissionEnforcement admission plugin (enabled on OpenShift) allows only with it.
 */}}
 {{- define "operator.rules" -}}
@@ -19,7 +20,7 @@ OwnerReferencesPermissionEnforcement admission plugin (enabled on OpenShift) all
   resources: [parseabletenants/finalizers]
   verbs: [update]
 - apiGroups: [""]
-  resources: [configmaps, services]
+  resources: [configmaps, secrets, services]
   verbs: [list, watch, create, patch, delete]
 - apiGroups: [apps]
   resources: [deployments, statefulsets]
