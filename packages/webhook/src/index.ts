@@ -43,8 +43,9 @@ export type {
   WebhookConfigurationObject,
   WebhookConfigurations,
   WebhookConfigurationsOptions,
+  WebhookConfigurationsYamlOptions,
 } from './webhookConfigurations.js';
-export { webhookConfigurations } from './webhookConfigurations.js';
+export { webhookConfigurations, webhookConfigurationsYaml } from './webhookConfigurations.js';
 export type { WebhookMetrics } from './webhookMetrics.js';
 export { createWebhookMetrics } from './webhookMetrics.js';
 export type { WebhookLogger, WebhookServer, WebhookServerOptions } from './webhookServer.js';

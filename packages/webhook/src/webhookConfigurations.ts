@@ -3,6 +3,7 @@
  * rules, operations, failure policy, side effects, timeouts), so the two cannot drift: a ValidatingWebhookConfiguration,
  * a MutatingWebhookConfiguration and each CRD's `spec.conversion`.
  */
+import { stringify } from 'yaml';
 import type { AdmissionRule, AdmissionWebhook } from './admissionWebhook.js';
 import type { ConversionWebhook } from './conversionWebhook.js';
 import { WebhookError } from './errors.js';
@@ -152,4 +153,23 @@ function clientConfigOf(config: WebhookClientConfig, path: string, caBundle: str
   if ('url' in config) return { url: `${config.url.replace(/\/$/, '')}${path}`, ...ca };
   const { namespace, name, port = 443 } = config.service;
   return { service: { namespace, name, port, path }, ...ca };
+}
+
+/** Options of {@link webhookConfigurationsYaml}. */
+export interface WebhookConfigurationsYamlOptions {
+  /** A `#` comment line on top (say how the file was made). @default none */
+  readonly header?: string;
+}
+
+/**
+ * The configurations as one multi-document YAML file (validating, then mutating), as `dsoi generate webhooks` writes
+ * it. CRD conversions are not in it: they belong in the CRD (`spec.conversion`).
+ */
+export function webhookConfigurationsYaml(
+  configurations: WebhookConfigurations,
+  options: WebhookConfigurationsYamlOptions = {},
+): string {
+  const documents = [configurations.validating, configurations.mutating].filter((c) => c !== undefined);
+  const body = documents.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
+  return options.header ? `# ${options.header}\n${body}` : body;
 }

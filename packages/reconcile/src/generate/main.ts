@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `dsoi` executable: `dsoi generate crds|rbac` (see `generateUsage`). */
+/** The `dsoi` executable: `dsoi generate crds|rbac|webhooks` (see `generateUsage`). */
 import { GenerateUsageError, generateUsage, runGenerate } from './cli.js';
 
 async function main(args: readonly string[]): Promise<number> {
