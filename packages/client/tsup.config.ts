@@ -1,3 +1,4 @@
 import { packageBuild } from '../../config/tsup.js';
 
-export default packageBuild();
+// Named entries, so each lands at the top of dist/ beside the Node version gate its banner imports.
+export default packageBuild({ entry: { index: 'src/index.ts', errors: 'src/errors.ts' } });

@@ -6,7 +6,8 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Client, isNotFound } from '@dsoi/client';
+import type { Client } from '@dsoi/client';
+import { isNotFound } from '@dsoi/client/errors';
 import type { CustomResourceDefinitionObject } from '@dsoi/envtest';
 import { createTestNamespace, installCrds } from '@dsoi/envtest/testing';
 import type { KubeConfig } from '@kubernetes/client-node';

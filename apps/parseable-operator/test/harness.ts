@@ -1,7 +1,8 @@
 /** Runs the operator against the test control plane, scoped to the test's namespaces, plus small helpers. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Client, createClient, isNotFound } from '@dsoi/client';
+import { type Client, createClient } from '@dsoi/client';
+import { isNotFound } from '@dsoi/client/errors';
 import type { CustomResourceDefinitionObject } from '@dsoi/envtest';
 import { installCrds, markWorkloadReady, testKubeConfig } from '@dsoi/envtest/testing';
 import { createLogger } from '@dsoi/reconcile';

@@ -9,7 +9,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { controllerRef } from '@dsoi/builder';
-import { type Client, type KubeObject, NotFoundError } from '@dsoi/client';
+import type { Client, KubeObject } from '@dsoi/client';
+import { NotFoundError } from '@dsoi/client/errors';
 import type { CustomResourceDefinitionObject } from '@dsoi/envtest';
 import { type HashableObject, readHash, stampHash } from '@dsoi/hash';
 import { parse } from 'yaml';

@@ -1,5 +1,6 @@
 // The README example of @dsoi/client; test/readme.test.ts runs it against the test control plane.
-import { createClient, isNotFound } from '@dsoi/client';
+import { createClient } from '@dsoi/client';
+import { isNotFound } from '@dsoi/client/errors';
 import { KubeConfig } from '@kubernetes/client-node';
 
 const kubeConfig = new KubeConfig();
@@ -14,8 +15,7 @@ console.log(applied.metadata.resourceVersion); // e.g. "812"
 const missing = await client.get({ apiVersion: 'v1', kind: 'Secret', ...metadata }).catch((err) => err);
 console.log(isNotFound(missing), missing.message); // true 'get v1 Secret default/broker-config: NotFound: ...' (typed)
 
-// A watch is an async iterable; it ends cleanly when its signal aborts.
-const signal = AbortSignal.timeout(1_000);
+const signal = AbortSignal.timeout(1_000); // a watch is an async iterable that ends when its signal aborts
 for await (const event of client.watch({ apiVersion: 'v1', kind: 'ConfigMap' }, { namespace: 'default', signal })) {
   if (event.type !== 'BOOKMARK') console.log(event.type, event.object.metadata.name); // ADDED broker-config
 }

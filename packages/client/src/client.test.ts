@@ -19,7 +19,7 @@ import {
   TooManyRequestsError,
   UnauthorizedError,
   UnknownKindError,
-} from './errors.js';
+} from './kubeApiError.js';
 import type { KubeObject } from './types.js';
 
 interface Recorded {

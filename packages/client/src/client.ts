@@ -2,7 +2,6 @@
 import type { EventSink } from '@dsoi/events';
 import type { ClientBus } from './bus.js';
 import type { ClientStats, RateLimit, RequestInfo } from './clientStats.js';
-import type { ErrorTarget } from './errors.js';
 import { createCaller } from './internal/caller.js';
 import { checkFieldManager, objectRef, toRef } from './internal/objectRefs.js';
 import { groupVersionPath, queryString, resourcePath } from './internal/paths.js';
@@ -10,6 +9,7 @@ import { createRequester } from './internal/requester.js';
 import { createRequestLimiter } from './internal/requestLimiter.js';
 import { createHttpTransport } from './internal/transport.js';
 import { createWriteOperations, patchContentTypes, type WriteOperations } from './internal/writeOperations.js';
+import type { ErrorTarget } from './kubeApiError.js';
 import type { GetOptions, ListOptions, Reader } from './reader.js';
 import { createResourceMapper, type KindRegistration, type ResourceMapping } from './resourceMapper.js';
 import { type RetryOptions, retryDefaults } from './retry.js';

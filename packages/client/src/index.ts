@@ -1,4 +1,7 @@
-/** @dsoi/client: typed CRUD, server-side apply, status, watch and typed errors over @kubernetes/client-node. */
+/**
+ * @dsoi/client: typed CRUD, server-side apply, status and watch over @kubernetes/client-node. Its typed errors are
+ * the `@dsoi/client/errors` entry.
+ */
 
 // What the client announces on an @dsoi/events bus
 export type { ClientBus, ClientEvents } from './bus.js';
@@ -7,44 +10,6 @@ export type { Client, ClientOptions, ListAllOptions } from './client.js';
 export { clientDefaults, createClient } from './client.js';
 // Measurements and limits: the onRequest record, stats(), the rate limit
 export type { ClientStats, RateLimit, RequestInfo, RequestVerb } from './clientStats.js';
-// Errors: one class per Status reason that carries data, guards, and fromUnknown
-export type {
-  ErrorTarget,
-  ForbiddenDetails,
-  KubeApiErrorInit,
-  KubeApiErrorReason,
-  Status,
-  StatusCause,
-  StatusDetails,
-  StatusReason,
-} from './errors.js';
-export {
-  AlreadyExistsError,
-  ConflictError,
-  ConnectionError,
-  ForbiddenError,
-  fromUnknown,
-  GoneError,
-  InvalidError,
-  isAlreadyExists,
-  isConflict,
-  isForbidden,
-  isGone,
-  isInvalid,
-  isKubeApiError,
-  isNotFound,
-  isTimeout,
-  isTooManyRequests,
-  isUnauthorized,
-  isUnknownKind,
-  KubeApiError,
-  NotFoundError,
-  ServerError,
-  TimeoutError,
-  TooManyRequestsError,
-  UnauthorizedError,
-  UnknownKindError,
-} from './errors.js';
 // The read seam (implemented by the client and by the store's read handle)
 export type { GetOptions, ListOptions, Reader, RequestOptions } from './reader.js';
 // Resource mapping: discovery, or kinds registered up front

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { errorFromStatus, ForbiddenError, UnknownKindError } from './errors.js';
+import { errorFromStatus, ForbiddenError, UnknownKindError } from './kubeApiError.js';
 import { createResourceMapper, indexResources } from './resourceMapper.js';
 
 const coreV1 = {

@@ -1,5 +1,5 @@
 /** apiVersion + kind → REST resource (plural, namespaced), from discovery cached per group-version or registered. */
-import { isNotFound, splitApiVersion, UnknownKindError } from './errors.js';
+import { isNotFound, splitApiVersion, UnknownKindError } from './kubeApiError.js';
 import type { TypeMeta } from './types.js';
 
 /** How the API server serves a kind. */

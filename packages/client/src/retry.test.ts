@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { errorFromStatus } from './errors.js';
+import { errorFromStatus } from './kubeApiError.js';
 import { retryOnConflict, retryOnConflictDefaults } from './retry.js';
 
 const conflict = () =>

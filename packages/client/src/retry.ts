@@ -1,6 +1,7 @@
 /** Retry policies: the client's automatic retries of transient failures, and `retryOnConflict` for read-modify-write. */
-import { isConflict } from './errors.js';
+
 import { backoffDelayMs, sleep } from './internal/backoff.js';
+import { isConflict } from './kubeApiError.js';
 
 /** A jittered exponential backoff with a bounded number of attempts. */
 export interface RetryOptions {

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ConnectionError, GoneError, KubeApiError, TimeoutError } from './errors.js';
+import { ConnectionError, GoneError, KubeApiError, TimeoutError } from './kubeApiError.js';
 import { parseWatchLine, streamWatchEvents, type WatchEvent } from './watch.js';
 
 const target = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'pinot' };

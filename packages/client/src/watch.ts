@@ -1,4 +1,6 @@
 /** The raw watch stream: one HTTP connection, line-delimited JSON events, typed errors, a clean end on abort. */
+
+import { LineDecoder } from './internal/lineDecoder.js';
 import {
   ConnectionError,
   describeTarget,
@@ -8,8 +10,7 @@ import {
   KubeApiError,
   type Status,
   TimeoutError,
-} from './errors.js';
-import { LineDecoder } from './internal/lineDecoder.js';
+} from './kubeApiError.js';
 import type { RetryOptions } from './retry.js';
 import type { KubeObject, Live } from './types.js';
 

@@ -9,7 +9,7 @@ import {
   isNotFound,
   NotFoundError,
   UnknownKindError,
-} from '../src/index.js';
+} from '../src/errors.js';
 import { adminClient, newNamespace } from './helpers.js';
 
 const configMapType = { apiVersion: 'v1', kind: 'ConfigMap' } as const;

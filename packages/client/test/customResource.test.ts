@@ -1,7 +1,7 @@
 // A custom resource end to end: CRUD, the status subresource, validation, and discovery of a CRD installed late.
 import { installCrds, testKubeConfig } from '@dsoi/envtest/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { InvalidError, isKubeApiError, KubeApiError, NotFoundError, UnknownKindError } from '../src/index.js';
+import { InvalidError, isKubeApiError, KubeApiError, NotFoundError, UnknownKindError } from '../src/errors.js';
 import { adminClient, crd, newNamespace, type Widget, widgetCrd, widgetType } from './helpers.js';
 
 let namespace: string;

@@ -2,7 +2,8 @@
 import { serviceAccountKubeConfig, testKubeConfig } from '@dsoi/envtest/testing';
 import { KubeConfig } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createClient, ForbiddenError, isForbidden, UnauthorizedError } from '../src/index.js';
+import { ForbiddenError, isForbidden, UnauthorizedError } from '../src/errors.js';
+import { createClient } from '../src/index.js';
 import { adminClient, newNamespace } from './helpers.js';
 
 let namespace: string;

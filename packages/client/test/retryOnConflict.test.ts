@@ -1,7 +1,8 @@
 // Optimistic concurrency against a real API server: stale writes conflict, retryOnConflict converges.
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError, retryOnConflict } from '../src/index.js';
+import { ConflictError } from '../src/errors.js';
+import { retryOnConflict } from '../src/index.js';
 import { adminClient, newNamespace } from './helpers.js';
 
 let namespace: string;

@@ -1,7 +1,7 @@
 // Server-side apply ownership: what this field manager drops is removed, what another manager owns is kept.
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError, isConflict } from '../src/index.js';
+import { ConflictError, isConflict } from '../src/errors.js';
 import { adminClient, newNamespace } from './helpers.js';
 
 let namespace: string;

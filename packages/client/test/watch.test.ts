@@ -2,7 +2,8 @@
 import { installCrds, testKubeConfig } from '@dsoi/envtest/testing';
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { GoneError, isGone, type WatchEvent } from '../src/index.js';
+import { GoneError, isGone } from '../src/errors.js';
+import type { WatchEvent } from '../src/index.js';
 import { adminClient, apiServerMetric, crd, newNamespace } from './helpers.js';
 
 const type = { apiVersion: 'v1', kind: 'ConfigMap' } as const;

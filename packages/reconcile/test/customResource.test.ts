@@ -1,5 +1,6 @@
 /** defineCustomResource against a real API server: the CRD it builds is served, and its handle reads and writes. */
-import { type Client, createClient, isNotFound } from '@dsoi/client';
+import { type Client, createClient } from '@dsoi/client';
+import { isNotFound } from '@dsoi/client/errors';
 import { createTestNamespace, installCrds, testKubeConfig } from '@dsoi/envtest/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';

@@ -1,5 +1,6 @@
 /** The start-up permission check against a real API server, as a ServiceAccount with a narrow or a full Role. */
-import { createClient, ForbiddenError, isNotFound, type RequestInfo } from '@dsoi/client';
+import { createClient, type RequestInfo } from '@dsoi/client';
+import { ForbiddenError, isNotFound } from '@dsoi/client/errors';
 import { createTestNamespace, installCrds, serviceAccountKubeConfig, testKubeConfig } from '@dsoi/envtest/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createManager, done, MissingPermissionsError, reconcileChildren } from '../src/index.js';

@@ -1,4 +1,5 @@
-import { type Client, createClient, isConflict } from '@dsoi/client';
+import { type Client, createClient } from '@dsoi/client';
+import { isConflict } from '@dsoi/client/errors';
 import { createTestNamespace, installCrds, testKubeConfig } from '@dsoi/envtest/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Condition, finalize, setCondition, updateStatus } from '../src/index.js';

@@ -1,15 +1,15 @@
 /** A `Reader` (the client's get/list interface) served from a factory's informers, so reconcilers read without requests. */
-import {
-  type GetOptions,
-  type KubeObject,
-  type ListOptions,
-  type Live,
-  NotFoundError,
-  type ObjectList,
-  type ObjectRefOrObject,
-  type Reader,
-  type TypeMeta,
+import type {
+  GetOptions,
+  KubeObject,
+  ListOptions,
+  Live,
+  ObjectList,
+  ObjectRefOrObject,
+  Reader,
+  TypeMeta,
 } from '@dsoi/client';
+import { NotFoundError } from '@dsoi/client/errors';
 import { StoreError } from './errors.js';
 import type { Informer } from './informer.js';
 import { parseFieldSelector } from './internal/fieldSelector.js';

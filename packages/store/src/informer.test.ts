@@ -1,4 +1,5 @@
-import { ConnectionError, ForbiddenError, GoneError, type KubeObject } from '@dsoi/client';
+import type { KubeObject } from '@dsoi/client';
+import { ConnectionError, ForbiddenError, GoneError } from '@dsoi/client/errors';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StoreError } from './errors.js';
 import { createInformer, type Informer, type InformerOptions } from './informer.js';
@@ -395,7 +396,7 @@ describe('failures', () => {
     await informer.waitForSync();
     await eventually(() => api.openWatches === 1);
     await new Promise((resolve) => setTimeout(resolve, 40));
-    const { TimeoutError } = await import('@dsoi/client');
+    const { TimeoutError } = await import('@dsoi/client/errors');
     api.breakWatches(new TimeoutError({ reason: 'Timeout', code: 0, message: 'no data for 30 ms' }));
     await eventually(() => informer.stats().inactivityTimeouts === 1 && api.openWatches === 1);
     expect(informer.stats().relists).toBe(0);

@@ -1,14 +1,6 @@
 /** The informer: a paginated list, then a watch from its resourceVersion, kept alive forever, into an indexed cache. */
-import {
-  type Client,
-  isForbidden,
-  isTimeout,
-  isUnauthorized,
-  isUnknownKind,
-  type KubeObject,
-  type TypeMeta,
-  type WatchEvent,
-} from '@dsoi/client';
+import type { Client, KubeObject, TypeMeta, WatchEvent } from '@dsoi/client';
+import { isForbidden, isTimeout, isUnauthorized, isUnknownKind } from '@dsoi/client/errors';
 import { type CacheListOptions, createCache, keyOf, type LabelSelector } from './cache.js';
 import { StoreError } from './errors.js';
 import type { IndexFunction } from './indexer.js';

@@ -1,4 +1,5 @@
-import { ForbiddenError, isNotFound, type KubeObject } from '@dsoi/client';
+import type { KubeObject } from '@dsoi/client';
+import { ForbiddenError, isNotFound } from '@dsoi/client/errors';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCacheReader } from './cacheReader.js';
 import { createFakeApi, eventually } from './internal/fakeApi.js';

@@ -1,6 +1,7 @@
 // kube-apiserver restarted under a running informer of a custom kind, on a control plane of this file's own (the shared one stays up).
 import { request } from 'node:https';
-import { type Client, isGone } from '@dsoi/client';
+import type { Client } from '@dsoi/client';
+import { isGone } from '@dsoi/client/errors';
 import { type ControlPlane, startControlPlane } from '@dsoi/envtest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createInformer, type Informer, type InformerOptions } from '../src/index.js';

@@ -1,5 +1,6 @@
 // The informer against the run's real kube-apiserver: sync, ordering, 410 relists, bookmarks, watchdog, RBAC.
-import { createClient, ForbiddenError, type KubeObject } from '@dsoi/client';
+import { createClient, type KubeObject } from '@dsoi/client';
+import { ForbiddenError } from '@dsoi/client/errors';
 import { serviceAccountKubeConfig, testKubeConfig } from '@dsoi/envtest/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createInformer } from '../src/index.js';

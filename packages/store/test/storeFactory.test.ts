@@ -1,5 +1,5 @@
 // Shared informers and cache reads against the run's real kube-apiserver.
-import { isNotFound } from '@dsoi/client';
+import { isNotFound } from '@dsoi/client/errors';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCacheReader, createStoreFactory } from '../src/index.js';
 import { adminClient, configMap, configMapType, eventually, newNamespace, run } from './helpers.js';

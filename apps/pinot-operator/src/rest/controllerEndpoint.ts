@@ -6,7 +6,7 @@
  * operator allows others, are cached, and their values are never logged or put in errors.
  */
 import type { KubeObject, Reader } from '@dsoi/client';
-import { isNotFound } from '@dsoi/client';
+import { isNotFound } from '@dsoi/client/errors';
 import { Agent, type Dispatcher } from 'undici';
 import type { Pinot } from '../api/pinot.ts';
 import type { PinotCredentials } from './pinotHttpClient.ts';

@@ -3,7 +3,8 @@
  * when missing, update when it differs semantically from what Pinot last accepted), keep an honest status, and on
  * deletion remove the finalizer only once Pinot confirmed the delete, or once the Pinot cluster CR itself is gone.
  */
-import { type Client, ConnectionError, isConflict } from '@dsoi/client';
+import type { Client } from '@dsoi/client';
+import { ConnectionError, isConflict } from '@dsoi/client/errors';
 import type { EventRecorder } from '@dsoi/events';
 import {
   type Condition,

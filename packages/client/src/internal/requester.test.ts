@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionError, errorFromStatus, type KubeApiError, TimeoutError } from '../errors.js';
+import { ConnectionError, errorFromStatus, type KubeApiError, TimeoutError } from '../kubeApiError.js';
 import { isRetryable, retryDelayMs, serialize } from './requester.js';
 
 const byCode = (code: number, retryAfter?: string) => errorFromStatus({ code, retryAfter });

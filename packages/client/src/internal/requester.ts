@@ -11,7 +11,7 @@ import {
   parseStatus,
   TimeoutError,
   UnauthorizedError,
-} from '../errors.js';
+} from '../kubeApiError.js';
 import type { RetryOptions } from '../retry.js';
 import { type BackoffPolicy, backoffDelayMs, sleep } from './backoff.js';
 import type { RequestLimiter } from './requestLimiter.js';

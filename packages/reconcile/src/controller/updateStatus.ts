@@ -2,7 +2,8 @@
  * Writes a status only when it differs from the live one (so a controller never wakes itself up in a loop), never
  * from a stale read, and reports a status too large to store as a condition instead of failing for ever.
  */
-import { isConflict, isKubeApiError, type KubeObject, type Reader, type Writer } from '@dsoi/client';
+import type { KubeObject, Reader, Writer } from '@dsoi/client';
+import { isConflict, isKubeApiError } from '@dsoi/client/errors';
 import { canonicalJson } from '@dsoi/hash';
 import { type Condition, setCondition } from './conditions.js';
 

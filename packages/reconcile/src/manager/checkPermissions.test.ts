@@ -1,4 +1,5 @@
-import { type KubeObject, type ResourceMapping, ServerError, type TypeMeta, UnknownKindError } from '@dsoi/client';
+import type { KubeObject, ResourceMapping, TypeMeta } from '@dsoi/client';
+import { ServerError, UnknownKindError } from '@dsoi/client/errors';
 import { describe, expect, it } from 'vitest';
 import { MissingPermissionsError } from '../errors.js';
 import { checkPermissions } from './checkPermissions.js';

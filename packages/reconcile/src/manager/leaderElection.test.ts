@@ -1,15 +1,5 @@
-import {
-  AlreadyExistsError,
-  ConflictError,
-  ConnectionError,
-  ForbiddenError,
-  type GetOptions,
-  type KubeObject,
-  type Live,
-  NotFoundError,
-  type ObjectRefOrObject,
-  type WriteOptions,
-} from '@dsoi/client';
+import type { GetOptions, KubeObject, Live, ObjectRefOrObject, WriteOptions } from '@dsoi/client';
+import { AlreadyExistsError, ConflictError, ConnectionError, ForbiddenError, NotFoundError } from '@dsoi/client/errors';
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../logger.js';

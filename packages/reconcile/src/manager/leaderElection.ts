@@ -1,17 +1,8 @@
 /** Lease-based leader election on a `coordination.k8s.io/v1` Lease, with client-go's `leaderelection` semantics. */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import {
-  type Client,
-  isAlreadyExists,
-  isConflict,
-  isForbidden,
-  isInvalid,
-  isNotFound,
-  isUnknownKind,
-  type KubeObject,
-  type RequestOptions,
-} from '@dsoi/client';
+import type { Client, KubeObject, RequestOptions } from '@dsoi/client';
+import { isAlreadyExists, isConflict, isForbidden, isInvalid, isNotFound, isUnknownKind } from '@dsoi/client/errors';
 import { Gauge, type Registry } from 'prom-client';
 import { delay } from '../internal/signals.js';
 import { createLogger, type Logger } from '../logger.js';

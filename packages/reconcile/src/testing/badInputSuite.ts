@@ -5,7 +5,8 @@
  * stops, a valid CR created after the bad ones converges, and the planted secret never shows in Events, status, logs
  * or the console. The operator supplies its CR, its mutations and what "converged" means for it.
  */
-import { type Client, isKubeApiError, type KubeObject, type TypeMeta } from '@dsoi/client';
+import type { Client, KubeObject, TypeMeta } from '@dsoi/client';
+import { isKubeApiError } from '@dsoi/client/errors';
 import fc from 'fast-check';
 import type { Logger } from '../logger.js';
 import { startInBackground } from './background.js';

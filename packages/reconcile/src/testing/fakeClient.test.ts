@@ -1,4 +1,4 @@
-import { isNotFound } from '@dsoi/client';
+import { isNotFound } from '@dsoi/client/errors';
 import { describe, expect, it } from 'vitest';
 import { createFakeClient } from './fakeClient.js';
 

@@ -3,17 +3,8 @@
  * and name, answers `get` with `NotFoundError` like the API server, and records every write in order. It does not
  * default, validate or garbage-collect anything: whatever the API server would do is proven against a real one.
  */
-import {
-  type KubeObject,
-  type Live,
-  NotFoundError,
-  type ObjectList,
-  type ObjectRefOrObject,
-  type Patch,
-  type Reader,
-  type TypeMeta,
-  type Writer,
-} from '@dsoi/client';
+import type { KubeObject, Live, ObjectList, ObjectRefOrObject, Patch, Reader, TypeMeta, Writer } from '@dsoi/client';
+import { NotFoundError } from '@dsoi/client/errors';
 
 /** One write the fake received. */
 export interface FakeWrite {

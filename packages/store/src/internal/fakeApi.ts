@@ -3,16 +3,8 @@
  * an event history (so a watch resumes or answers 410 Gone), injectable failures and a count of open watches.
  * Not exported from the package.
  */
-import {
-  GoneError,
-  type KubeObject,
-  type ListOptions,
-  type Live,
-  type ObjectList,
-  type TypeMeta,
-  type WatchEvent,
-  type WatchOptions,
-} from '@dsoi/client';
+import type { KubeObject, ListOptions, Live, ObjectList, TypeMeta, WatchEvent, WatchOptions } from '@dsoi/client';
+import { GoneError } from '@dsoi/client/errors';
 import type { InformerClient } from '../informer.js';
 
 type StoredObject = Live<KubeObject> & {

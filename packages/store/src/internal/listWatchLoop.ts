@@ -1,5 +1,5 @@
 /** The informer's outer loop: list, then watch forever; 410 → relist; every failure → a paced retry, never the end. */
-import { isGone } from '@dsoi/client';
+import { isGone } from '@dsoi/client/errors';
 import { createReconnectBackoff, pause, type ReconnectBackoffOptions } from './backoff.js';
 
 /** One failure, as the loop handled it. */

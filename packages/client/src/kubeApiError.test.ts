@@ -28,7 +28,7 @@ import {
   TooManyRequestsError,
   UnauthorizedError,
   UnknownKindError,
-} from './errors.js';
+} from './kubeApiError.js';
 
 const statefulSet = { apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: 'pinot', name: 'pinot-broker' };
 
