@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { entrySurface, longFunctions } from '../src/codeShape.ts';
+import { entryPoints } from '../src/entryPoints.ts';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+
+/**
+ * Functions over 80 lines that were there when the check came (issue 20), with their length then. Each may only
+ * shrink; one that is split below 80 lines should leave this list in the same change. Nothing may join it.
+ */
+const longerThanAScreenAlready: Record<string, number> = {
+  'packages/reconcile/src/manager/leaderElection.ts createLeaderElector': 277,
+  'packages/events/src/eventRecorder.ts createEventRecorder': 274,
+  'apps/pinot-operator/src/rest/restReconciler.ts createRestReconciler': 272,
+  'packages/store/src/informer.ts buildInformer': 252,
+  'apps/pinot-operator/src/rest/restReconciler.ts (anonymous)': 248,
+  'packages/reconcile/src/manager/manager.ts createManager': 243,
+  'packages/client/src/client.ts createClient': 195,
+  'packages/client/src/internal/requester.ts createRequester': 172,
+  'packages/store/src/internal/fakeApi.ts createFakeApi': 163,
+  'packages/client/src/internal/writeOperations.ts createWriteOperations': 154,
+  'apps/pinot-operator/src/operator.ts createPinotOperator': 152,
+  'packages/reconcile/src/manager/healthServer.ts createHealthServer': 120,
+  'packages/store/src/storeFactory.ts createStoreFactory': 120,
+  'packages/reconcile/src/controller/controller.ts createController': 118,
+  'packages/store/src/cache.ts createCache': 115,
+  'packages/reconcile/src/controller/workQueue.ts createWorkQueue': 110,
+  'apps/pinot-operator/src/rest/controllerEndpoint.ts createEndpointResolver': 97,
+  'tools/bench/src/hostileBench.ts runHostileBench': 95,
+  'packages/webhook/src/webhookServer.ts createWebhookServer': 93,
+  'tools/bench/src/storeBench.ts runStoreBench': 88,
+  'tools/bench/src/reconcileBench.ts runReconcileBench': 87,
+  'tools/bench/src/operatorScenario.ts runScenario': 86,
+  'packages/events/src/eventBus.ts createEventBus': 85,
+  'tools/bench/src/fixtures.ts statefulSet': 85,
+  'apps/parseable-operator/src/tenant/desiredChildren.ts desiredTenantChildren': 84,
+  'packages/reconcile/src/manager/manager.ts start': 81,
+  'tools/bench/src/operatorBench.ts measures': 81,
+};
+
+describe('the shape of the code', () => {
+  it('has no function over 80 lines outside tests, but for the listed ones, which only shrink', () => {
+    const grown = longFunctions(root, 80)
+      .map((f) => ({ ...f, key: `${f.where.replace(/:\d+$/, '')} ${f.name}` }))
+      .filter((f) => f.lines > (longerThanAScreenAlready[f.key] ?? 80))
+      .map((f) => `${f.where} ${f.name}: ${f.lines} lines`);
+    expect(grown).toEqual([]);
+  });
+
+  it('exports at most 25 runtime names from each published entry, each named in its package README', () => {
+    const problems: string[] = [];
+    for (const entry of entryPoints(root)) {
+      const { runtimeNames } = entrySurface(entry);
+      if (runtimeNames.length > 25) problems.push(`${entry.importPath}: ${runtimeNames.length} runtime names`);
+      const readme = readFileSync(join(entry.source.replace(/\/src\/.*$/, ''), 'README.md'), 'utf8');
+      for (const name of runtimeNames) {
+        // Named in code font, alone or inside a signature such as `createClient(options)`.
+        if (!new RegExp(`\`[^\`\\n]*\\b${name}\\b[^\`\\n]*\``).test(readme)) {
+          problems.push(`${entry.importPath}: ${name} is not in the README`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
