@@ -3,14 +3,7 @@
  * (`RECONCILE_WAIT`, `DENY_LIST`, `WATCH_NAMESPACE`) honoured on watch events and on periodic re-checks alike.
  */
 import type { KubeObject, TypeMeta } from '@dsoi/client';
-import {
-  createManager,
-  type Manager,
-  type ManagerOptions,
-  type OperatorFlags,
-  type Predicate,
-  type ReconcileRequest,
-} from '@dsoi/reconcile';
+import { createManager, type Manager, type ManagerOptions, type ReconcileRequest } from '@dsoi/reconcile';
 import {
   annotationsChanged,
   generationChanged,
@@ -18,7 +11,9 @@ import {
   namespaceFilter,
   notPaused,
   or,
+  type Predicate,
 } from '@dsoi/reconcile/controller';
+import type { OperatorFlags } from '@dsoi/reconcile/manager';
 import { type ParseableTenant, parseableApiVersion } from './api/parseableTenant.ts';
 import { createTenantReconciler, persistentVolumeClaimType, tenantOwnedKinds } from './tenant/tenantReconciler.ts';
 

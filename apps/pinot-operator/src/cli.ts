@@ -4,7 +4,7 @@
  * Pinot from outside the cluster and `--secret-namespaces` / `SECRET_NAMESPACES` to let CRs name Secrets elsewhere.
  * A bad setting prints one clear line and exits with code 2.
  */
-import type { ExtraFlag } from '@dsoi/reconcile';
+import type { ExtraFlag } from '@dsoi/reconcile/manager';
 import {
   LeaderElectionLostError,
   OperatorFlagsError,

@@ -3,14 +3,7 @@
  * PinotTable and PinotTenant), with the Go operator's settings (`RECONCILE_WAIT`, `DENY_LIST`, `WATCH_NAMESPACE`).
  */
 import type { KubeObject, TypeMeta } from '@dsoi/client';
-import {
-  createManager,
-  type Manager,
-  type ManagerOptions,
-  type OperatorFlags,
-  type Predicate,
-  type ReconcileRequest,
-} from '@dsoi/reconcile';
+import { createManager, type Manager, type ManagerOptions, type ReconcileRequest } from '@dsoi/reconcile';
 import {
   annotationsChanged,
   createDefaultRateLimiter,
@@ -19,7 +12,9 @@ import {
   namespaceFilter,
   notPaused,
   or,
+  type Predicate,
 } from '@dsoi/reconcile/controller';
+import type { OperatorFlags } from '@dsoi/reconcile/manager';
 import type { SharedInformerHandle } from '@dsoi/store';
 import { pinotApiVersion } from './api/common.ts';
 import type { Pinot } from './api/pinot.ts';

@@ -1,6 +1,6 @@
 /**
- * @dsoi/builder: typed, pure builders for Kubernetes objects and DSOI node workloads. CustomResourceDefinitions are
- * built by `@dsoi/builder/crd`; the name, label and annotation validators are `@dsoi/builder/validation`.
+ * @dsoi/builder: typed, pure builders for Kubernetes objects and DSOI node workloads. CustomResourceDefinitions (the
+ * builders and their types) are `@dsoi/builder/crd`; the name, label and annotation validators are `@dsoi/builder/validation`.
  */
 
 // Config checksums: a ConfigMap or Secret change rolls exactly the pods that carry its checksum
@@ -12,23 +12,12 @@ export { buildConfigMap } from './configMap.js';
 // Ownership
 export type { OwnerObject } from './controllerRef.js';
 export { controllerRef } from './controllerRef.js';
-// CustomResourceDefinitions (their builders are in @dsoi/builder/crd; the types are here too, for annotations)
-export type {
-  BuiltCustomResourceDefinition,
-  CrdPrinterColumn,
-  CrdVersionOptions,
-  CustomResourceDefinitionOptions,
-  JsonSchema,
-  StructuralSchema,
-  StructuralSchemaOptions,
-} from './crdSchema.js';
 // Object builder: Deployment
 export type { BuiltDeployment, DeploymentOptions } from './deployment.js';
 export { buildDeployment } from './deployment.js';
 // Errors
 export type { BuilderValidationRule } from './errors.js';
 export { BuilderValidationError, isBuilderValidationError } from './errors.js';
-export type { KubernetesSchemaName, KubernetesSchemaSet } from './kubernetesSchemas.js';
 // Labels: recommended labels and the merge rule
 export type { MergeLabelsOptions, RecommendedLabelsOptions } from './labels.js';
 export { mergeLabels, recommendedLabelKeys, recommendedLabels } from './labels.js';

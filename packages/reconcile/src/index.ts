@@ -8,11 +8,8 @@
 // Children, status conditions and finalizers
 export type { ChildCache } from './children/childCache.js';
 export type { ChildOwnership } from './children/childOwnership.js';
-export type { DesiredStateMemo, DesiredStateMemoOptions } from './children/desiredStateMemo.js';
-export type { ImmutablePlan, KeptField } from './children/immutableFields.js';
 export type { ChildrenReport, ChildSpec, ReconcileChildrenOptions } from './children/reconcileChildren.js';
 export { reconcileChildren } from './children/reconcileChildren.js';
-export type { WorkloadObject, WorkloadReadiness } from './children/workloadReadiness.js';
 export type { Condition, ConditionInput } from './controller/conditions.js';
 export { findCondition, isConditionTrue, setCondition } from './controller/conditions.js';
 // Controllers and what a reconcile returns
@@ -29,18 +26,10 @@ export type { FinalizableObject, FinalizeOptions, FinalizeOutcome } from './cont
 export { finalize } from './controller/finalizer.js';
 export type { EventHandler, ReconcileRequest } from './controller/handlers.js';
 export { enqueueOwner, enqueueSelf } from './controller/handlers.js';
-export type { NamespaceFilterOptions, ObjectEvent, Predicate, PredicateObject } from './controller/predicates.js';
-export type {
-  BucketOptions,
-  DefaultRateLimiterOptions,
-  ItemBackoffOptions,
-  RateLimiter,
-} from './controller/rateLimiter.js';
 export type { ReconcileResult } from './controller/reconcileResult.js';
 export { done, requeue, requeueAfter } from './controller/reconcileResult.js';
 export type { UpdateStatusOptions } from './controller/updateStatus.js';
 export { updateStatus } from './controller/updateStatus.js';
-export type { WorkQueue, WorkQueueObserver, WorkQueueOptions } from './controller/workQueue.js';
 
 // Errors
 export type { MissingPermission, ReconcileErrorReason } from './errors.js';
@@ -56,15 +45,6 @@ export {
 // The manager: runs controllers with a shared store, leader election, metrics and probes; logging and shutdown
 export type { Logger, LoggerOptions } from './logger.js';
 export { createLogger } from './logger.js';
-export type { HealthCheck, HealthChecks, HealthServer, HealthServerOptions } from './manager/healthServer.js';
-export type {
-  LeaderElector,
-  LeaderElectorOptions,
-  LeadershipEndReason,
-  Lease,
-  LeaseClient,
-  LeaseSpec,
-} from './manager/leaderElection.js';
 export type {
   BindAddress,
   ManagedControllerOptions,
@@ -74,8 +54,6 @@ export type {
   ManagerRunnable,
 } from './manager/manager.js';
 export { createManager } from './manager/manager.js';
-export type { ControllerMetrics } from './manager/metrics.js';
-export type { ExtraFlag, OperatorFlags, OperatorFlagsOptions } from './manager/operatorFlags.js';
 export type { ControllerPermissions, PermissionRequest, RequiredPermission } from './manager/requiredPermissions.js';
 export type { ShutdownSignalOptions } from './manager/shutdownSignal.js';
 export { shutdownSignal } from './manager/shutdownSignal.js';

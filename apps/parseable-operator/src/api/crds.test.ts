@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KubernetesSchemaName, StructuralSchema } from '@dsoi/builder';
+import type { KubernetesSchemaName, StructuralSchema } from '@dsoi/builder/crd';
 import { kubernetesSchema } from '@dsoi/builder/crd';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';

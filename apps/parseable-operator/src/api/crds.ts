@@ -2,7 +2,12 @@
  * The ParseableTenant CustomResourceDefinition, generated from the zod schema in `parseableTenant.ts`; `npm run
  * generate` (`dsoi generate crds`) writes its YAML under deploy/, and a test fails when it is stale.
  */
-import type { BuiltCustomResourceDefinition, JsonSchema, KubernetesSchemaName, StructuralSchema } from '@dsoi/builder';
+import type {
+  BuiltCustomResourceDefinition,
+  JsonSchema,
+  KubernetesSchemaName,
+  StructuralSchema,
+} from '@dsoi/builder/crd';
 import { buildCustomResourceDefinition, kubernetesSchema, kubernetesSchemaNames } from '@dsoi/builder/crd';
 import { z } from 'zod';
 import { kubernetesRefPrefix, parseableGroup, parseableTenantSchema, parseableVersion } from './parseableTenant.ts';

@@ -2,7 +2,7 @@
  * The ParseableTenant custom resource as zod schemas: the one source of its TypeScript types, of the run-time check
  * of objects read from the cluster, and of the generated CRD (`parseable.io/v1beta1`, the Go operator's fields).
  */
-import type { KubernetesSchemaName } from '@dsoi/builder';
+import type { KubernetesSchemaName } from '@dsoi/builder/crd';
 import type {
   V1EnvVar,
   V1PersistentVolumeClaimSpec,

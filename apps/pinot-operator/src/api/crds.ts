@@ -2,7 +2,12 @@
  * The four CustomResourceDefinitions, generated from the zod schemas (the one source of truth for the TypeScript
  * types and the CRD OpenAPI schemas). `npm run generate` writes them to deploy/crds; a test fails when stale.
  */
-import type { BuiltCustomResourceDefinition, CrdPrinterColumn, JsonSchema, KubernetesSchemaName } from '@dsoi/builder';
+import type {
+  BuiltCustomResourceDefinition,
+  CrdPrinterColumn,
+  JsonSchema,
+  KubernetesSchemaName,
+} from '@dsoi/builder/crd';
 import { buildCustomResourceDefinition, kubernetesSchema } from '@dsoi/builder/crd';
 import { globalRegistry, type ZodType, z } from 'zod';
 import { pinotGroup, pinotVersion } from './common.ts';

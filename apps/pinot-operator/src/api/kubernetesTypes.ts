@@ -3,7 +3,7 @@
  * they accept any object (the API server has already validated it against the CRD); in the generated CRD they
  * become the real structural schemas that `@dsoi/builder` extracted from a kube-apiserver's OpenAPI document.
  */
-import type { KubernetesSchemaName } from '@dsoi/builder';
+import type { KubernetesSchemaName } from '@dsoi/builder/crd';
 import type {
   V1ContainerPort,
   V1EnvVar,

@@ -4,7 +4,6 @@
  * of unchanged inputs skip rebuilding and rehashing the desired children.
  */
 
-export type { ChildOwnership } from './childOwnership.js';
 export type { DesiredStateMemo, DesiredStateMemoOptions } from './desiredStateMemo.js';
 export { createDesiredStateMemo } from './desiredStateMemo.js';
 export type { ImmutablePlan, KeptField } from './immutableFields.js';

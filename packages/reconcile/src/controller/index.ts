@@ -4,7 +4,6 @@
  * of status updates and finalizers.
  */
 
-export type { ConditionInput } from './conditions.js';
 export { toMetaTime } from './conditions.js';
 export { skipCleanupAnnotation } from './finalizer.js';
 export { keyOf, parseKey } from './handlers.js';

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { BuiltCustomResourceDefinition } from '@dsoi/builder';
+import type { BuiltCustomResourceDefinition } from '@dsoi/builder/crd';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { RequiredPermission } from '../manager/requiredPermissions.js';
 import { crdManifests, isCustomResourceDefinition } from './crdManifests.js';

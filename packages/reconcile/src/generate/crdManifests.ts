@@ -1,5 +1,5 @@
 /** The files `dsoi generate crds` writes: one YAML document per CustomResourceDefinition, named as kubebuilder does. */
-import type { BuiltCustomResourceDefinition } from '@dsoi/builder';
+import type { BuiltCustomResourceDefinition } from '@dsoi/builder/crd';
 import { customResourceDefinitionYaml } from '@dsoi/builder/crd';
 
 /** One generated file: its name and its text. */
