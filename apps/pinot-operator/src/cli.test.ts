@@ -28,6 +28,10 @@ describe('pinot-operator command line', () => {
     expect((await run(['--metrics-bind-address=8080'])).err).toContain('--metrics-bind-address');
     expect((await run(['--leader-elect'])).err).toContain('POD_NAMESPACE');
     expect((await run([], { PINOT_HTTP_TIMEOUT: 'x' })).err).toContain('PINOT_HTTP_TIMEOUT');
+    expect((await run(['--webhook-cert-dir=/certs', '--webhook-port=99999'])).err).toBe(
+      'pinot-operator: --webhook-port: 99999 is not a port number (1 to 65535)',
+    );
+    expect((await run(['--webhook-port=9443'])).err).toContain('--webhook-port: needs --webhook-cert-dir');
   });
 
   it('prints the flags and variables for --help', async () => {

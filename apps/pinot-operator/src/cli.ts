@@ -1,7 +1,8 @@
 /**
  * The command line of the operator: the Go operator's environment (`RECONCILE_WAIT`, `DENY_LIST`,
  * `WATCH_NAMESPACE`) and controller-runtime's flags, plus `--pinot-controller-url` / `PINOT_CONTROLLER_URL` to reach
- * Pinot from outside the cluster and `--secret-namespaces` / `SECRET_NAMESPACES` to let CRs name Secrets elsewhere.
+ * Pinot from outside the cluster, `--secret-namespaces` / `SECRET_NAMESPACES` to let CRs name Secrets elsewhere,
+ * and `--webhook-cert-dir` / `--webhook-port` (controller-runtime's names) to serve the validating webhooks.
  * A bad setting prints one clear line and exits with code 2.
  */
 import type { ExtraFlag } from '@dsoi/reconcile/manager';
@@ -14,6 +15,7 @@ import {
 } from '@dsoi/reconcile/manager';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createPinotOperator, pinotOperatorDefaults } from './operator.ts';
+import { type PinotWebhookServerOptions, pinotWebhookServerDefaults } from './webhook/pinotWebhookServer.ts';
 
 const extraFlags: Record<string, ExtraFlag> = {
   'pinot-controller-url': {
@@ -28,6 +30,17 @@ const extraFlags: Record<string, ExtraFlag> = {
     description:
       "Comma-separated namespaces besides a Pinot CR's own whose Secrets its spec.auth and spec.controllerTLS may name (default: none).",
   },
+  'webhook-cert-dir': {
+    type: 'string',
+    env: 'WEBHOOK_CERT_DIR',
+    description:
+      'Serve the validating webhooks of PinotSchema and PinotTable with tls.crt and tls.key of this directory (default: no webhook server).',
+  },
+  'webhook-port': {
+    type: 'string',
+    env: 'WEBHOOK_PORT',
+    description: `Port of the webhook server (default ${pinotWebhookServerDefaults.port}).`,
+  },
   'pinot-http-timeout': {
     type: 'string',
     env: 'PINOT_HTTP_TIMEOUT',
@@ -41,6 +54,21 @@ function namespaceList(text: string): string[] {
     .split(',')
     .map((ns) => ns.trim())
     .filter((ns) => ns !== '');
+}
+
+/** The `webhook` option from `--webhook-cert-dir` and `--webhook-port`. @throws OperatorFlagsError for a bad port. */
+function webhookOf(extra: Readonly<Record<string, unknown>>): PinotWebhookServerOptions | undefined {
+  const certDir = extra['webhook-cert-dir'];
+  const portText = extra['webhook-port'];
+  if (typeof certDir !== 'string' || certDir === '') {
+    if (portText !== undefined) throw new OperatorFlagsError('--webhook-port', 'needs --webhook-cert-dir');
+    return undefined;
+  }
+  if (portText === undefined) return { certDir };
+  const port = Number(portText);
+  if (!/^\d+$/.test(String(portText)) || port < 1 || port > 65535)
+    throw new OperatorFlagsError('--webhook-port', `${String(portText)} is not a port number (1 to 65535)`);
+  return { certDir, port };
 }
 
 /** Where the CLI writes and what it reads. */
@@ -61,6 +89,7 @@ export async function runCli(options: CliOptions): Promise<number> {
   const { signal, stdout = console.log, stderr = console.error } = options;
   let flags: ReturnType<typeof parseOperatorFlags>;
   let httpTimeoutMs: number;
+  let webhook: PinotWebhookServerOptions | undefined;
   try {
     flags = parseOperatorFlags({ args: options.args, env: options.env, extraFlags });
     const timeout = flags.extra['pinot-http-timeout'];
@@ -68,6 +97,7 @@ export async function runCli(options: CliOptions): Promise<number> {
       typeof timeout === 'string'
         ? parseGoDuration(timeout, 'PINOT_HTTP_TIMEOUT')
         : pinotOperatorDefaults.httpTimeoutMs;
+    webhook = webhookOf(flags.extra);
     if (flags.leaderElect && !flags.leaderElectionNamespace) {
       throw new OperatorFlagsError('--leader-elect', 'needs --leader-election-namespace or POD_NAMESPACE');
     }
@@ -96,6 +126,7 @@ export async function runCli(options: CliOptions): Promise<number> {
     clientLimits: { rateLimit: flags.clientRateLimit },
     ...(typeof controllerUrl === 'string' && controllerUrl !== '' && { controllerUrl }),
     ...(typeof secretNamespaces === 'string' && { secretNamespaces: namespaceList(secretNamespaces) }),
+    ...(webhook && { webhook }),
     leaderElection: flags.leaderElect
       ? { namespace: flags.leaderElectionNamespace!, leaseName: pinotOperatorDefaults.leaderElectionId }
       : false,

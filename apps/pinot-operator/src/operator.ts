@@ -25,6 +25,7 @@ import { type RestKind, schemaKind, tableKind, tenantKind } from './rest/restKin
 import { createRestReconciler, type RestObject } from './rest/restReconciler.ts';
 import { schemaNameOfTable } from './rest/segmentReload.ts';
 import { parseJson } from './rest/semanticJson.ts';
+import { createPinotWebhookServer, type PinotWebhookServerOptions } from './webhook/pinotWebhookServer.ts';
 
 /** The Pinot cluster kind. */
 export const pinotType: TypeMeta = { apiVersion: pinotApiVersion, kind: 'Pinot' };
@@ -55,6 +56,8 @@ export interface PinotOperatorOptions
   readonly httpTimeoutMs?: number;
   /** Field manager and Event reporter. @default 'pinot-operator' */
   readonly name?: string;
+  /** Serves the validating webhooks of PinotSchema and PinotTable on every replica. @default no webhook server */
+  readonly webhook?: PinotWebhookServerOptions;
 }
 
 /** The defaults of {@link PinotOperatorOptions}. */
@@ -79,6 +82,10 @@ const deletionStarted: Predicate = (event) => {
   return event.type === 'update' && deleting(event.object) !== deleting(event.oldObject);
 };
 
+/** The `schemaName` of a PinotSchema's document. */
+const schemaNameOf = (o: RestObject) =>
+  (parseJson(String(o.spec['schema.json'] ?? '')) as { schemaName?: string } | undefined)?.schemaName;
+
 /** Creates the operator; nothing runs until `start`. */
 export function createPinotOperator(options: PinotOperatorOptions): PinotOperator {
   const {
@@ -91,8 +98,10 @@ export function createPinotOperator(options: PinotOperatorOptions): PinotOperato
     httpTimeoutMs = pinotOperatorDefaults.httpTimeoutMs,
     name = pinotOperatorDefaults.name,
   } = options;
+  const webhook = options.webhook && createPinotWebhookServer(options.webhook);
   const manager = createManager({
     name,
+    ...(webhook && { runnables: [webhook.server] }),
     kubeConfig,
     leaderElection: options.leaderElection ?? false,
     ...(options.probes !== undefined && { probes: options.probes }),
@@ -102,8 +111,7 @@ export function createPinotOperator(options: PinotOperatorOptions): PinotOperato
     ...(options.onRequest && { onRequest: options.onRequest }),
   });
   // One namespace narrows every watch; several are watched cluster-wide and filtered.
-  const namespace = watchNamespaces.length === 1 ? watchNamespaces[0] : undefined;
-  const scope = namespace === undefined ? {} : { namespace };
+  const scope = watchNamespaces.length === 1 ? { namespace: watchNamespaces[0]! } : {};
   const filters = (legacyAnnotation: string) => [
     namespaceFilter({ allow: watchNamespaces, deny: denyList }),
     notPaused(),
@@ -125,6 +133,7 @@ export function createPinotOperator(options: PinotOperatorOptions): PinotOperato
     [schemaKind, tableKind, tenantKind].map((kind) => [kind.type.kind, acquire<RestObject>(kind.type)] as const),
   );
 
+  webhook?.serveFrom({ pinots, tables: restInformers.get('PinotTable')!, client: manager.client });
   manager.addController<Pinot>({
     name: 'pinot',
     for: pinotType,
@@ -156,8 +165,6 @@ export function createPinotOperator(options: PinotOperatorOptions): PinotOperato
         .list({ namespace: pinot.metadata?.namespace ?? '' })
         .filter((o) => o.spec.pinotCluster === pinot.metadata?.name)
         .map((o) => ({ namespace: o.metadata.namespace, name: o.metadata.name }));
-  const schemaNameOf = (o: RestObject) =>
-    (parseJson(String(o.spec['schema.json'] ?? '')) as { schemaName?: string } | undefined)?.schemaName;
 
   for (const kind of [schemaKind, tableKind, tenantKind]) {
     const isTable = kind === tableKind;
