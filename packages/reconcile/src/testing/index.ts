@@ -1,6 +1,6 @@
 /**
  * @dsoi/reconcile/testing: what an operator's own tests need and the library's tests use too. An in-memory client
- * (the `Reader` and `Writer` seams), a logger that keeps every record, and the frame of a property-based bad-input
+ * (the `Reader` and `Writer` seams), a logger that keeps every record, the planted-secret scan, and the frame of a property-based bad-input
  * suite (needs the optional peer `fast-check`). Test code only: never import it from an operator's runtime.
  */
 
@@ -33,3 +33,6 @@ export {
 } from './hostileSpecs.js';
 export type { MemoryLogger } from './memoryLogger.js';
 export { createMemoryLogger } from './memoryLogger.js';
+// The planted-secret scan
+export type { PlantedSecretHit, PlantedSecretPlace } from './plantedSecrets.js';
+export { findPlantedSecrets, plantedSecretForms } from './plantedSecrets.js';
