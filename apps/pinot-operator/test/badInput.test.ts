@@ -33,14 +33,15 @@ afterAll(async () => {
   await pinot?.close();
 });
 
-/** A workload and a Service per node, a ConfigMap per config group. */
+/** A workload and a Service per node, a ConfigMap (or, holding a credential, a Secret) per config group. */
 function notConverged(cr: SuiteObject, children: readonly { kind: string; name: string }[]): string | undefined {
   const count = (kind: string) => children.filter((c) => c.kind === kind).length;
   const { nodes: list } = cr.spec as { nodes: { pinotNodeConfig: string }[] };
   const nodes = list.length;
   const groups = new Set(list.map((n) => n.pinotNodeConfig)).size;
   const workloads = count('StatefulSet') + count('Deployment');
-  if (workloads !== nodes || count('Service') !== nodes || count('ConfigMap') !== groups) {
+  const configSecrets = children.filter((c) => c.kind === 'Secret' && c.name.endsWith('-config')).length;
+  if (workloads !== nodes || count('Service') !== nodes || count('ConfigMap') + configSecrets !== groups) {
     return `children ${JSON.stringify(children)} for ${nodes} nodes and ${groups} config groups`;
   }
   return undefined;
@@ -72,7 +73,7 @@ describe('Pinot bad input (property-based)', () => {
         admin,
         createNamespace: () => createTestNamespace(kubeConfig, 'hostile'),
         crType: types.pinot,
-        childTypes: [types.configMap, types.service, types.statefulSet, types.deployment],
+        childTypes: [types.configMap, types.secret, types.service, types.statefulSet, types.deployment],
         base: basePinot,
         hostileCase,
         numRuns,
@@ -109,8 +110,16 @@ describe('Pinot bad input (property-based)', () => {
           for (const [i, cr] of crs.entries()) await admin.create(schemaFor(namespace, cr.metadata!.name!, i));
         },
         converged: notConverged,
-        // The sentinel's PinotSchema reaches Pinot.
-        settled: async (namespace) => {
+        // The sentinel's PinotSchema reaches Pinot. The planted deep-storage key and env password reached the
+        // sentinel's Secrets (so the scans are not vacuous) and no ConfigMap, Service or workload of any cluster.
+        settled: async (namespace, world) => {
+          const secrets = (world.children.get('Secret') ?? []) as (SuiteObject & { data?: Record<string, string> })[];
+          const owned = secrets.filter((s) => (s.metadata.ownerReferences ?? []).length > 0);
+          expect(owned.filter((s) => JSON.stringify(s.data).includes(base64(secretValue))).length).toBeGreaterThan(0);
+          for (const [kind, objects] of world.children) {
+            if (kind !== 'Secret')
+              expect(JSON.stringify(objects), `${kind}s hold the secret`).not.toContain(secretValue);
+          }
           const sentinelSchema = async () =>
             (await schemaStatuses(namespace))
               .find((s) => s.metadata.name === `schema-${schemas - 1}`)

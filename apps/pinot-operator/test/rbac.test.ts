@@ -35,6 +35,10 @@ function threeNodeCluster(ns: string) {
     service: { type: 'ClusterIP', ports: [{ name: 'server', port: 8098, targetPort: 8098 }] },
   });
   cluster.spec.pinotNodeConfig.push({ name: 'server', java_opts: '-Xms256M', data: 'pinot.server.netty.port=8098' });
+  // A deep-storage key: the server's config becomes an owned Secret (created here, pruned when the server leaves).
+  cluster.spec.external.deepStorage = {
+    spec: [{ nodeType: 'server', data: 'pinot.server.storage.factory.s3.secretKey=not-in-a-configmap' }],
+  };
   return cluster;
 }
 

@@ -37,6 +37,58 @@ describe('desiredPinotChildren', () => {
     );
   });
 
+  it('puts a config group that carries a credential in a Secret mounted in its place, and env credentials too', () => {
+    const plant = 'planted-7c1e';
+    const o = owner((spec) => {
+      spec.external.deepStorage = {
+        spec: [{ nodeType: 'controller', data: `pinot.controller.storage.factory.s3.secretKey=${plant}` }],
+      };
+      spec.k8sConfig[0].env = [
+        { name: 'PINOT_ADMIN_PASSWORD', value: plant },
+        { name: 'LOG_LEVEL', value: 'info' },
+      ];
+    });
+    const all = objects(o);
+    expect(all.map((x) => `${x.kind}/${x.metadata.name}`)).toEqual([
+      'Secret/pinot-simple-controller-config',
+      'Secret/pinot-controller-controller-env',
+      'Service/pinot-controller-controller-svc',
+      'StatefulSet/pinot-controller-controller',
+      'ConfigMap/pinot-simple-broker-config',
+      'Service/pinot-broker-broker-svc',
+      'Deployment/pinot-broker-broker',
+    ]);
+    const decode = (secret: any, key: string) => Buffer.from(secret.data[key], 'base64').toString();
+    const config = find(o, 'Secret', 'pinot-simple-controller-config');
+    expect(decode(config, 'pinot-controller.conf')).toContain(`secretKey=${plant}`);
+    expect(config.metadata.ownerReferences).toMatchObject([{ kind: 'Pinot', name: 'pinot-simple', controller: true }]);
+    expect(decode(find(o, 'Secret', 'pinot-controller-controller-env'), 'PINOT_ADMIN_PASSWORD')).toBe(plant);
+    for (const x of all.filter((x) => x.kind !== 'Secret')) expect(JSON.stringify(x)).not.toContain(plant);
+    const sts = find(o, 'StatefulSet', 'pinot-controller-controller');
+    const pod = sts.spec.template;
+    expect(pod.spec.volumes).toContainEqual({
+      name: 'pinot-simple-controller-config',
+      secret: { secretName: 'pinot-simple-controller-config' },
+    });
+    expect(container(sts).volumeMounts).toContainEqual({
+      name: 'pinot-simple-controller-config',
+      mountPath: '/var/pinot/controller/config',
+    });
+    expect(container(sts).env).toContainEqual({
+      name: 'PINOT_ADMIN_PASSWORD',
+      valueFrom: { secretKeyRef: { name: 'pinot-controller-controller-env', key: 'PINOT_ADMIN_PASSWORD' } },
+    });
+    expect(env(sts, 'LOG_LEVEL')).toBe('info');
+    expect(
+      Object.keys(pod.metadata.annotations)
+        .filter((k) => k.startsWith('checksum.'))
+        .sort(),
+    ).toEqual([
+      'checksum.dsoi.io/secret-pinot-controller-controller-env',
+      'checksum.dsoi.io/secret-pinot-simple-controller-config',
+    ]);
+  });
+
   it('joins plugins into one -Dplugins.include flag, and adds nothing for none (scenario 5, bug 15)', () => {
     const withPlugins = owner((spec) => (spec.plugins = ['pinot-s3', 'pinot-kafka']));
     for (const name of ['pinot-controller-controller', 'pinot-broker-broker']) {

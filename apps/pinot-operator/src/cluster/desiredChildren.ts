@@ -2,18 +2,35 @@
  * The desired children of a Pinot cluster (spec section 1.2 of the reference): per node a ConfigMap
  * `<CR>-<pinotNodeConfig>-config`, a Service `<node>-<k8sConfig>-svc` and a StatefulSet or Deployment
  * `<node>-<k8sConfig>`, with the Go operator's labels and file layout. Pure: no I/O.
+ *
+ * Credentials never go into a ConfigMap or an environment literal (unlike the Go operator): a config group whose files
+ * carry one (the deep-storage text, or any line whose key names a credential, such as `...s3.secretKey=`) is a Secret
+ * of the same name, mounted at the same place; a `k8sConfig.env` credential given as a literal is read from the
+ * Secret `<node>-<k8sConfig>-env`.
  */
 import {
+  type BuiltSecret,
   buildNodeWorkload,
+  buildSecret,
+  controllerRef,
   isBuilderValidationError,
   type NodeK8sConfig,
   type NodeStorage,
   type OwnerObject,
+  withConfigChecksum,
 } from '@dsoi/builder';
 import { nameLimits } from '@dsoi/builder/validation';
 import type { ChildSpec } from '@dsoi/reconcile';
-import { InvalidSpecError, nodeReferenceProblems, parseSpec, type SpecProblem } from '@dsoi/reconcile/dsoi';
-import type { V1EnvVar } from '@kubernetes/client-node';
+import {
+  duplicateChildNames,
+  hasCredentialLine,
+  InvalidSpecError,
+  isCredentialKey,
+  nodeReferenceProblems,
+  parseSpec,
+  type SpecProblem,
+} from '@dsoi/reconcile/dsoi';
+import type { V1EnvVar, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import {
   type PinotK8sConfig,
   type PinotNode,
@@ -89,16 +106,45 @@ function storageOf(node: PinotNode, k8s: PinotK8sConfig): NodeStorage[] {
   }));
 }
 
+/** Where a node's pod gets what is not in its k8sConfig group: the config Secret's volume, the env Secret's name. */
+interface NodeSecrets {
+  /** The config volume and its mount, when the group's files are a Secret. */
+  readonly config?: { readonly volume: V1Volume; readonly mount: V1VolumeMount };
+  /** The Secret that credential literals of `k8sConfig.env` are read from. */
+  readonly envSecretName: string;
+}
+
+/**
+ * `k8sConfig.env` with each credential given as a literal value moved out: the entry reads it with `secretKeyRef`
+ * from `secretName` under its own name, and the value is returned for that Secret.
+ */
+function envWithoutLiterals(
+  env: readonly V1EnvVar[],
+  secretName: string,
+): { env: V1EnvVar[]; credentials: Record<string, string> } {
+  const credentials: Record<string, string> = {};
+  const moved = env.map((entry) => {
+    if (entry.value === undefined || !isCredentialKey(entry.name)) return entry;
+    credentials[entry.name] = entry.value;
+    return { name: entry.name, valueFrom: { secretKeyRef: { name: secretName, key: entry.name } } };
+  });
+  return { env: moved, credentials };
+}
+
 function k8sConfigOf(
   node: PinotNode,
   k8s: PinotK8sConfig,
   spec: PinotSpec,
   javaOpts: string,
   cluster: string,
+  secrets: NodeSecrets,
 ): NodeK8sConfig {
   const zkAddress = spec.external?.zookeeper.spec.zkAddress ?? '';
   const { selector: _ignored, ...service } = k8s.service;
-  const env: V1EnvVar[] = [...(k8s.env ?? []), { name: 'JAVA_OPTS', value: pinotJavaOpts(javaOpts, spec.plugins) }];
+  const userEnv = envWithoutLiterals(k8s.env ?? [], secrets.envSecretName).env;
+  const env: V1EnvVar[] = [...userEnv, { name: 'JAVA_OPTS', value: pinotJavaOpts(javaOpts, spec.plugins) }];
+  const volumes = [...(secrets.config ? [secrets.config.volume] : []), ...(k8s.volumes ?? [])];
+  const volumeMounts = [...(secrets.config ? [secrets.config.mount] : []), ...(k8s.volumeMount ?? [])];
   return {
     image: k8s.image,
     ...(k8s.imagePullPolicy && { imagePullPolicy: k8s.imagePullPolicy }),
@@ -110,8 +156,8 @@ function k8sConfigOf(
     ...(k8s.livenessProbe && { livenessProbe: k8s.livenessProbe }),
     ...(k8s.readinessProbe && { readinessProbe: k8s.readinessProbe }),
     ...(k8s.startUpProbe && { startupProbe: k8s.startUpProbe }),
-    ...(k8s.volumes && { volumes: k8s.volumes }),
-    ...(k8s.volumeMount && { volumeMounts: k8s.volumeMount }),
+    ...(volumes.length > 0 && { volumes }),
+    ...(volumeMounts.length > 0 && { volumeMounts }),
     storage: storageOf(node, k8s),
     service,
     ...(k8s.nodeSelector && { nodeSelector: k8s.nodeSelector }),
@@ -187,73 +233,119 @@ export function desiredPinotChildren(
     configData.set(group.name, data);
   }
   const children: ChildSpec[] = [];
-  const seenConfigMaps = new Set<string>();
+  const seenConfigs = new Set<string>();
   const nodeOfWorkload = new Map<string, string>();
   spec.nodes.forEach((node, i) => {
     const k8s = spec.k8sConfig.find((k) => k.name === node.k8sConfig)!;
     const group = spec.pinotNodeConfig.find((p) => p.name === node.pinotNodeConfig)!;
     const configMapName = `${cluster}-${group.name}-config`;
+    const files = configData.get(group.name)!;
+    const mountPath = configDirOf(node.nodeType);
+    const labels = pinotNodeLabels(cluster, node);
     try {
+      const { configSecret, envSecret, secrets } = nodeSecretsOf(owner, node, k8s, configMapName, files, mountPath);
       const built = buildNodeWorkload({
         node: { name: node.name, kind: node.kind, replicas: node.replicas },
         namespace: owner.metadata.namespace,
         owner,
-        k8sConfig: k8sConfigOf(node, k8s, spec, group.java_opts, cluster),
-        appConfig: { data: configData.get(group.name)!, mountPath: configDirOf(node.nodeType) },
-        selectorLabels: pinotNodeLabels(cluster, node),
+        k8sConfig: k8sConfigOf(node, k8s, spec, group.java_opts, cluster, secrets),
+        ...(!configSecret && { appConfig: { data: files, mountPath }, configVolumeName: configMapName }),
+        selectorLabels: labels,
         names: {
           workload: `${node.name}-${k8s.name}`,
           service: `${node.name}-${k8s.name}-svc`,
           configMap: configMapName,
           container: `${node.name}-${node.nodeType}`,
         },
-        configVolumeName: configMapName,
       });
-      if (built.configMap && !seenConfigMaps.has(configMapName)) {
-        seenConfigMaps.add(configMapName);
-        children.push({ object: built.configMap });
+      const workload = structuredClone(built.workload);
+      // Each Secret's checksum on the pod template, as the builder puts the ConfigMap's: a change rolls the pods.
+      for (const secret of [configSecret, envSecret]) {
+        if (secret) workload.spec.template = withConfigChecksum(workload.spec.template, secret);
       }
+      const config = configSecret ?? built.configMap;
+      if (config && !seenConfigs.has(configMapName)) {
+        seenConfigs.add(configMapName);
+        children.push({ object: config });
+      }
+      if (envSecret) children.push({ object: envSecret });
       if (built.service) children.push({ object: built.service });
-      children.push({ object: built.workload, rolloutStep: spec.deploymentOrder.indexOf(node.nodeType) });
-      nodeOfWorkload.set(built.workload.metadata.name, node.name);
+      children.push({ object: workload, rolloutStep: spec.deploymentOrder.indexOf(node.nodeType) });
+      nodeOfWorkload.set(workload.metadata.name, node.name);
     } catch (err) {
-      if (!isBuilderValidationError(err)) throw err;
-      if (err.rule === 'size' && err.field.endsWith('ConfigMap data')) {
-        // The builder names the ConfigMap; the user has to shorten the config text.
-        const field = `spec.pinotNodeConfig[${spec.pinotNodeConfig.indexOf(group)}].data`;
-        if (!problems.some((p) => p.field === field)) {
-          problems.push({
-            field,
-            message: `the config file(s) of ConfigMap ${configMapName} come to ${String(err.value)}; a ConfigMap holds at most 1 MiB (1048576 bytes)`,
-          });
-        }
-      } else {
-        problems.push({ field: `spec.nodes[${i}] (${node.name})`, message: err.message });
-      }
+      problems.push(...problemsOf(err, spec, group, i, node, configMapName, problems));
     }
   });
-  problems.push(...duplicateNames(children));
+  // ConfigMaps and config Secrets are shared on purpose and listed once, so they never repeat here.
+  problems.push(...duplicateChildNames(children, { hint: '(<node>-<k8sConfig>); rename one' }));
   if (problems.length > 0) throw new InvalidSpecError(problems);
   return { children, nodeOfWorkload };
 }
 
+/** A Secret owned by the cluster, with `entries` as its data (base64). */
+function secretOf(
+  owner: PinotOwner,
+  name: string,
+  labels: Record<string, string>,
+  entries: Record<string, string>,
+): BuiltSecret {
+  return buildSecret({
+    name,
+    namespace: owner.metadata.namespace,
+    labels,
+    ownerReferences: [controllerRef(owner)],
+    data: Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+  });
+}
+
 /**
- * Two nodes whose derived names collide (node `a` with k8sConfig `b-c` and node `a-b` with `c` both make
- * `a-b-c-svc`) would overwrite each other's children, so the spec is refused before any write. ConfigMaps are
- * shared on purpose and built once, so they never repeat here.
+ * The Secrets of a node: its group's config files when they carry a credential (mounted where the ConfigMap would
+ * be, under the same volume name), and the credential literals of its `k8sConfig.env`.
  */
-function duplicateNames(children: readonly ChildSpec[]): SpecProblem[] {
-  const seen = new Set<string>();
-  const problems: SpecProblem[] = [];
-  for (const { object } of children) {
-    const key = `${object.kind}/${object.metadata?.name}`;
-    if (seen.has(key)) {
-      problems.push({
-        field: 'spec.nodes',
-        message: `two nodes derive the same ${object.kind} name "${object.metadata?.name}" (<node>-<k8sConfig>); rename one`,
-      });
-    }
-    seen.add(key);
+function nodeSecretsOf(
+  owner: PinotOwner,
+  node: PinotNode,
+  k8s: PinotK8sConfig,
+  configName: string,
+  files: Record<string, string>,
+  mountPath: string,
+): { configSecret?: BuiltSecret; envSecret?: BuiltSecret; secrets: NodeSecrets } {
+  const labels = pinotNodeLabels(owner.metadata.name, node);
+  const envSecretName = `${node.name}-${k8s.name}-env`;
+  const { credentials } = envWithoutLiterals(k8s.env ?? [], envSecretName);
+  const sensitive = hasCredentialLine(Object.values(files).join('\n'));
+  const configSecret = sensitive ? secretOf(owner, configName, labels, files) : undefined;
+  const envSecret =
+    Object.keys(credentials).length > 0 ? secretOf(owner, envSecretName, labels, credentials) : undefined;
+  const config = configSecret && {
+    volume: { name: configName, secret: { secretName: configName } },
+    mount: { name: configName, mountPath },
+  };
+  return { configSecret, envSecret, secrets: { envSecretName, ...(config && { config }) } };
+}
+
+/** A builder error as problems: a config over 1 MiB names the group's data (once); anything else names the node. */
+function problemsOf(
+  err: unknown,
+  spec: PinotSpec,
+  group: PinotSpec['pinotNodeConfig'][number],
+  index: number,
+  node: PinotNode,
+  configName: string,
+  known: readonly SpecProblem[],
+): SpecProblem[] {
+  if (!isBuilderValidationError(err)) throw err;
+  const kind = /(ConfigMap|Secret) data$/.exec(err.field)?.[1];
+  if (err.rule === 'size' && kind) {
+    // The builder names the ConfigMap or Secret; the user has to shorten the config text.
+    const field = `spec.pinotNodeConfig[${spec.pinotNodeConfig.indexOf(group)}].data`;
+    if (known.some((p) => p.field === field)) return [];
+    return [
+      {
+        field,
+        message: `the config file(s) of ${kind} ${configName} come to ${String(err.value)}; a ${kind} holds at most 1 MiB (1048576 bytes)`,
+      },
+    ];
   }
-  return problems;
+  return [{ field: `spec.nodes[${index}] (${node.name})`, message: err.message }];
 }

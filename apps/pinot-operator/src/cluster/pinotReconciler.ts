@@ -13,6 +13,8 @@ import { desiredPinotChildren } from './desiredChildren.ts';
 /** The kinds a Pinot cluster owns: their events wake the reconcile, so drift is repaired at once. */
 export const pinotOwnedKinds: readonly TypeMeta[] = Object.freeze([
   { apiVersion: 'v1', kind: 'ConfigMap' },
+  // Config files that carry a credential (deep storage, passwords) and credential literals of k8sConfig.env.
+  { apiVersion: 'v1', kind: 'Secret' },
   { apiVersion: 'v1', kind: 'Service' },
   { apiVersion: 'apps/v1', kind: 'StatefulSet' },
   { apiVersion: 'apps/v1', kind: 'Deployment' },

@@ -6,7 +6,8 @@ custom resource is updateStatus' fresh read after a status write refused as a co
   ownerReferences (the OwnerReferencesPermissionEnforcement admission plugin, enabled on OpenShift).
 - PinotSchema/PinotTable/PinotTenant: watch, patch (their finalizer), write status.
 - Children: server-side apply (create on the first apply, patch after), prune (delete), watch.
-- Secrets: get only, the auth and CA Secrets named in a Pinot CR (no Secret watch; the reads are cached).
+- Secrets: get, the auth and CA Secrets named in a Pinot CR (the reads are cached); owned children too (a config
+  group carrying a credential, credential literals of k8sConfig.env), listed and watched by the app=pinot label only.
 - Events: events.k8s.io create and patch (series), in the namespaces of the objects they are about.
 */}}
 {{- define "operator.rules" -}}
@@ -30,7 +31,7 @@ custom resource is updateStatus' fresh read after a status write refused as a co
   verbs: [list, watch, create, patch, delete]
 - apiGroups: [""]
   resources: [secrets]
-  verbs: [get]
+  verbs: [get, list, watch, create, patch, delete]
 - apiGroups: [events.k8s.io]
   resources: [events]
   verbs: [create, patch]
