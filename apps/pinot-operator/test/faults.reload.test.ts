@@ -103,8 +103,10 @@ describe('segment reload faults', () => {
     expect(settled.status).toMatchObject({ type: 'PinotTableReloadAllSegmentsUnknown', status: 'Unknown' });
     expect(settled.status?.reloadingSchema).toBeUndefined();
     expect(ready(settled)?.status).toBe('True');
-    const events = await eventsOf(admin, ns, 'baseballstats');
-    expect(events.some((e) => e.reason === 'PinotTableReloadAllSegmentsUnknown')).toBe(true);
+    // Events are sent by the recorder after the status write, so wait for it rather than read once.
+    await poll(async () =>
+      (await eventsOf(admin, ns, 'baseballstats')).some((e) => e.reason === 'PinotTableReloadAllSegmentsUnknown'),
+    ).toBe(true);
     expect(reloads()).toHaveLength(1);
   }, 120_000);
 

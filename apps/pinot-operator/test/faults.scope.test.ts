@@ -23,6 +23,7 @@ const resourceOf = {
   Service: 'services',
   StatefulSet: 'statefulsets',
   Deployment: 'deployments',
+  Secret: 'secrets',
 };
 
 describe('informer scope', () => {
