@@ -1,5 +1,5 @@
 /** `createClient`: typed CRUD, server-side apply, status, pagination and watch for built-in kinds and CRDs alike. */
-import type { EventSink } from '@dsoi/events';
+import type { EventSink, EventSinkCallOptions } from '@dsoi/events';
 import type { ClientBus } from './bus.js';
 import type { ClientStats, RateLimit, RequestInfo } from './clientStats.js';
 import { createCaller } from './internal/caller.js';
@@ -10,7 +10,7 @@ import { createRequestLimiter } from './internal/requestLimiter.js';
 import { createHttpTransport } from './internal/transport.js';
 import { createWriteOperations, patchContentTypes, type WriteOperations } from './internal/writeOperations.js';
 import type { ErrorTarget } from './kubeApiError.js';
-import type { GetOptions, ListOptions, Reader } from './reader.js';
+import type { GetOptions, ListOptions, Reader, RequestOptions } from './reader.js';
 import { createResourceMapper, type KindRegistration, type ResourceMapping } from './resourceMapper.js';
 import { type RetryOptions, retryDefaults } from './retry.js';
 import type { KubeConfigSource, KubeObject, Live, ObjectList, ObjectRefOrObject, TypeMeta } from './types.js';
@@ -58,7 +58,10 @@ export interface Client extends Reader, Writer {
   resourceMapping(type: TypeMeta, options?: { readonly signal?: AbortSignal }): Promise<ResourceMapping>;
   /** Declares a kind so the client never asks discovery about it. */
   registerKind(kind: KindRegistration): void;
-  /** The sink through which the `@dsoi/events` recorder writes `events.k8s.io/v1` Events (not announced on the bus). */
+  /**
+   * The sink through which the `@dsoi/events` recorder writes `events.k8s.io/v1` Events (not announced on the bus). Its
+   * methods also honour a `beforeSend` (as in `RequestOptions`) passed beside the recorder's `signal`.
+   */
   eventSink(): EventSink;
   /** Counters of the HTTP requests sent so far (a snapshot). */
   stats(): ClientStats;
@@ -249,7 +252,7 @@ export function createClient({
   const eventSink = (): EventSink => {
     const events = { apiVersion: 'events.k8s.io/v1', kind: 'Event' } as const;
     return {
-      async create(event, { signal }) {
+      async create(event, { signal, beforeSend }: EventSinkCallOptions & Pick<RequestOptions, 'beforeSend'>) {
         const ref = objectRef(event, 'create', true);
         const query = { fieldManager };
         const spec = {
@@ -265,9 +268,9 @@ export function createClient({
           idempotent: false,
           collection: true,
         } as const;
-        return call({ ...spec, ...request, query, body: event }, { signal });
+        return call({ ...spec, ...request, query, body: event }, { signal, beforeSend });
       },
-      patch(namespace, name, patch, { signal }) {
+      patch(namespace, name, patch, { signal, beforeSend }: EventSinkCallOptions & Pick<RequestOptions, 'beforeSend'>) {
         const spec = {
           operation: 'patch',
           verb: 'patch',
@@ -277,7 +280,7 @@ export function createClient({
           query: { fieldManager },
         } as const;
         const request = { method: 'PATCH', contentType: patchContentTypes.merge, idempotent: true } as const;
-        return call({ ...spec, ...request, body: patch }, { signal });
+        return call({ ...spec, ...request, body: patch }, { signal, beforeSend });
       },
     };
   };

@@ -10,6 +10,17 @@ export interface RequestOptions {
   readonly timeoutMs?: number;
   /** Overrides the client's retry policy for this call; `{ maxAttempts: 1 }` disables retries. @default the client's */
   readonly retry?: RetryOptions;
+  /**
+   * Called before each attempt (retries too) once it holds a request slot and a connected socket, in the same
+   * synchronous run as the write of its first byte. If it throws, nothing is sent, the call is not retried and it
+   * rejects with what the hook threw, so the hook chooses the error type. For a check that must hold when the request
+   * leaves, such as "this replica still leads" (a check made earlier can be stale after a wait or a process pause).
+   * Not called for watches. @default none
+   *
+   * Caveat: the request can still leave after the check if the process is paused inside that synchronous run (the
+   * hook's return, the write call); only fencing on the server closes that gap.
+   */
+  readonly beforeSend?: () => void;
 }
 
 /** Options of `get` and `getStatus`. */

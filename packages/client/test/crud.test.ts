@@ -136,3 +136,34 @@ describe('ConfigMap CRUD', () => {
     expect(after.byVerb).toEqual({ get: 3 });
   });
 });
+
+describe('beforeSend over TLS', () => {
+  it('runs once the TLS connection is up, before the write; a throw leaves nothing created', async () => {
+    const client = adminClient({ retry: { maxAttempts: 1 } });
+    try {
+      const refusal = new Error('refused at send time');
+      const inFlightAtHook: number[] = [];
+      const created = await client.create<V1ConfigMap>(configMap('before-send', { a: '1' }), {
+        beforeSend: () => void inFlightAtHook.push(client.stats().inFlight),
+      });
+      expect(created.metadata?.uid).toBeTruthy();
+      expect(inFlightAtHook).toEqual([1]);
+      // A fresh client (no kept-alive socket) connects and shakes hands first; then its hook refuses the write.
+      const fresh = adminClient();
+      try {
+        const attempt = fresh.create(configMap('refused', { a: '1' }), {
+          beforeSend: () => {
+            throw refusal;
+          },
+        });
+        await expect(attempt).rejects.toBe(refusal);
+      } finally {
+        fresh.close();
+      }
+      const absent = await client.get({ ...configMapType, namespace, name: 'refused' }).catch((e: unknown) => e);
+      expect(isNotFound(absent)).toBe(true);
+    } finally {
+      client.close();
+    }
+  });
+});

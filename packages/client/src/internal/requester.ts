@@ -40,6 +40,13 @@ export interface CallOptions {
   readonly signal?: AbortSignal | undefined;
   readonly timeoutMs?: number | undefined;
   readonly retry?: RetryOptions | undefined;
+  /** Runs right before each attempt's first byte is written; a throw refuses the call (see `RequestOptions`). */
+  readonly beforeSend?: (() => void) | undefined;
+}
+
+/** What `attemptOnce` throws when the call's `beforeSend` refused: `run` passes `error` on without retrying. */
+class SendRefused {
+  constructor(readonly error: unknown) {}
 }
 
 /** Settings fixed at client construction. */
@@ -118,6 +125,15 @@ export function createRequester(settings: RequesterSettings): Requester {
     return info;
   };
 
+  /** Counts an attempt (`by` 1) or takes back one that `beforeSend` refused (`by` -1). */
+  const count = (verb: RequestVerb, attempt: number, by: 1 | -1) => {
+    counters.requests += by;
+    const byVerb = (counters.byVerb[verb] ?? 0) + by;
+    if (byVerb === 0) delete counters.byVerb[verb];
+    else counters.byVerb[verb] = byVerb;
+    if (attempt > 1) counters.retries += by;
+  };
+
   /** One attempt: resolves with the response (headers received) or rejects with a typed error. */
   const attemptOnce = async (
     plan: RequestPlan,
@@ -136,9 +152,7 @@ export function createRequester(settings: RequesterSettings): Requester {
     } finally {
       waiting--;
     }
-    counters.requests++;
-    counters.byVerb[plan.verb] = (counters.byVerb[plan.verb] ?? 0) + 1;
-    if (attempt > 1) counters.retries++;
+    count(plan.verb, attempt, 1);
     const startedMs = performance.now();
     const timeoutMs = options.timeoutMs ?? settings.timeoutMs;
     const timeout = new AbortController();
@@ -148,6 +162,8 @@ export function createRequester(settings: RequesterSettings): Requester {
     if (plan.contentType !== undefined) headers['Content-Type'] = plan.contentType;
     if (streamSignal === undefined) headers['Accept-Encoding'] = 'gzip';
     let response: IncomingMessage | undefined;
+    let refused: SendRefused | undefined;
+    const { beforeSend } = options;
     try {
       response = await transport.send({
         method: plan.method,
@@ -155,43 +171,31 @@ export function createRequester(settings: RequesterSettings): Requester {
         headers,
         body: plan.body === undefined ? undefined : serialize(plan.body, plan.contentType),
         signal: AbortSignal.any(signals),
+        beforeWrite:
+          beforeSend &&
+          (() => {
+            try {
+              beforeSend();
+            } catch (err) {
+              refused = new SendRefused(err);
+              throw err;
+            }
+          }),
       });
       const body = await consume(response);
       const info = observe(plan, response.statusCode ?? 0, startedMs, attempt);
       reportWarnings(response, info, settings.onWarning);
       return { response, body };
     } catch (err) {
+      if (refused !== undefined) {
+        // Nothing was written: not a request, and not one to report to onRequest.
+        count(plan.verb, attempt, -1);
+        throw refused;
+      }
       if (response === undefined || response.complete === false) observe(plan, 0, startedMs, attempt);
       if (options.signal?.aborted) throw options.signal.reason;
       if (streamSignal?.aborted) throw streamSignal.reason;
-      if (timeout.signal.aborted) {
-        throw new TimeoutError({
-          reason: 'Timeout',
-          code: 0,
-          message: `${describe(plan)}Timeout: no response within ${timeoutMs} ms (timeoutMs)`,
-          operation: plan.operation,
-          target: plan.target,
-          cause: err,
-        });
-      }
-      const errno = (err as { code?: unknown }).code;
-      if (errno === credentialsErrorCode) {
-        throw new UnauthorizedError({
-          reason: 'Unauthorized',
-          code: 0,
-          message: `${describe(plan)}Unauthorized: ${(err as Error).message}`,
-          operation: plan.operation,
-          target: plan.target,
-          cause: (err as Error).cause,
-        });
-      }
-      throw new ConnectionError({
-        message: `${describe(plan)}ConnectionError: ${(err as Error).message ?? String(err)}`,
-        errno: typeof errno === 'string' ? errno : undefined,
-        operation: plan.operation,
-        target: plan.target,
-        cause: err,
-      });
+      throw attemptError(plan, err, timeout.signal.aborted ? timeoutMs : undefined);
     } finally {
       clearTimeout(timer);
       release();
@@ -223,6 +227,7 @@ export function createRequester(settings: RequesterSettings): Requester {
           target: plan.target,
         });
       } catch (err) {
+        if (err instanceof SendRefused) throw err.error;
         if (!isConnectionOrTimeout(err)) throw err;
         error = err;
       }
@@ -270,6 +275,38 @@ export function serialize(body: unknown, contentType: string | undefined): strin
   const json = JSON.stringify(body);
   if (contentType !== 'application/apply-patch+yaml') return json;
   return json.replace(/[\u007f-\u009f\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** The typed error of an attempt that failed without a response: `timedOutMs` is set when the timeout fired. */
+function attemptError(plan: RequestPlan, err: unknown, timedOutMs: number | undefined): KubeApiError {
+  if (timedOutMs !== undefined) {
+    return new TimeoutError({
+      reason: 'Timeout',
+      code: 0,
+      message: `${describe(plan)}Timeout: no response within ${timedOutMs} ms (timeoutMs)`,
+      operation: plan.operation,
+      target: plan.target,
+      cause: err,
+    });
+  }
+  const errno = (err as { code?: unknown }).code;
+  if (errno === credentialsErrorCode) {
+    return new UnauthorizedError({
+      reason: 'Unauthorized',
+      code: 0,
+      message: `${describe(plan)}Unauthorized: ${(err as Error).message}`,
+      operation: plan.operation,
+      target: plan.target,
+      cause: (err as Error).cause,
+    });
+  }
+  return new ConnectionError({
+    message: `${describe(plan)}ConnectionError: ${(err as Error).message ?? String(err)}`,
+    errno: typeof errno === 'string' ? errno : undefined,
+    operation: plan.operation,
+    target: plan.target,
+    cause: err,
+  });
 }
 
 function isConnectionOrTimeout(err: unknown): err is KubeApiError {

@@ -19,6 +19,11 @@ export interface HttpRequest {
   readonly body?: string;
   /** Aborts the request and, after the headers arrived, the response stream. */
   readonly signal: AbortSignal;
+  /**
+   * Called once the request has a connected socket, right before its first byte is written; if it throws, nothing is
+   * written, the request is destroyed and `send` rejects with what it threw. @default none
+   */
+  readonly beforeWrite?: (() => void) | undefined;
 }
 
 /** Sends requests to one cluster; `send` resolves with the response once its headers arrived. */
@@ -83,7 +88,26 @@ export function createHttpTransport(kubeConfig: KubeConfigSource): Transport {
           resolve,
         );
         outgoing.on('error', reject);
-        outgoing.end(request.body);
+        if (request.beforeWrite === undefined) {
+          outgoing.end(request.body);
+          return;
+        }
+        const { beforeWrite } = request;
+        // The headers and body are held until the socket is connected (and, for TLS, the handshake done), so the hook
+        // runs after every wait of this request, in the same synchronous run as the write.
+        outgoing.once('socket', (socket) => {
+          const write = () => {
+            try {
+              beforeWrite();
+            } catch (err) {
+              outgoing.destroy(err as Error);
+              return;
+            }
+            outgoing.end(request.body);
+          };
+          if (!socket.connecting) write();
+          else socket.once('encrypted' in socket ? 'secureConnect' : 'connect', write);
+        });
       });
     },
     close() {

@@ -94,6 +94,33 @@ describe('leaderOnlyClient', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it.each(writes)(
+    'checks %s again at send time, through the hook the client calls before writing',
+    async (_n, write) => {
+      const { client, calls } = recordingClient();
+      const lease = leadership(true);
+      await write(leaderOnlyClient(client, lease, 'ns/op'));
+      const { beforeSend } = calls[0]!.args.at(-1) as { beforeSend: () => void };
+      beforeSend(); // still leading: the request may leave
+      lease.leading = false; // e.g. the process was paused past its renew deadline while the request waited
+      expect(beforeSend).toThrow(LeaderElectionLostError);
+      expect(beforeSend).toThrow(/\(at send time\): refused, operator-a does not lead Lease ns\/op/);
+    },
+  );
+
+  it("runs the caller's own beforeSend after the leadership check", async () => {
+    const { client, calls } = recordingClient();
+    const lease = leadership(true);
+    const order: string[] = [];
+    await leaderOnlyClient(client, lease, 'ns/op').apply(configMap, { beforeSend: () => void order.push('caller') });
+    const { beforeSend } = calls[0]!.args.at(-1) as { beforeSend: () => void };
+    beforeSend();
+    expect(order).toEqual(['caller']);
+    lease.leading = false;
+    expect(beforeSend).toThrow(LeaderElectionLostError);
+    expect(order).toEqual(['caller']);
+  });
+
   it("aborts a write that passed when the term ends, or when the caller's own signal aborts", async () => {
     const { client, calls } = recordingClient();
     const lease = leadership(true);

@@ -10,23 +10,38 @@ import { LeaderElectionLostError, type LeaderElector } from '../manager/leaderEl
 export type Leadership = Pick<LeaderElector, 'isLeader' | 'leadingSignal' | 'identity'>;
 
 /**
- * Wraps `client` so that each write first checks `leadership.isLeader()` and fails with a `LeaderElectionLostError`
- * when this replica does not lead. A write that passes carries the term's signal too, so it is aborted when the term
- * ends while it waits (for a request slot, a retry, or the response). Reads, watches and everything else pass through.
+ * Wraps `client` so that each write checks `leadership.isLeader()` twice and fails with a `LeaderElectionLostError`
+ * when this replica does not lead: when the write is handed to the client, and again at send time, through the
+ * client's `beforeSend` hook, once the request holds a slot and a connected socket and before its first byte is
+ * written (every retry is checked again the same way). A write that passes carries the term's signal too, so it is
+ * aborted when the term ends while it waits (for a request slot, a retry, or the response). Reads, watches and
+ * everything else pass through.
  *
- * Caveats: the check runs when the write is handed to the client. A process paused between the check and the moment
- * the request leaves can still send it after the pause, and so can a retry the client makes on its own (429, 5xx,
- * connection errors) whose backoff timer runs before the one ending the term: the term's signal stops these only
- * once the term has ended. Only fencing on the server side (which Kubernetes does not offer) closes that window.
+ * Caveats: the send-time check reads the clock, so a leader paused (SIGSTOP, a long GC, a frozen VM) while a write
+ * waited for a slot, a connection or a retry is refused once it resumes past its renew deadline. What remains is the
+ * synchronous run from the hook's return to the socket write: microseconds of code with no await, so no timer or
+ * I/O of this process runs in between, but a pause that lands exactly there still lets the request out afterwards.
+ * client-go's leader election has the same residual (its check is no closer to the wire). Only fencing on the server
+ * side, which Kubernetes does not offer, closes it.
  */
 export function leaderOnlyClient(client: Client, leadership: Leadership, lease: string): Client {
-  /** The options of a write allowed now (with the term's signal added); throws when this replica does not lead. */
-  function termOptions<TOptions extends RequestOptions>(what: string, options: TOptions | undefined): TOptions {
+  /** Throws when this replica does not lead now. */
+  function assertLeads(what: string): void {
     if (!leadership.isLeader()) {
       throw new LeaderElectionLostError(`${what}: refused, ${leadership.identity} does not lead Lease ${lease}`);
     }
+  }
+  /** The options of a write allowed now: the term's signal added, and the same check again at send time. */
+  function termOptions<TOptions extends RequestOptions>(what: string, options: TOptions | undefined): TOptions {
+    assertLeads(what);
     const term = leadership.leadingSignal();
-    return { ...options, signal: options?.signal ? AbortSignal.any([options.signal, term]) : term } as TOptions;
+    const signal = options?.signal ? AbortSignal.any([options.signal, term]) : term;
+    const callerHook = options?.beforeSend;
+    const beforeSend = () => {
+      assertLeads(`${what} (at send time)`);
+      callerHook?.();
+    };
+    return { ...options, signal, beforeSend } as TOptions;
   }
   const check = <TOptions extends RequestOptions>(verb: string, target: ObjectRefOrObject, options?: TOptions) =>
     termOptions(`${verb} ${describe(target)}`, options);
