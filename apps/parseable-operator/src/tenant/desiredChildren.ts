@@ -25,8 +25,8 @@ import { nameLimits } from '@dsoi/builder/validation';
 import type { ChildSpec } from '@dsoi/reconcile';
 import {
   duplicateChildNames,
+  envWithoutLiterals,
   InvalidSpecError,
-  isCredentialKey,
   nodeReferenceProblems,
   parseSpec,
   type SpecProblem,
@@ -166,24 +166,6 @@ function credentialSecret(configMap: BuiltConfigMap, credentials: Record<string,
 }
 
 /**
- * `k8sConfig.env` with each credential given as a literal value moved out: the entry reads it from the node's Secret
- * (`secretName`) under its own name, and the value is returned for that Secret. An explicit `env` entry wins over
- * `envFrom`, and the Secret then holds the same value under that key, so what the container sees does not change.
- */
-function envWithoutLiterals(
-  env: readonly V1EnvVar[] | undefined,
-  secretName: string,
-): { env: V1EnvVar[] | undefined; credentials: Record<string, string> } {
-  const credentials: Record<string, string> = {};
-  const moved = env?.map((entry) => {
-    if (entry.value === undefined || !isCredentialKey(entry.name)) return entry;
-    credentials[entry.name] = entry.value;
-    return { name: entry.name, valueFrom: { secretKeyRef: { name: secretName, key: entry.name } } };
-  });
-  return { env: moved, credentials };
-}
-
-/**
  * The node's workload settings; `envSources` are its environment ConfigMaps and Secrets in `envFrom` order: the object
  * store first, then the node's own config, so a key both set is taken from the node's config (last wins).
  */
@@ -309,7 +291,7 @@ export function desiredTenantChildren(
         ownerReferences: [controllerRef(owner)],
         data: plain,
       });
-      const env = envWithoutLiterals(k8s.env, configMap.metadata.name);
+      const env = k8s.env ? envWithoutLiterals(k8s.env, configMap.metadata.name) : { env: undefined, credentials: {} };
       const secret = credentialSecret(configMap, { ...credentials, ...env.credentials });
       const own: EnvSource[] = secret ? [configMap, secret] : [configMap];
       const envSources = [...ext, ...own];

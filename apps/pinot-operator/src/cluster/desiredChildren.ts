@@ -23,9 +23,9 @@ import { nameLimits } from '@dsoi/builder/validation';
 import type { ChildSpec } from '@dsoi/reconcile';
 import {
   duplicateChildNames,
+  envWithoutLiterals,
   hasCredentialLine,
   InvalidSpecError,
-  isCredentialKey,
   nodeReferenceProblems,
   parseSpec,
   type SpecProblem,
@@ -112,23 +112,6 @@ interface NodeSecrets {
   readonly config?: { readonly volume: V1Volume; readonly mount: V1VolumeMount };
   /** The Secret that credential literals of `k8sConfig.env` are read from. */
   readonly envSecretName: string;
-}
-
-/**
- * `k8sConfig.env` with each credential given as a literal value moved out: the entry reads it with `secretKeyRef`
- * from `secretName` under its own name, and the value is returned for that Secret.
- */
-function envWithoutLiterals(
-  env: readonly V1EnvVar[],
-  secretName: string,
-): { env: V1EnvVar[]; credentials: Record<string, string> } {
-  const credentials: Record<string, string> = {};
-  const moved = env.map((entry) => {
-    if (entry.value === undefined || !isCredentialKey(entry.name)) return entry;
-    credentials[entry.name] = entry.value;
-    return { name: entry.name, valueFrom: { secretKeyRef: { name: secretName, key: entry.name } } };
-  });
-  return { env: moved, credentials };
 }
 
 function k8sConfigOf(

@@ -3,6 +3,7 @@
  * keep them out of ConfigMaps, environment literals and everything else anyone with read access to the namespace
  * sees.
  */
+import type { V1EnvVar } from '@kubernetes/client-node';
 
 /**
  * A key that names a credential: `P_PASSWORD`, `P_S3_SECRET_KEY`, `pinot.controller.storage.factory.s3.secretKey`,
@@ -34,6 +35,29 @@ export function splitCredentials(data: Readonly<Record<string, string>>): SplitC
     else plain[key] = value;
   }
   return { plain, credentials };
+}
+
+/** A container's `env` with its credential literals moved out by {@link envWithoutLiterals}. */
+export interface EnvWithoutLiterals {
+  /** The entries in their order; each credential literal now reads its value from the Secret. */
+  readonly env: V1EnvVar[];
+  /** The moved values by variable name, for that Secret's data. */
+  readonly credentials: Record<string, string>;
+}
+
+/**
+ * A container's `env` with each credential given as a literal `value` moved out: the entry reads it from the Secret
+ * `secretName` under its own name (`secretKeyRef`), and the value is returned for that Secret. What the container
+ * sees does not change; entries that name no credential or already use `valueFrom` are kept as they are.
+ */
+export function envWithoutLiterals(env: readonly V1EnvVar[], secretName: string): EnvWithoutLiterals {
+  const credentials: Record<string, string> = {};
+  const moved = env.map((entry) => {
+    if (entry.value === undefined || !isCredentialKey(entry.name)) return entry;
+    credentials[entry.name] = entry.value;
+    return { name: entry.name, valueFrom: { secretKeyRef: { name: secretName, key: entry.name } } };
+  });
+  return { env: moved, credentials };
 }
 
 /**

@@ -3,8 +3,14 @@
  * DSOI operator, and the helpers its mapping uses (spec problems, node references, derived-name collisions, credential keys, the rollout status).
  */
 
-export type { SplitCredentials } from './credentials.js';
-export { credentialKeyPattern, hasCredentialLine, isCredentialKey, splitCredentials } from './credentials.js';
+export type { EnvWithoutLiterals, SplitCredentials } from './credentials.js';
+export {
+  credentialKeyPattern,
+  envWithoutLiterals,
+  hasCredentialLine,
+  isCredentialKey,
+  splitCredentials,
+} from './credentials.js';
 export type { DesiredChildren, DsoiObject, DsoiReconcilerOptions, DsoiStatusInput } from './dsoiReconciler.js';
 export { createDsoiReconciler } from './dsoiReconciler.js';
 export type { DuplicateChildNamesOptions } from './duplicateChildNames.js';
