@@ -131,6 +131,23 @@ export function describeChartRbac(options: ChartRbacOptions): void {
         expect(unusedGrants(objects, record, names).filter((g) => !(withoutNamespace(g) in allowlist))).toEqual([]);
         const granted = grantsOf(objects).map((g) => withoutNamespace(namedGrant(g, names)));
         for (const grant of Object.keys(allowlist)) expect(granted).toContain(grant);
+        // (c) The width of every grant, not only its verb and resource: Leases only in the release namespace and
+        // nothing else there; nothing cluster-wide in watch-namespaces mode, no per-namespace Role in cluster-wide
+        // mode; and no request of the operator left the watched and release namespaces.
+        const widths = grantsOf(objects).map((g) => namedGrant(g, names));
+        expect(widths.filter((g) => g.endsWith(' <release>')).sort()).toEqual(
+          ['create', 'get', 'update'].map((verb) => `coordination.k8s.io leases ${verb} <release>`),
+        );
+        expect(widths.filter((g) => g.startsWith('coordination.k8s.io leases ') && !g.endsWith(' <release>'))).toEqual(
+          [],
+        );
+        const wide = mode.rbac === 'Role' ? ' *' : ' <watched>';
+        expect(widths.filter((g) => g.endsWith(wide))).toEqual([]);
+        const outside = record
+          .filter((r) => r.resource !== '' && r.resource !== 'selfsubjectaccessreviews')
+          .filter((r) => r.namespace !== ns && r.namespace !== release)
+          .map((r) => `${r.verb} ${r.group}/${r.resource} ${r.namespace ?? '(all namespaces)'}`);
+        expect(outside).toEqual([]);
       },
       180_000,
     );
