@@ -32,12 +32,17 @@ export function grantsOf(objects: readonly any[]): Grant[] {
   });
 }
 
+/** Whether a recorded request needs a grant: discovery needs no RBAC, and access reviews are every user's. */
+export function needsGrant(info: RequestInfo): boolean {
+  return info.resource !== '' && info.resource !== 'selfsubjectaccessreviews';
+}
+
 /**
  * The permissions a recorded request exercised. A server-side apply that answered 201 created the object, which the
- * API server authorizes as `create` besides `patch`. Discovery needs no RBAC; access reviews are every user's.
+ * API server authorizes as `create` besides `patch`.
  */
 function usesOf(info: RequestInfo): { group: string; resource: string; verb: string; namespace?: string }[] {
-  if (info.resource === '' || info.resource === 'selfsubjectaccessreviews') return [];
+  if (!needsGrant(info)) return [];
   const resource = info.subresource ? `${info.resource}/${info.subresource}` : info.resource;
   const use = { group: info.group, resource, namespace: info.namespace };
   return [
