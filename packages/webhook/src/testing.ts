@@ -54,10 +54,9 @@ export async function createTestCertificates(options: TestCertificatesOptions = 
     validDays = testCertificatesDefaults.validDays,
     caName = testCertificatesDefaults.caName,
   } = options;
-  const crypto = webcrypto as unknown as Parameters<typeof X509CertificateGenerator.create>[1] & webcrypto.Crypto;
   const notBefore = new Date(Date.now() - 60_000); // a little slack for clocks that disagree
   const notAfter = new Date(Date.now() + validDays * 86_400_000);
-  const caKeys = await crypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
+  const caKeys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
   const ca = await X509CertificateGenerator.createSelfSigned(
     {
       name: `CN=${caName}`,
@@ -70,9 +69,9 @@ export async function createTestCertificates(options: TestCertificatesOptions = 
         new KeyUsagesExtension(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign, true),
       ],
     },
-    crypto,
+    webcrypto,
   );
-  const keys = await crypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
+  const keys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
   const isIp = (host: string) => /^[\d.]+$/.test(host) || host.includes(':');
   const cert = await X509CertificateGenerator.create(
     {
@@ -90,9 +89,9 @@ export async function createTestCertificates(options: TestCertificatesOptions = 
         new SubjectAlternativeNameExtension(hosts.map((host) => ({ type: isIp(host) ? 'ip' : 'dns', value: host }))),
       ],
     },
-    crypto,
+    webcrypto,
   );
-  const pkcs8 = await crypto.subtle.exportKey('pkcs8', keys.privateKey);
+  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
   return {
     caCert: ca.toString('pem'),
     cert: cert.toString('pem'),

@@ -28,7 +28,7 @@ export function toCrdJsonSchema(schema: ZodType): JsonSchema {
     unrepresentable: 'any',
     reused: 'inline',
     override: (context) => {
-      const meta = globalRegistry.get(context.zodSchema as unknown as ZodType) as Record<string, unknown> | undefined;
+      const meta = globalRegistry.get(context.zodSchema) as Record<string, unknown> | undefined;
       const name = meta?.[kubernetesTypeKey] as KubernetesSchemaName | undefined;
       const target = context.jsonSchema as Record<string, unknown>;
       delete target[kubernetesTypeKey];
