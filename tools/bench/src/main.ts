@@ -1,15 +1,17 @@
 /**
- * `npm run bench`: runs every benchmark and writes tools/bench/RESULTS.md, ending with the targets of issue #9.
- * `--quick` shortens and scales down each measurement (under 5 minutes on 2 cores); `--only=<hash|store|reconcile|
- * operator|hostile>` runs one. Absolute times drift on shared machines; compare rows of the same run.
+ * `npm run bench`: runs every benchmark and writes tools/bench/RESULTS.md, ending with the targets of issues #9 and
+ * #22 and their verdicts. `--quick` shortens and scales down each measurement (under 5 minutes on 2 cores);
+ * `--only=<hash|store|reconcile|operator|hostile>` runs one and replaces only its section of RESULTS.md
+ * (resultsFile.ts). Absolute times drift on shared machines; compare rows of the same run.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { runHashBench } from './hashBench.ts';
 import { runHostileBench } from './hostileBench.ts';
 import { runOperatorBench } from './operatorBench.ts';
 import { runReconcileBench } from './reconcileBench.ts';
+import { type ResultSection, renderResults } from './resultsFile.ts';
 import { runStoreBench } from './storeBench.ts';
-import { type BenchSection, loadAverages, markdownTable, runHeader } from './table.ts';
+import { type BenchSection, loadAverages, runHeader } from './table.ts';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
@@ -20,30 +22,32 @@ const benches: [string, (quick: boolean) => BenchSection | Promise<BenchSection>
   ['operator', runOperatorBench],
   ['hostile', runHostileBench],
 ];
-const started = performance.now();
-const startLoad = loadAverages();
-const sections: BenchSection[] = [];
+if (only && !benches.some(([name]) => name === only)) {
+  throw new Error(`--only=${only}: no such section (one of ${benches.map(([name]) => name).join(', ')})`);
+}
+const mode = quick ? 'quick mode (`--quick`: fewer objects and CRs, shorter observation)' : 'full mode';
+const fresh: ResultSection[] = [];
 for (const [name, run] of benches) {
   if (only && only !== name) continue;
   const sectionStarted = performance.now();
+  const sectionLoad = loadAverages();
   console.error(`bench: ${name}…`);
-  sections.push(await run(quick));
+  const section = await run(quick);
+  const took = `ran ${((performance.now() - sectionStarted) / 60_000).toFixed(1)} min`;
+  const [heading, ...body] = section.markdown.split('\n');
+  fresh.push({
+    name,
+    markdown: [heading, '', `Run: ${runHeader(sectionLoad)}; ${mode}; ${took}.`, ...body].join('\n'),
+    targets: section.targets,
+  });
   console.error(`bench: ${name} took ${((performance.now() - sectionStarted) / 1000).toFixed(0)} s`);
 }
-const targets = sections.flatMap((s) => s.targets);
-const report = [
-  '# dsoi benchmarks',
-  '',
-  `${runHeader(startLoad)}; ${quick ? 'quick mode (`--quick`: fewer objects and CRs, shorter observation)' : 'full mode'}; ran ${((performance.now() - started) / 60_000).toFixed(1)} min`,
-  '',
-  ...sections.map((s) => s.markdown),
-  '## Targets',
-  '',
-  markdownTable(
-    ['target', 'measured', 'verdict'],
-    targets.map((t) => [t.target, t.measured, t.verdict]),
-  ),
-  '',
-].join('\n');
-writeFileSync(new URL('../RESULTS.md', import.meta.url), report);
+const file = new URL('../RESULTS.md', import.meta.url);
+const previous = only && existsSync(file) ? readFileSync(file, 'utf8') : '';
+const report = renderResults(
+  benches.map(([name]) => name),
+  previous,
+  fresh,
+);
+writeFileSync(file, report);
 console.log(report);
