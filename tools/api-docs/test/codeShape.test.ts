@@ -18,7 +18,6 @@ const longerThanAScreenAlready: Record<string, number> = {
   'apps/pinot-operator/src/rest/restReconciler.ts (anonymous)': 248,
   'packages/reconcile/src/manager/manager.ts createManager': 243,
   'packages/client/src/client.ts createClient': 195,
-  'packages/client/src/internal/requester.ts createRequester': 172,
   'packages/store/src/internal/fakeApi.ts createFakeApi': 163,
   'packages/client/src/internal/writeOperations.ts createWriteOperations': 154,
   'apps/pinot-operator/src/operator.ts createPinotOperator': 152,

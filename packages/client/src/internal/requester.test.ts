@@ -1,62 +1,74 @@
+import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ConnectionError, errorFromStatus, type KubeApiError, TimeoutError } from '../kubeApiError.js';
-import { isRetryable, retryDelayMs, serialize } from './requester.js';
+import { retryDefaults } from '../retry.js';
+import { createRequester, type RequestPlan } from './requester.js';
+import { createRequestLimiter } from './requestLimiter.js';
 
-const byCode = (code: number, retryAfter?: string) => errorFromStatus({ code, retryAfter });
-const connection = (errno: string) => new ConnectionError({ message: errno, errno });
-const clientTimeout = new TimeoutError({ reason: 'Timeout', code: 0, message: 'timeout' });
-
-describe('isRetryable', () => {
-  const cases: Array<[string, KubeApiError, boolean, boolean]> = [
-    // name, error, retried when idempotent, retried when not
-    ['429', byCode(429), true, true],
-    ['500', byCode(500), true, false],
-    ['502', byCode(502), true, false],
-    ['503', byCode(503), true, false],
-    ['504', byCode(504), true, false],
-    ['client timeout', clientTimeout, true, false],
-    ['ECONNREFUSED', connection('ECONNREFUSED'), true, true],
-    ['ENOTFOUND', connection('ENOTFOUND'), true, true],
-    ['ECONNRESET', connection('ECONNRESET'), true, false],
-    ['TLS failure', connection('DEPTH_ZERO_SELF_SIGNED_CERT'), false, false],
-    ['400', byCode(400), false, false],
-    ['401', byCode(401), false, false],
-    ['403', byCode(403), false, false],
-    ['404', byCode(404), false, false],
-    ['409', byCode(409), false, false],
-    ['410', byCode(410), false, false],
-    ['422', byCode(422), false, false],
-  ];
-  it.each(cases)('%s', (_name, err, idempotent, nonIdempotent) => {
-    expect(isRetryable(err, true)).toBe(idempotent);
-    expect(isRetryable(err, false)).toBe(nonIdempotent);
-  });
+const plan = (idempotent: boolean): RequestPlan => ({
+  method: idempotent ? 'GET' : 'POST',
+  path: '/api/v1/namespaces/a/configmaps',
+  idempotent,
+  operation: idempotent ? 'get' : 'create',
+  verb: idempotent ? 'get' : 'create',
+  group: '',
+  version: 'v1',
+  resource: 'configmaps',
 });
 
-describe('retryDelayMs', () => {
-  const policy = { initialDelayMs: 200, maxDelayMs: 10_000, factor: 2, jitter: 0.5 };
+const response = (statusCode: number, body: string): IncomingMessage =>
+  Object.assign(Readable.from([Buffer.from(body)]), { statusCode, headers: {}, complete: true }) as never;
 
-  it('is the backoff without Retry-After', () => {
-    expect(retryDelayMs(byCode(503), 1, policy, () => 0)).toBe(100);
-    expect(retryDelayMs(byCode(503), 3, policy, () => 0)).toBe(400);
+/** A requester whose transport gives the answers in turn (a thrown error is a failed send). */
+function requesterAnswering(...answers: Array<() => IncomingMessage>) {
+  let sends = 0;
+  const requester = createRequester({
+    transport: { host: 'test', send: async () => answers[sends++]!(), close() {} },
+    timeoutMs: 1000,
+    retry: { ...retryDefaults, initialDelayMs: 1, maxDelayMs: 5 },
+    random: () => 0,
+    userAgent: 'test',
+    onRequest: undefined,
+    onWarning: undefined,
+    limiter: createRequestLimiter({ maxConcurrentRequests: 1, rateLimit: false }),
+  });
+  return { requester, sends: () => sends };
+}
+
+const unavailable = () => response(503, JSON.stringify({ kind: 'Status', code: 503, reason: 'ServiceUnavailable' }));
+const reset = () => {
+  throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+};
+
+describe('createRequester', () => {
+  it('retries an idempotent call through a reset and a 503, then decodes the 2xx answer', async () => {
+    const { requester, sends } = requesterAnswering(reset, unavailable, () => response(200, '{"ok":true}'));
+    await expect(requester.json(plan(true), {})).resolves.toEqual({ ok: true });
+    expect(sends()).toBe(3);
+    expect(requester.stats()).toMatchObject({ requests: 3, retries: 2, failures: 2, byVerb: { get: 3 } });
   });
 
-  it('waits at least what the server asked', () => {
-    expect(retryDelayMs(byCode(429, '2'), 1, policy, () => 0)).toBe(2000);
-    expect(retryDelayMs(byCode(429, '0'), 2, policy, () => 0)).toBe(200);
+  it('throws the typed error of a 500 to a create without resending it', async () => {
+    const { requester, sends } = requesterAnswering(
+      () => response(500, JSON.stringify({ kind: 'Status', code: 500, reason: 'InternalError' })),
+      () => response(201, '{}'),
+    );
+    await expect(requester.json(plan(false), {})).rejects.toMatchObject({ reason: 'InternalError', code: 500 });
+    expect(sends()).toBe(1);
   });
 
-  it('gives up when the server asks for more than maxDelayMs', () => {
-    expect(retryDelayMs(byCode(429, '60'), 1, policy, () => 0)).toBeUndefined();
+  it('stops after maxAttempts and throws the last error', async () => {
+    const { requester, sends } = requesterAnswering(unavailable, unavailable, unavailable);
+    await expect(requester.json(plan(true), { retry: { maxAttempts: 2 } })).rejects.toMatchObject({
+      reason: 'ServiceUnavailable',
+    });
+    expect(sends()).toBe(2);
   });
-});
 
-describe('serialize', () => {
-  it('escapes what a YAML decoder refuses raw, only in server-side apply bodies, and stays the same JSON', () => {
-    const body = { data: { k: 'a\u007f\u0085\u009f\ufffe\uffffb é' } };
-    const applied = serialize(body, 'application/apply-patch+yaml');
-    expect(applied).toBe('{"data":{"k":"a\\u007f\\u0085\\u009f\\ufffe\\uffffb é"}}');
-    expect(JSON.parse(applied)).toEqual(body);
-    expect(serialize(body, 'application/merge-patch+json')).toBe(JSON.stringify(body));
+  it('hands a watch its 2xx response unread', async () => {
+    const { requester } = requesterAnswering(() => response(200, '{"type":"ADDED"}\n'));
+    const opened = await requester.open(plan(true), {}, new AbortController().signal);
+    expect(opened.statusCode).toBe(200);
+    expect(opened.readableEnded).toBe(false);
   });
 });
