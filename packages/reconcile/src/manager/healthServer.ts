@@ -1,9 +1,12 @@
 /** The HTTP server of the probes (`/healthz`, `/readyz`, in kube-apiserver's format) and of `/metrics`. */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { whenAborted } from '../internal/signals.js';
 import { createLogger, type Logger } from '../logger.js';
+import type { MetricsAuthFilter } from './metricsAuth.js';
 
 /** A named check: healthy when it returns (or resolves to) `true`; `false`, a throw or a rejection is a failure. */
 export type HealthCheck = () => boolean | Promise<boolean>;
@@ -31,6 +34,17 @@ export interface HealthServerOptions {
   readonly checks?: HealthChecks;
   /** When given, `GET /metrics` serves it in the Prometheus text format. @default no `/metrics` */
   readonly registry?: Registry;
+  /**
+   * Guards `/metrics` (not the probes), e.g. {@link createMetricsAuthFilter}: a request is served only when it answers
+   * 200; otherwise its status and message are the answer. @default none: `/metrics` is open to whoever reaches it
+   */
+  readonly metricsAuth?: MetricsAuthFilter;
+  /**
+   * Serve https with this PEM certificate and key, read again when either file changes (polled every 10 s). Without
+   * it the server speaks plain http, and a bearer token sent to `/metrics` crosses the network readable.
+   * @default none (http)
+   */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
   /** A check still running after this long counts as failed. @default 5_000 */
   readonly checkTimeoutMs?: number;
   /** @default a pino JSON logger */
@@ -49,7 +63,7 @@ export interface HealthServer {
   start(signal: AbortSignal): Promise<void>;
   /** Resolves with the bound port once listening; rejects as `start` does when it cannot listen. */
   listening(): Promise<{ readonly port: number }>;
-  /** `http://<host>:<port>` of the listening server. @throws Error before it listens. */
+  /** `http://<host>:<port>` (`https://` with `tls`) of the listening server. @throws Error before it listens. */
   url(): string;
 }
 
@@ -72,6 +86,7 @@ export function createHealthServer(options: HealthServerOptions = {}): HealthSer
     checkTimeoutMs = healthServerDefaults.checkTimeoutMs,
   } = options;
   const log = (options.logger ?? createLogger()).child({ component: 'health-server' });
+  const scheme = options.tls ? 'https' : 'http';
   const endpoints: Readonly<Record<string, Readonly<Record<string, HealthCheck>>>> = {
     healthz: withPing(checks.healthz),
     readyz: withPing(checks.readyz),
@@ -86,29 +101,12 @@ export function createHealthServer(options: HealthServerOptions = {}): HealthSer
   });
   listeningPromise.catch(() => {}); // `start` reports the same failure; no unhandled rejection if nobody asks
 
-  async function runCheck(name: string, check: HealthCheck): Promise<CheckResult> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), checkTimeoutMs);
-    });
-    try {
-      const ok = await Promise.race([Promise.resolve().then(check), timeout]);
-      if (ok !== true) log.warn({ check: name }, 'health check failed');
-      return { name, ok: ok === true };
-    } catch (err) {
-      log.warn({ err, check: name }, 'health check failed');
-      return { name, ok: false };
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   async function serveChecks(endpoint: string, only: string | undefined, url: URL, res: ServerResponse): Promise<void> {
     const all = endpoints[endpoint] ?? {};
     if (only !== undefined && !Object.hasOwn(all, only)) return send(res, 404, `${endpoint} check ${only} not found\n`);
     const excluded = new Set(url.searchParams.getAll('exclude'));
     const selected = Object.entries(all).filter(([name]) => (only === undefined ? !excluded.has(name) : name === only));
-    const results = await Promise.all(selected.map(([name, check]) => runCheck(name, check)));
+    const results = await Promise.all(selected.map(([name, check]) => runCheck(name, check, checkTimeoutMs, log)));
     const failed = results.some((r) => !r.ok);
     const verbose = url.searchParams.has('verbose');
     if (!failed && !verbose) return send(res, 200, 'ok');
@@ -134,6 +132,11 @@ export function createHealthServer(options: HealthServerOptions = {}): HealthSer
       return serveChecks(endpoint, only === '' ? undefined : only, url, res);
     }
     if (endpoint === 'metrics' && only === undefined && registry) {
+      const decision = await options.metricsAuth?.(req.headers.authorization);
+      if (decision && decision.status !== 200) {
+        if (decision.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+        return send(res, decision.status, decision.message);
+      }
       const body = await registry.metrics();
       return send(res, 200, body, registry.contentType);
     }
@@ -148,45 +151,97 @@ export function createHealthServer(options: HealthServerOptions = {}): HealthSer
         rejectListening(signal.reason);
         return;
       }
-      const server = createServer((req, res) => {
+      const handler: RequestListener = (req, res) => {
         handle(req, res).catch((err: unknown) => {
           log.error({ err, url: req.url }, 'health server request failed');
           if (!res.headersSent) send(res, 500, 'internal error\n');
           else res.destroy();
         });
-      });
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen({ host, port }, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      }).catch((err: unknown) => {
+      };
+      const { server, stopWatching } = serverFor(options.tls, handler, log);
+      await listen(server, host, port).catch((err: unknown) => {
+        stopWatching();
         rejectListening(err);
         throw err;
       });
       boundPort = (server.address() as AddressInfo).port;
-      log.info({ url: `http://${hostForUrl(host)}:${boundPort}` }, 'health server listening');
+      log.info({ url: `${scheme}://${hostForUrl(host)}:${boundPort}` }, 'health server listening');
       resolveListening({ port: boundPort });
       await whenAborted(signal);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections(); // keep-alive connections would hold `close` open
       });
+      stopWatching();
       boundPort = undefined;
     },
     listening: () => listeningPromise,
     url() {
       if (boundPort === undefined)
         throw new Error('createHealthServer: url() called while the server is not listening');
-      return `http://${hostForUrl(host)}:${boundPort}`;
+      return `${scheme}://${hostForUrl(host)}:${boundPort}`;
     },
   };
+}
+
+/** Runs one check, bounded by `timeoutMs`; a failure is logged (never its value). */
+async function runCheck(name: string, check: HealthCheck, checkTimeoutMs: number, log: Logger): Promise<CheckResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), checkTimeoutMs);
+  });
+  try {
+    const ok = await Promise.race([Promise.resolve().then(check), timeout]);
+    if (ok !== true) log.warn({ check: name }, 'health check failed');
+    return { name, ok: ok === true };
+  } catch (err) {
+    log.warn({ err, check: name }, 'health check failed');
+    return { name, ok: false };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** controller-runtime answers with a `ping` check when none is registered, so `?verbose` is never empty. */
 function withPing(checks: Readonly<Record<string, HealthCheck>> = {}): Readonly<Record<string, HealthCheck>> {
   return Object.keys(checks).length > 0 ? checks : { ping: () => true };
+}
+
+/** An http server, or an https one whose certificate is read again when its files change. */
+function serverFor(tls: HealthServerOptions['tls'], handler: RequestListener, log: Logger) {
+  if (!tls) return { server: createServer(handler), stopWatching: () => {} };
+  const read = () => ({
+    cert: readFileSync(tls.certFile),
+    key: readFileSync(tls.keyFile),
+    minVersion: 'TLSv1.2' as const,
+  });
+  const server = createTlsServer(read(), handler);
+  const reload = () => {
+    try {
+      server.setSecureContext(read());
+      log.info({ certFile: tls.certFile }, 'serving certificate reloaded');
+    } catch (err) {
+      // A half-done rotation (new certificate, old key) lands here; the next change picks up the rest.
+      log.warn({ err, certFile: tls.certFile }, 'new serving certificate not used; keeping the previous one');
+    }
+  };
+  for (const file of [tls.certFile, tls.keyFile]) watchFile(file, { interval: 10_000, persistent: false }, reload);
+  return {
+    server: server as unknown as Server,
+    stopWatching: () => {
+      for (const file of [tls.certFile, tls.keyFile]) unwatchFile(file, reload);
+    },
+  };
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 function hostForUrl(host: string): string {

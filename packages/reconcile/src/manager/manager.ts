@@ -15,9 +15,10 @@ import { MissingPermissionsError } from '../errors.js';
 import { leaderOnlyClient } from '../internal/leaderOnlyClient.js';
 import { createLogger, type Logger } from '../logger.js';
 import { checkPermissions } from './checkPermissions.js';
-import { createHealthServer } from './healthServer.js';
+import { createHealthServer, type HealthCheck } from './healthServer.js';
 import { createLeaderElector, LeaderElectionLostError, type LeaderElector } from './leaderElection.js';
 import { createControllerMetrics } from './metrics.js';
+import { createMetricsAuthFilter } from './metricsAuth.js';
 import {
   type ControllerNeeds,
   type ControllerPermissions,
@@ -59,6 +60,18 @@ export interface ManagerOptions {
   readonly probes?: BindAddress | false;
   /** Prometheus `/metrics`. @default { host: '127.0.0.1', port: 8080 } */
   readonly metrics?: BindAddress | false;
+  /**
+   * `/metrics` answers only a bearer token the API server authenticates (TokenReview) whose user may `get` the
+   * non-resource URL `/metrics` (SubjectAccessReview), as controller-runtime's secure metrics do: 401 without a valid
+   * token, 403 without the grant. The operator then needs `create` on `tokenreviews` and `subjectaccessreviews`
+   * (checked at start-up with the rest). Decisions are cached for a minute. @default false
+   */
+  readonly metricsAuth?: boolean;
+  /**
+   * Serve `/metrics` over https with this PEM certificate and key (read again when they change). Without it a bearer
+   * token crosses the network in plain text. @default none (http)
+   */
+  readonly metricsTls?: { readonly certFile: string; readonly keyFile: string };
   /** Count a standby (not leading) instance as ready. @default true */
   readonly readyWhenStandby?: boolean;
   /** How long in-flight reconciles may take to finish on shutdown. @default 30_000 */
@@ -245,7 +258,7 @@ export function createManager(options: ManagerOptions): Manager {
     reportingInstance: identity.slice(0, 128),
   });
   let leading = false;
-  const servers: { probes?: { url(): string }; metrics?: { url(): string } } = {};
+  const servers: Servers = {};
 
   const ready = () => (leading ? store.hasSynced() : readyWhenStandby && elector !== undefined);
   const runnableChecks = Object.fromEntries(
@@ -257,7 +270,7 @@ export function createManager(options: ManagerOptions): Manager {
     return requiredPermissions({
       controllers: controllerNeeds,
       ...(lease && { leaderElection: lease }),
-      extra: extraPermissions,
+      extra: options.metricsAuth ? [...extraPermissions, ...metricsAuthPermissions] : extraPermissions,
     });
   }
 
@@ -347,32 +360,13 @@ export function createManager(options: ManagerOptions): Manager {
         });
         serverRuns.push(run);
       }
-      if (probes) {
-        const server = createHealthServer({
-          host: probes.host ?? '127.0.0.1',
-          port: probes.port,
-          checks: {
-            healthz: { ping: () => true },
-            readyz: { 'informers-synced-or-standby': ready, ...runnableChecks },
-          },
-          logger,
-        });
-        serverRuns.push(server.start(serverStop.signal));
-        await server.listening();
-        servers.probes = server;
-      }
-      if (metrics) {
-        const server = createHealthServer({
-          host: metrics.host ?? '127.0.0.1',
-          port: metrics.port,
-          checks: { healthz: {}, readyz: {} },
-          registry,
-          logger,
-        });
-        serverRuns.push(server.start(serverStop.signal));
-        await server.listening();
-        servers.metrics = server;
-      }
+      const serverConfig = { probes, metrics, registry, logger, ready, runnableChecks, apiClient };
+      await startServers(
+        { ...serverConfig, ...pick(options, ['metricsAuth', 'metricsTls']) },
+        servers,
+        serverRuns,
+        serverStop.signal,
+      );
       logger.info(
         { controllers: controllers.map((c) => c.name), leaderElection: Boolean(elector) },
         'manager starting',
@@ -414,6 +408,71 @@ export function createManager(options: ManagerOptions): Manager {
       }
     },
   };
+}
+
+interface Servers {
+  probes?: { url(): string };
+  metrics?: { url(): string };
+}
+
+/** What `/metrics` behind `metricsAuth` makes the operator do: both reviews, cluster-wide. */
+const metricsAuthPermissions: readonly PermissionRequest[] = [
+  {
+    verbs: ['create'],
+    group: 'authentication.k8s.io',
+    resource: 'tokenreviews',
+    purpose: 'authenticates scrapers of /metrics',
+  },
+  {
+    verbs: ['create'],
+    group: 'authorization.k8s.io',
+    resource: 'subjectaccessreviews',
+    purpose: 'authorises scrapers of /metrics',
+  },
+];
+
+/** Starts the probe and the metrics servers (each until `stop` aborts) and resolves once both listen. */
+async function startServers(
+  config: Pick<ManagerOptions, 'probes' | 'metrics' | 'metricsAuth' | 'metricsTls'> & {
+    readonly registry: Registry;
+    readonly logger: Logger;
+    readonly ready: HealthCheck;
+    readonly runnableChecks: Readonly<Record<string, HealthCheck>>;
+    readonly apiClient: Client;
+  },
+  servers: Servers,
+  runs: Promise<void>[],
+  stop: AbortSignal,
+): Promise<void> {
+  const { probes, metrics, registry, logger } = config;
+  if (probes) {
+    const server = createHealthServer({
+      host: probes.host ?? '127.0.0.1',
+      port: probes.port,
+      checks: {
+        healthz: { ping: () => true },
+        readyz: { 'informers-synced-or-standby': config.ready, ...config.runnableChecks },
+      },
+      logger,
+    });
+    runs.push(server.start(stop));
+    await server.listening();
+    servers.probes = server;
+  }
+  if (metrics) {
+    const server = createHealthServer({
+      host: metrics.host ?? '127.0.0.1',
+      port: metrics.port,
+      checks: { healthz: {}, readyz: {} },
+      registry,
+      logger,
+      ...(config.metricsAuth && { metricsAuth: createMetricsAuthFilter({ client: config.apiClient, logger }) }),
+      ...(config.metricsTls && { tls: config.metricsTls }),
+    });
+    runs.push(server.start(stop));
+    await server.listening();
+    servers.metrics = server;
+  }
 }
 
 function defaultRegistry(): Registry {

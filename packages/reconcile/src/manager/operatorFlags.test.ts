@@ -82,3 +82,27 @@ describe('parseOperatorFlags', () => {
     expect(() => parseOperatorFlags({ args: ['--kube-api-burst=1.5'], env: {} })).toThrow(/^--kube-api-burst/);
   });
 });
+
+describe('secure metrics flags', () => {
+  it('are off by default: no token asked, plain http', () => {
+    const flags = parseOperatorFlags({ args: [], env: {} });
+    expect(flags.metricsSecure).toBe(false);
+    expect(flags.metricsTls).toBeUndefined();
+  });
+
+  it('read --metrics-secure or METRICS_SECURE, and the tls.crt/tls.key pair of --metrics-cert-dir or METRICS_CERT_DIR', () => {
+    expect(parseOperatorFlags({ args: ['--metrics-secure'], env: {} }).metricsSecure).toBe(true);
+    expect(parseOperatorFlags({ args: [], env: { METRICS_SECURE: 'true' } }).metricsSecure).toBe(true);
+    expect(parseOperatorFlags({ args: [], env: { METRICS_SECURE: 'false' } }).metricsSecure).toBe(false);
+    expect(
+      parseOperatorFlags({ args: ['--metrics-cert-dir=/certs'], env: { METRICS_CERT_DIR: '/x' } }).metricsTls,
+    ).toEqual({ certFile: '/certs/tls.crt', keyFile: '/certs/tls.key' });
+    expect(parseOperatorFlags({ args: [], env: { METRICS_CERT_DIR: '/x' } }).metricsTls?.certFile).toBe('/x/tls.crt');
+  });
+
+  it('refuse a METRICS_SECURE that is not true or false, naming the variable', () => {
+    expect(() => parseOperatorFlags({ args: [], env: { METRICS_SECURE: 'yes' } })).toThrow(
+      /^METRICS_SECURE: "yes" is not true or false/,
+    );
+  });
+});

@@ -1,9 +1,10 @@
 /**
  * The command line and environment every dsoi operator reads, compatible with the Go operators built on
  * operator-runtime and controller-runtime: `RECONCILE_WAIT` (a Go duration), `DENY_LIST`, `WATCH_NAMESPACE`, and the
- * flags `--kubeconfig`, `--metrics-bind-address`, `--health-probe-bind-address`, `--leader-elect`,
- * `--kube-api-qps`/`--kube-api-burst`.
+ * flags `--kubeconfig`, `--metrics-bind-address`, `--metrics-secure`, `--metrics-cert-dir`,
+ * `--health-probe-bind-address`, `--leader-elect`, `--kube-api-qps`/`--kube-api-burst`.
  */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RateLimit } from '@dsoi/client';
 import { parseNamespaceList } from '../controller/predicates.js';
@@ -47,6 +48,16 @@ export interface OperatorFlags {
   readonly kubeconfig: string | undefined;
   /** `--metrics-bind-address` (`host:port`, `:port` for every interface, `0` to disable). @default 127.0.0.1:8080 */
   readonly metricsBindAddress: BindAddress | false;
+  /**
+   * `--metrics-secure`, else `METRICS_SECURE=true`: `/metrics` wants a bearer token the API server authenticates and
+   * authorises for `get /metrics` (pass it as the manager's `metricsAuth`). @default false
+   */
+  readonly metricsSecure: boolean;
+  /**
+   * `--metrics-cert-dir`, else `METRICS_CERT_DIR`: serve `/metrics` over https with `tls.crt` and `tls.key` from this
+   * directory (a mounted `kubernetes.io/tls` Secret), as the manager's `metricsTls`. @default none (plain http)
+   */
+  readonly metricsTls: { readonly certFile: string; readonly keyFile: string } | undefined;
   /** `--health-probe-bind-address`. @default 127.0.0.1:8081 */
   readonly healthProbeBindAddress: BindAddress | false;
   /** `--leader-elect`. @default false */
@@ -129,6 +140,16 @@ const common = {
     type: 'string',
     description: 'Where /metrics listens: host:port, :port or 0 (off). Default 127.0.0.1:8080.',
   },
+  'metrics-secure': {
+    type: 'boolean',
+    description:
+      'Require a bearer token on /metrics, checked by TokenReview and SubjectAccessReview (default: $METRICS_SECURE, false).',
+  },
+  'metrics-cert-dir': {
+    type: 'string',
+    description:
+      'Serve /metrics over https with tls.crt and tls.key from this directory (default: $METRICS_CERT_DIR; none: http).',
+  },
   'health-probe-bind-address': {
     type: 'string',
     description: 'Where /healthz and /readyz listen. Default 127.0.0.1:8081.',
@@ -159,6 +180,8 @@ export function operatorFlagsUsage(options: Pick<OperatorFlagsOptions, 'extraFla
     '  RECONCILE_WAIT   periodic re-check of a converged object, a Go duration (default 10s)',
     '  DENY_LIST        comma-separated namespaces never reconciled',
     '  WATCH_NAMESPACE  comma-separated namespaces to reconcile (default: all)',
+    '  METRICS_SECURE   true: as --metrics-secure',
+    '  METRICS_CERT_DIR as --metrics-cert-dir',
   ].join('\n');
 }
 
@@ -192,6 +215,8 @@ export function parseOperatorFlags(options: OperatorFlagsOptions = {}): Operator
     clientRateLimit: parseRateLimit(string('kube-api-qps'), string('kube-api-burst')),
     kubeconfig: string('kubeconfig') ?? env.KUBECONFIG,
     metricsBindAddress: parseBindAddress(string('metrics-bind-address') ?? '127.0.0.1:8080', '--metrics-bind-address'),
+    metricsSecure: values['metrics-secure'] === true || parseBoolean(env.METRICS_SECURE, 'METRICS_SECURE'),
+    metricsTls: certPair(string('metrics-cert-dir') ?? env.METRICS_CERT_DIR),
     healthProbeBindAddress: parseBindAddress(
       string('health-probe-bind-address') ?? '127.0.0.1:8081',
       '--health-probe-bind-address',
@@ -205,6 +230,20 @@ export function parseOperatorFlags(options: OperatorFlagsOptions = {}): Operator
     help: values.help === true,
     extra,
   };
+}
+
+/** `true` or `false` (unset or empty: false). @throws OperatorFlagsError naming `field` for anything else. */
+function parseBoolean(text: string | undefined, field: string): boolean {
+  const value = text?.trim().toLowerCase() ?? '';
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new OperatorFlagsError(field, `${JSON.stringify(text)} is not true or false`);
+}
+
+/** The `kubernetes.io/tls` Secret layout in `dir`, or none for an unset or empty `dir`. */
+function certPair(dir: string | undefined): OperatorFlags['metricsTls'] {
+  if (dir === undefined || dir.trim() === '') return undefined;
+  return { certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key') };
 }
 
 /** `--kube-api-qps` and `--kube-api-burst` as a token bucket, or `false` for a negative QPS. */
