@@ -13,9 +13,7 @@ const root = join(import.meta.dirname, '..', '..', '..');
 const longerThanAScreenAlready: Record<string, number> = {
   'packages/reconcile/src/manager/leaderElection.ts createLeaderElector': 277,
   'packages/events/src/eventRecorder.ts createEventRecorder': 274,
-  'apps/pinot-operator/src/rest/restReconciler.ts createRestReconciler': 272,
   'packages/store/src/informer.ts buildInformer': 252,
-  'apps/pinot-operator/src/rest/restReconciler.ts (anonymous)': 248,
   'packages/reconcile/src/manager/manager.ts createManager': 243,
   'packages/client/src/client.ts createClient': 195,
   'packages/store/src/internal/fakeApi.ts createFakeApi': 163,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { pinotSchemaCr, pinotTableCr, tableJson } from '../../test/fixtures.ts';
 import { schemaKind, tableKind } from './restKinds.ts';
 import { managerOf, ownedName, pinotIdentity } from './restOwnership.ts';
-import type { RestObject } from './restReconciler.ts';
+import type { RestObject } from './restPass.ts';
 
 const schema = (name: string, created: string, status?: Record<string, unknown>) => {
   const cr = pinotSchemaCr('team') as unknown as RestObject;

@@ -8,7 +8,7 @@
 
 import { isPathSafeName } from './pinotDocument.ts';
 import { type RestKind, tableTypeOf } from './restKinds.ts';
-import type { RestObject } from './restReconciler.ts';
+import type { RestObject } from './restPass.ts';
 import { parseJson } from './semanticJson.ts';
 
 /** `"true"` on a CR lets it take over an object that already exists in Pinot and that no CR created. */
