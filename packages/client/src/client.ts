@@ -1,20 +1,26 @@
-/** `createClient`: typed CRUD, server-side apply, status, pagination and watch for built-in kinds and CRDs alike. */
-import type { EventSink, EventSinkCallOptions } from '@dsoi/events';
+/**
+ * `createClient`: typed CRUD, server-side apply, status, pagination and watch for built-in kinds and CRDs alike. It
+ * wires the parts in `internal/`: the requester (attempts and retries), the caller (kind to path), and the read,
+ * write, watch and event-sink operations built on them.
+ */
+import type { EventSink } from '@dsoi/events';
 import type { ClientBus } from './bus.js';
 import type { ClientStats, RateLimit, RequestInfo } from './clientStats.js';
 import { createCaller } from './internal/caller.js';
-import { checkFieldManager, objectRef, toRef } from './internal/objectRefs.js';
-import { groupVersionPath, queryString, resourcePath } from './internal/paths.js';
+import { createDiscoveryFetch } from './internal/discoveryFetch.js';
+import { createEventSink } from './internal/eventSink.js';
+import { checkFieldManager } from './internal/objectRefs.js';
+import { createReadOperations, listPageLimit } from './internal/readOperations.js';
 import { createRequester } from './internal/requester.js';
 import { createRequestLimiter } from './internal/requestLimiter.js';
 import { createHttpTransport } from './internal/transport.js';
-import { createWriteOperations, patchContentTypes, type WriteOperations } from './internal/writeOperations.js';
-import type { ErrorTarget } from './kubeApiError.js';
-import type { GetOptions, ListOptions, Reader, RequestOptions } from './reader.js';
+import { createWatchOperation } from './internal/watchOperation.js';
+import { createWriteOperations } from './internal/writeOperations.js';
+import type { GetOptions, ListOptions, Reader } from './reader.js';
 import { createResourceMapper, type KindRegistration, type ResourceMapping } from './resourceMapper.js';
 import { type RetryOptions, retryDefaults } from './retry.js';
 import type { KubeConfigSource, KubeObject, Live, ObjectList, ObjectRefOrObject, TypeMeta } from './types.js';
-import { streamWatchEvents, type WatchEvent, type WatchOptions } from './watch.js';
+import type { WatchEvent, WatchOptions } from './watch.js';
 import type { WriteOptions, Writer } from './writer.js';
 
 /** Options of `listAll` and `iterate`: a list read page by page. */
@@ -112,7 +118,7 @@ export const clientDefaults = Object.freeze({
   timeoutMs: 30_000,
   retry: retryDefaults,
   userAgent: 'dsoi-client',
-  listLimit: 500,
+  listLimit: listPageLimit,
   maxConcurrentRequests: 32,
   rateLimit: false,
 });
@@ -149,169 +155,15 @@ export function createClient({
     onWarning,
     limiter,
   });
-  const mapper = createResourceMapper((group, version) => {
-    const apiVersion = group === '' ? version : `${group}/${version}`;
-    const plan = { method: 'GET', path: groupVersionPath(group, version), idempotent: true } as const;
-    const about = {
-      operation: 'discovery',
-      verb: 'get',
-      group,
-      version,
-      resource: '',
-      target: { apiVersion },
-    } as const;
-    return requester.json({ ...plan, ...about }, {});
-  }, kinds);
+  const mapper = createResourceMapper(createDiscoveryFetch(requester), kinds);
   const call = createCaller(requester, mapper);
-  const writes: WriteOperations = createWriteOperations(call, fieldManager, bus);
-
-  const getFrom = (subresource: string | undefined) => {
-    const operation = subresource === undefined ? 'get' : 'getStatus';
-    return async <TObject extends KubeObject = KubeObject>(target: ObjectRefOrObject, options: GetOptions = {}) => {
-      const ref = toRef(target, operation);
-      const query = { resourceVersion: options.resourceVersion };
-      const spec = {
-        operation,
-        verb: 'get',
-        type: ref,
-        namespace: ref.namespace,
-        name: ref.name,
-        subresource,
-      } as const;
-      return (await call({ ...spec, method: 'GET', query, idempotent: true }, options)) as Live<TObject>;
-    };
-  };
-
-  const list = async <TObject extends KubeObject = KubeObject>(
-    type: TypeMeta,
-    options: ListOptions = {},
-  ): Promise<ObjectList<TObject>> => {
-    const { labelSelector, fieldSelector, limit, resourceVersion, resourceVersionMatch } = options;
-    const query = {
-      labelSelector,
-      fieldSelector,
-      limit,
-      continue: options.continue,
-      resourceVersion,
-      resourceVersionMatch,
-    };
-    const spec = { operation: 'list', verb: 'list', type, namespace: options.namespace, method: 'GET' } as const;
-    const result = (await call({ ...spec, query, idempotent: true, collection: true }, options)) as ObjectList<TObject>;
-    // List items come without apiVersion and kind; fill them in so every object is self-describing.
-    for (const item of result.items ?? []) {
-      (item as { apiVersion?: string }).apiVersion ??= type.apiVersion;
-      (item as { kind?: string }).kind ??= type.kind;
-    }
-    return { ...result, items: result.items ?? [], metadata: result.metadata ?? {} };
-  };
-
-  async function* pages<TObject extends KubeObject>(type: TypeMeta, options: ListAllOptions) {
-    const { limit = clientDefaults.listLimit, ...rest } = options;
-    let token: string | undefined;
-    do {
-      const page: ObjectList<TObject> = await list<TObject>(type, { ...rest, limit, continue: token });
-      yield page;
-      token = page.metadata.continue || undefined;
-    } while (token !== undefined);
-  }
-
-  const watch = <TObject extends KubeObject = KubeObject>(type: TypeMeta, options: WatchOptions = {}) => {
-    const { allowWatchBookmarks = true } = options;
-    const target: ErrorTarget = { apiVersion: type.apiVersion, kind: type.kind, namespace: options.namespace };
-    const open = async (streamSignal: AbortSignal) => {
-      const mapping = await mapper.resolve(type, 'watch', streamSignal);
-      const namespace = mapping.namespaced ? options.namespace || undefined : undefined;
-      const query = {
-        watch: 1,
-        labelSelector: options.labelSelector,
-        fieldSelector: options.fieldSelector,
-        resourceVersion: options.resourceVersion,
-        resourceVersionMatch: options.resourceVersionMatch,
-        allowWatchBookmarks: allowWatchBookmarks ? true : undefined,
-        sendInitialEvents: options.sendInitialEvents,
-        timeoutSeconds: options.timeoutSeconds,
-      };
-      const plan = {
-        method: 'GET',
-        path: resourcePath({ ...mapping, resource: mapping.plural, namespace }) + queryString(query),
-        idempotent: true,
-        operation: 'watch',
-        verb: 'watch',
-        group: mapping.group,
-        version: mapping.version,
-        resource: mapping.plural,
-        namespace,
-        target: { ...target, namespace },
-      } as const;
-      return requester.open(plan, { timeoutMs: options.timeoutMs, retry: options.retry }, streamSignal);
-    };
-    return streamWatchEvents<TObject>({ target, open }, options);
-  };
-
-  /** The Event recorder's sink: not announced on the bus, because the recorder announces its own writes. */
-  const eventSink = (): EventSink => {
-    const events = { apiVersion: 'events.k8s.io/v1', kind: 'Event' } as const;
-    return {
-      async create(event, { signal, beforeSend }: EventSinkCallOptions & Pick<RequestOptions, 'beforeSend'>) {
-        const ref = objectRef(event, 'create', true);
-        const query = { fieldManager };
-        const spec = {
-          operation: 'create',
-          verb: 'create',
-          type: events,
-          namespace: ref.namespace,
-          name: ref.name,
-        } as const;
-        const request = {
-          method: 'POST',
-          contentType: 'application/json',
-          idempotent: false,
-          collection: true,
-        } as const;
-        return call({ ...spec, ...request, query, body: event }, { signal, beforeSend });
-      },
-      patch(namespace, name, patch, { signal, beforeSend }: EventSinkCallOptions & Pick<RequestOptions, 'beforeSend'>) {
-        const spec = {
-          operation: 'patch',
-          verb: 'patch',
-          type: events,
-          namespace,
-          name,
-          query: { fieldManager },
-        } as const;
-        const request = { method: 'PATCH', contentType: patchContentTypes.merge, idempotent: true } as const;
-        return call({ ...spec, ...request, body: patch }, { signal, beforeSend });
-      },
-    };
-  };
-
   return {
-    ...writes,
-    get: getFrom(undefined),
-    getStatus: getFrom('status'),
-    list,
-    async listAll<TObject extends KubeObject = KubeObject>(type: TypeMeta, options: ListAllOptions = {}) {
-      const items: Live<TObject>[] = [];
-      let last: ObjectList<TObject> | undefined;
-      for await (const page of pages<TObject>(type, options)) {
-        items.push(...page.items);
-        last = page;
-      }
-      const metadata = { resourceVersion: last?.metadata.resourceVersion };
-      return {
-        apiVersion: last?.apiVersion ?? type.apiVersion,
-        kind: last?.kind ?? `${type.kind}List`,
-        metadata,
-        items,
-      };
-    },
-    async *iterate<TObject extends KubeObject = KubeObject>(type: TypeMeta, options: ListAllOptions = {}) {
-      for await (const page of pages<TObject>(type, options)) yield* page.items;
-    },
-    watch,
+    ...createReadOperations(call),
+    ...createWriteOperations(call, fieldManager, bus),
+    watch: createWatchOperation(requester, mapper),
     resourceMapping: (type, options = {}) => mapper.resolve(type, 'resourceMapping', options.signal),
     registerKind: (kind) => mapper.register(kind),
-    eventSink,
+    eventSink: () => createEventSink(call, fieldManager),
     stats: () => requester.stats(),
     close: () => transport.close(),
   };

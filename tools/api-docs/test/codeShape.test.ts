@@ -15,7 +15,6 @@ const longerThanAScreenAlready: Record<string, number> = {
   'packages/events/src/eventRecorder.ts createEventRecorder': 274,
   'packages/store/src/informer.ts buildInformer': 252,
   'packages/reconcile/src/manager/manager.ts createManager': 243,
-  'packages/client/src/client.ts createClient': 195,
   'packages/store/src/internal/fakeApi.ts createFakeApi': 163,
   'packages/client/src/internal/writeOperations.ts createWriteOperations': 154,
   'apps/pinot-operator/src/operator.ts createPinotOperator': 152,
