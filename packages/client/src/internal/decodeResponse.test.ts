@@ -63,13 +63,12 @@ describe('decodeJson', () => {
   });
 
   it('throws a KubeApiError naming the call when the body is not JSON', () => {
-    const thrown = (() => {
-      try {
-        decodeJson(plan, response(200), '<html>');
-      } catch (err) {
-        return err;
-      }
-    })();
+    let thrown: unknown;
+    try {
+      decodeJson(plan, response(200), '<html>');
+    } catch (err) {
+      thrown = err;
+    }
     expect(thrown).toBeInstanceOf(KubeApiError);
     expect((thrown as KubeApiError).reason).toBe('Unknown');
     expect((thrown as KubeApiError).message).toContain('the response is not JSON: <html>');
