@@ -1,6 +1,6 @@
 /**
  * @dsoi/chart-testing: the Helm chart suites of the reference operators (private; tests only). Real Helm, the chart
- * checks every operator's chart must pass, the least-privilege RBAC suite, and the fault-scenario runner.
+ * checks every operator's chart must pass, the least-privilege RBAC suite, the fault-scenario runner and the Pod Security check of child pods.
  */
 export type { ChartInstaller, Grant } from './chartRbac.ts';
 export {
@@ -30,3 +30,5 @@ export {
 export { chartAndGeneratedRules, checkGeneratedFiles } from './generatedFiles.ts';
 export type { ChartRelease } from './helm.ts';
 export { HelmError, helm, helmBinary, helmTemplate, valuesFile } from './helm.ts';
+export type { PodSecurityLevel, PodSecurityRefusal, WorkloadWithPodTemplate } from './podSecurity.ts';
+export { createPodSecurityNamespace, podOf, podSecurityRefusals, privilegedProbe } from './podSecurity.ts';

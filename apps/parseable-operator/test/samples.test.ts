@@ -79,7 +79,8 @@ describe('ParseableTenant samples', () => {
       { name: 'P_USERNAME', valueFrom: { secretKeyRef: { name: 'parseable-admin', key: 'username' } } },
       { name: 'P_PASSWORD', valueFrom: { secretKeyRef: { name: 'parseable-admin', key: 'password' } } },
     ]);
-    expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false });
+    // Pod Security "restricted" (issue 18): the Go operator set only allowPrivilegeEscalation and the uid, gid and fsGroup.
+    expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
     expect(container.volumeMounts).toEqual([
       { name: 'data-volume', mountPath: '/parseable/data' },
       { name: 'stage-volume', mountPath: '/parseable/staging' },
@@ -89,6 +90,8 @@ describe('ParseableTenant samples', () => {
       requests: { cpu: '100m', memory: '128Mi' },
     });
     expect(pod.securityContext).toEqual({
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
       runAsUser: 1000,
       runAsGroup: 1000,
       fsGroup: 1000,

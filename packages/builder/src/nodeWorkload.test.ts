@@ -141,7 +141,7 @@ describe('buildNodeWorkload: a StatefulSet node', () => {
       nodeSelector: k.nodeSelector,
       tolerations: k.tolerations,
       affinity: k.affinity,
-      securityContext: k.securityContext,
+      securityContext: { ...nodeWorkloadDefaults.podSecurityContext, ...k.securityContext },
       serviceAccountName: 'pinot',
       imagePullSecrets: [{ name: 'registry' }],
     });
@@ -158,7 +158,7 @@ describe('buildNodeWorkload: a StatefulSet node', () => {
       livenessProbe: k.livenessProbe,
       readinessProbe: k.readinessProbe,
       startupProbe: k.startupProbe,
-      securityContext: { allowPrivilegeEscalation: false },
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
     });
   });
 
@@ -236,8 +236,47 @@ describe('buildNodeWorkload: a Deployment node', () => {
       configVolumeName: 'app-config',
       configMapSuffix: '-config',
       storageNamePrefix: 'data-',
+      podSecurityContext: {
+        runAsNonRoot: true,
+        runAsUser: 1000,
+        runAsGroup: 1000,
+        fsGroup: 1000,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      containerSecurityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
     });
     expect(Object.isFrozen(nodeWorkloadDefaults)).toBe(true);
+    expect(Object.isFrozen(nodeWorkloadDefaults.containerSecurityContext.capabilities.drop)).toBe(true);
+  });
+
+  it('gives pods the Pod Security "restricted" defaults, with k8sConfig security contexts merged over them', () => {
+    const { securityContext: _pod, containerSecurityContext: _container, ...bare } = controller.k8sConfig;
+    const plain = buildNodeWorkload({ ...controller, k8sConfig: bare }).workload.spec.template.spec!;
+    expect(plain.securityContext).toEqual(nodeWorkloadDefaults.podSecurityContext);
+    expect(plain.containers[0]!.securityContext).toEqual(nodeWorkloadDefaults.containerSecurityContext);
+    // A field given replaces the default's field; the other defaults stay.
+    const merged = built.workload.spec.template.spec!;
+    expect(merged.securityContext).toEqual({
+      ...nodeWorkloadDefaults.podSecurityContext,
+      runAsUser: 1000,
+      fsGroup: 1000,
+    });
+    const custom = buildNodeWorkload({
+      ...controller,
+      k8sConfig: {
+        ...bare,
+        securityContext: { runAsUser: 3000 },
+        containerSecurityContext: { readOnlyRootFilesystem: true },
+      },
+    }).workload.spec.template.spec!;
+    expect(custom.securityContext).toEqual({ ...nodeWorkloadDefaults.podSecurityContext, runAsUser: 3000 });
+    expect(custom.containers[0]!.securityContext).toEqual({
+      ...nodeWorkloadDefaults.containerSecurityContext,
+      readOnlyRootFilesystem: true,
+    });
+    // The built object is a copy: changing it leaves the defaults as they were.
+    custom.securityContext!.seccompProfile!.type = 'Unconfined';
+    expect(nodeWorkloadDefaults.podSecurityContext.seccompProfile.type).toBe('RuntimeDefault');
   });
 
   it('takes another config volume name', () => {

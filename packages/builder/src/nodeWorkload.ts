@@ -112,9 +112,16 @@ export interface NodeK8sConfig {
   readonly tolerations?: readonly V1Toleration[];
   /** @default undefined */
   readonly affinity?: V1Affinity;
-  /** The pod's security context. @default undefined */
+  /**
+   * The pod's security context, merged field by field over `nodeWorkloadDefaults.podSecurityContext` (a field given
+   * here replaces the default's field whole).
+   * @default nodeWorkloadDefaults.podSecurityContext (Pod Security "restricted": non-root uid/gid/fsGroup 1000, seccomp RuntimeDefault)
+   */
   readonly securityContext?: V1PodSecurityContext;
-  /** The container's security context. @default undefined */
+  /**
+   * The container's security context, merged field by field over `nodeWorkloadDefaults.containerSecurityContext`.
+   * @default nodeWorkloadDefaults.containerSecurityContext (no privilege escalation, capabilities drop ALL)
+   */
   readonly containerSecurityContext?: V1SecurityContext;
   /** Extra labels and annotations of the pods. @default {} */
   readonly podMetadata?: NodePodMetadata;

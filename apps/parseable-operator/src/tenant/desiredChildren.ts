@@ -66,8 +66,12 @@ export interface TenantChildren {
 /** The port Parseable listens on when `P_ADDR` does not say (the Go operator hard-coded it). */
 export const defaultParseablePort = 8000;
 
-/** The Go operator's pod security context (uid, gid and fsGroup 1000), kept. */
-const podSecurityContext = { runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, fsGroupChangePolicy: 'Always' };
+/**
+ * The Go operator's pod security context was uid, gid and fsGroup 1000 with `fsGroupChangePolicy: Always`; the
+ * builder's defaults (`nodeWorkloadDefaults.podSecurityContext`, Pod Security "restricted") carry the first three, and
+ * the policy is kept here, merged over them.
+ */
+const podSecurityContext = { fsGroupChangePolicy: 'Always' };
 
 /** The five labels the Go operator put on a node's children; also the node's workload and Service selector. */
 export function parseableNodeLabels(tenant: string, node: ParseableNode): Record<string, string> {
@@ -206,7 +210,6 @@ function k8sConfigOf(
     ...(k8s.podMetadata && { podMetadata: k8s.podMetadata }),
     ...(k8s.serviceAccountName && { serviceAccountName: k8s.serviceAccountName }),
     securityContext: podSecurityContext,
-    containerSecurityContext: { allowPrivilegeEscalation: false },
   };
 }
 

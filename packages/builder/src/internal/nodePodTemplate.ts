@@ -2,8 +2,10 @@
 import type {
   V1Container,
   V1PersistentVolumeClaim,
+  V1PodSecurityContext,
   V1PodSpec,
   V1PodTemplateSpec,
+  V1SecurityContext,
   V1Volume,
   V1VolumeMount,
 } from '@kubernetes/client-node';
@@ -63,7 +65,10 @@ export function buildNodePodTemplate(input: NodePodTemplateInput): NodePodTempla
     nodeSelector: k8sConfig.nodeSelector && validateLabels(k8sConfig.nodeSelector, 'k8sConfig.nodeSelector'),
     tolerations: nonEmpty(k8sConfig.tolerations ?? []),
     affinity: k8sConfig.affinity,
-    securityContext: k8sConfig.securityContext,
+    securityContext: overDefaults<V1PodSecurityContext>(
+      nodeWorkloadDefaults.podSecurityContext,
+      k8sConfig.securityContext,
+    ),
     serviceAccountName:
       k8sConfig.serviceAccountName === undefined
         ? undefined
@@ -103,7 +108,10 @@ function buildContainer(input: NodePodTemplateInput, volumeMounts: readonly V1Vo
     livenessProbe: k8sConfig.livenessProbe,
     readinessProbe: k8sConfig.readinessProbe,
     startupProbe: k8sConfig.startupProbe,
-    securityContext: k8sConfig.containerSecurityContext,
+    securityContext: overDefaults<V1SecurityContext>(
+      nodeWorkloadDefaults.containerSecurityContext,
+      k8sConfig.containerSecurityContext,
+    ),
     volumeMounts: nonEmpty(volumeMounts),
   });
 }
@@ -161,6 +169,11 @@ function checkNodeVolumes(input: NodePodTemplateInput, storage: readonly Storage
     ...(k8sConfig.volumeMounts ?? []).map((mount, i) => ({ ...mount, field: `k8sConfig.volumeMounts[${i}]` })),
   ];
   checkMounts(mountItems, known);
+}
+
+/** A copy of frozen `defaults` with each field of `given` over it (a field given replaces the default's whole). */
+function overDefaults<TContext extends object>(defaults: object, given: TContext | undefined): TContext {
+  return { ...(structuredClone(defaults) as TContext), ...given };
 }
 
 function nonEmpty<TItem>(items: readonly TItem[]): TItem[] | undefined {
