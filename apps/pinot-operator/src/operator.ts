@@ -15,17 +15,25 @@ import {
   type Predicate,
 } from '@dsoi/reconcile/controller';
 import type { OperatorFlags } from '@dsoi/reconcile/manager';
-import type { SharedInformerHandle } from '@dsoi/store';
+import type { Informer, SharedInformerHandle } from '@dsoi/store';
 import { pinotApiVersion } from './api/common.ts';
 import type { Pinot } from './api/pinot.ts';
 import { createPinotReconciler, pinotOwnedKinds } from './cluster/pinotReconciler.ts';
-import { type ControllerUrlOverride, createEndpointResolver } from './rest/controllerEndpoint.ts';
+import {
+  type ControllerUrlOverride,
+  createEndpointResolver,
+  type EndpointResolver,
+} from './rest/controllerEndpoint.ts';
 import { pinotHttpClientDefaults } from './rest/pinotHttpClient.ts';
 import { type RestKind, schemaKind, tableKind, tenantKind } from './rest/restKinds.ts';
 import { createRestReconciler, type RestObject } from './rest/restReconciler.ts';
-import { schemaNameOfTable } from './rest/segmentReload.ts';
+import { type SchemaLookup, schemaNameOfTable } from './rest/segmentReload.ts';
 import { parseJson } from './rest/semanticJson.ts';
-import { createPinotWebhookServer, type PinotWebhookServerOptions } from './webhook/pinotWebhookServer.ts';
+import {
+  createPinotWebhookServer,
+  type PinotWebhookServer,
+  type PinotWebhookServerOptions,
+} from './webhook/pinotWebhookServer.ts';
 
 /** The Pinot cluster kind. */
 export const pinotType: TypeMeta = { apiVersion: pinotApiVersion, kind: 'Pinot' };
@@ -86,10 +94,109 @@ const deletionStarted: Predicate = (event) => {
 const schemaNameOf = (o: RestObject) =>
   (parseJson(String(o.spec['schema.json'] ?? '')) as { schemaName?: string } | undefined)?.schemaName;
 
+/** The cached informers of the REST kinds, by kind. */
+type RestInformers = ReadonlyMap<RestKind['type']['kind'], Informer<RestObject>>;
+
+/** The requests of a kind's objects that name the Pinot cluster `pinot`. */
+const objectsOfCluster =
+  (informers: RestInformers, kind: RestKind) =>
+  (pinot: KubeObject): ReconcileRequest[] =>
+    informers
+      .get(kind.type.kind)!
+      .list({ namespace: pinot.metadata?.namespace ?? '' })
+      .filter((o) => o.spec.pinotCluster === pinot.metadata?.name)
+      .map((o) => ({ namespace: o.metadata.namespace, name: o.metadata.name }));
+
+/** The requests of the PinotTables that use `schema` (by `schemaName`, else by `tableName`). */
+const tablesOfSchema =
+  (informers: RestInformers) =>
+  (schema: KubeObject): ReconcileRequest[] => {
+    const name = schemaNameOf(schema as RestObject);
+    return informers
+      .get('PinotTable')!
+      .list({ namespace: schema.metadata?.namespace ?? '' })
+      .filter((t) => name !== undefined && schemaNameOfTable(String(t.spec['tables.json'] ?? '')) === name)
+      .map((t) => ({ namespace: t.metadata.namespace, name: t.metadata.name }));
+  };
+
+/** The schema document Pinot last accepted for a schema name of a cluster, from the cached PinotSchemas. */
+const schemaLookupOf =
+  (informers: RestInformers): SchemaLookup =>
+  (namespace, cluster, schemaName) =>
+    informers
+      .get('PinotSchema')!
+      .list({ namespace })
+      .filter((s) => s.spec.pinotCluster === cluster && schemaNameOf(s) === schemaName && !s.metadata.deletionTimestamp)
+      .map((s) => s.status?.['currentSchemas.json'] as string | undefined)
+      .find((current) => current !== undefined);
+
+/** What the controllers of the REST kinds share. */
+interface RestControllerSetup {
+  readonly manager: Manager;
+  readonly scope: { readonly namespace?: string };
+  readonly filters: (legacyAnnotation: string) => Predicate[];
+  readonly informers: RestInformers;
+  readonly pinots: Informer<Pinot>;
+  readonly resolveEndpoint: EndpointResolver;
+  readonly reconcileWaitMs: number;
+  readonly httpTimeoutMs: number;
+}
+
+/** Adds the controller of one REST kind (PinotSchema, PinotTable or PinotTenant). */
+function addRestController(setup: RestControllerSetup, kind: RestKind): void {
+  const { manager, scope, filters, informers, pinots, reconcileWaitMs } = setup;
+  const isTable = kind === tableKind;
+  manager.addController<RestObject>({
+    name: kind.type.kind.toLowerCase(),
+    for: kind.type,
+    ...scope,
+    predicates: filters(kind.legacyIgnoreAnnotation) as Predicate<RestObject & KubeObject>[],
+    // Checked at start-up besides the watches: the finalizer patches, and the GET of a cluster's auth Secret.
+    permissions: {
+      finalizer: true,
+      extra: [{ verbs: ['get'], type: secretType, purpose: 'reads the auth and CA Secrets' }],
+    },
+    // A Pinot that failed is asked again at least every RECONCILE_WAIT: the usual doubling backoff would otherwise
+    // grow to 1000 s during an outage, and a recovered Pinot would wait that long to get the spec.
+    rateLimiter: createDefaultRateLimiter({ maxDelayMs: Math.max(reconcileWaitMs, 5) }),
+    watches: [
+      // The cluster appearing or going away (deleting objects stuck on it may let go).
+      { type: pinotType, map: objectsOfCluster(informers, kind) },
+      // A schema Pinot accepted anew may need a segment reload of its tables.
+      ...(isTable ? [{ type: schemaKind.type, map: tablesOfSchema(informers) }] : []),
+    ],
+    reconciler: createRestReconciler({
+      kind,
+      client: manager.client,
+      recorder: manager.recorder,
+      listObjects: (ns) => informers.get(kind.type.kind)!.list({ namespace: ns }),
+      getPinot: (ns, clusterName) => pinots.get(clusterName, ns),
+      resolveEndpoint: setup.resolveEndpoint,
+      reconcileWaitMs,
+      httpTimeoutMs: setup.httpTimeoutMs,
+      ...(isTable && { schemaLookup: schemaLookupOf(informers) }),
+    }),
+  });
+}
+
+/** The manager of the operator, with the webhook server as one of its runnables. */
+function createOperatorManager(options: PinotOperatorOptions, name: string, webhook: PinotWebhookServer | undefined) {
+  return createManager({
+    name,
+    ...(webhook && { runnables: [webhook.server] }),
+    kubeConfig: options.kubeConfig,
+    leaderElection: options.leaderElection ?? false,
+    ...(options.probes !== undefined && { probes: options.probes }),
+    ...(options.metrics !== undefined && { metrics: options.metrics }),
+    ...(options.logger && { logger: options.logger }),
+    ...(options.clientLimits && { clientLimits: options.clientLimits }),
+    ...(options.onRequest && { onRequest: options.onRequest }),
+  });
+}
+
 /** Creates the operator; nothing runs until `start`. */
 export function createPinotOperator(options: PinotOperatorOptions): PinotOperator {
   const {
-    kubeConfig,
     reconcileWaitMs = pinotOperatorDefaults.reconcileWaitMs,
     denyList = [],
     watchNamespaces = [],
@@ -99,17 +206,7 @@ export function createPinotOperator(options: PinotOperatorOptions): PinotOperato
     name = pinotOperatorDefaults.name,
   } = options;
   const webhook = options.webhook && createPinotWebhookServer(options.webhook);
-  const manager = createManager({
-    name,
-    ...(webhook && { runnables: [webhook.server] }),
-    kubeConfig,
-    leaderElection: options.leaderElection ?? false,
-    ...(options.probes !== undefined && { probes: options.probes }),
-    ...(options.metrics !== undefined && { metrics: options.metrics }),
-    ...(options.logger && { logger: options.logger }),
-    ...(options.clientLimits && { clientLimits: options.clientLimits }),
-    ...(options.onRequest && { onRequest: options.onRequest }),
-  });
+  const manager = createOperatorManager(options, name, webhook);
   // One namespace narrows every watch; several are watched cluster-wide and filtered.
   const scope = watchNamespaces.length === 1 ? { namespace: watchNamespaces[0]! } : {};
   const filters = (legacyAnnotation: string) => [
@@ -129,11 +226,11 @@ export function createPinotOperator(options: PinotOperatorOptions): PinotOperato
   const pinots = acquire<Pinot>(pinotType);
   // The controller Services the operator made (the same informer as the owned Services: one list, one watch).
   const services = acquire(serviceType, childLabelSelector);
-  const restInformers = new Map(
+  const informers: RestInformers = new Map(
     [schemaKind, tableKind, tenantKind].map((kind) => [kind.type.kind, acquire<RestObject>(kind.type)] as const),
   );
 
-  webhook?.serveFrom({ pinots, tables: restInformers.get('PinotTable')!, client: manager.client });
+  webhook?.serveFrom({ pinots, tables: informers.get('PinotTable')!, client: manager.client });
   manager.addController<Pinot>({
     name: 'pinot',
     for: pinotType,
@@ -157,76 +254,8 @@ export function createPinotOperator(options: PinotOperatorOptions): PinotOperato
     secretNamespaces,
     ...(controllerUrl !== undefined && { controllerUrl }),
   });
-  const objectsOfCluster =
-    (kind: RestKind) =>
-    (pinot: KubeObject): ReconcileRequest[] =>
-      restInformers
-        .get(kind.type.kind)!
-        .list({ namespace: pinot.metadata?.namespace ?? '' })
-        .filter((o) => o.spec.pinotCluster === pinot.metadata?.name)
-        .map((o) => ({ namespace: o.metadata.namespace, name: o.metadata.name }));
-
-  for (const kind of [schemaKind, tableKind, tenantKind]) {
-    const isTable = kind === tableKind;
-    manager.addController<RestObject>({
-      name: kind.type.kind.toLowerCase(),
-      for: kind.type,
-      ...scope,
-      predicates: filters(kind.legacyIgnoreAnnotation) as Predicate<RestObject & KubeObject>[],
-      // Checked at start-up besides the watches: the finalizer patches, and the GET of a cluster's auth Secret.
-      permissions: {
-        finalizer: true,
-        extra: [{ verbs: ['get'], type: secretType, purpose: 'reads the auth and CA Secrets' }],
-      },
-      // A Pinot that failed is asked again at least every RECONCILE_WAIT: the usual doubling backoff would otherwise
-      // grow to 1000 s during an outage, and a recovered Pinot would wait that long to get the spec.
-      rateLimiter: createDefaultRateLimiter({ maxDelayMs: Math.max(reconcileWaitMs, 5) }),
-      watches: [
-        // The cluster appearing or going away (deleting objects stuck on it may let go).
-        { type: pinotType, map: objectsOfCluster(kind) },
-        ...(isTable
-          ? [
-              {
-                // A schema Pinot accepted anew may need a segment reload of its tables.
-                type: schemaKind.type,
-                map: (schema: KubeObject) => {
-                  const name = schemaNameOf(schema as RestObject);
-                  return restInformers
-                    .get('PinotTable')!
-                    .list({ namespace: schema.metadata?.namespace ?? '' })
-                    .filter(
-                      (t) => name !== undefined && schemaNameOfTable(String(t.spec['tables.json'] ?? '')) === name,
-                    )
-                    .map((t) => ({ namespace: t.metadata.namespace, name: t.metadata.name }));
-                },
-              },
-            ]
-          : []),
-      ],
-      reconciler: createRestReconciler({
-        kind,
-        client: manager.client,
-        recorder: manager.recorder,
-        listObjects: (ns) => restInformers.get(kind.type.kind)!.list({ namespace: ns }),
-        getPinot: (ns, clusterName) => pinots.get(clusterName, ns),
-        resolveEndpoint,
-        reconcileWaitMs,
-        httpTimeoutMs,
-        ...(isTable && {
-          schemaLookup: (ns: string, cluster: string, schemaName: string) =>
-            restInformers
-              .get('PinotSchema')!
-              .list({ namespace: ns })
-              .filter(
-                (s) =>
-                  s.spec.pinotCluster === cluster && schemaNameOf(s) === schemaName && !s.metadata.deletionTimestamp,
-              )
-              .map((s) => s.status?.['currentSchemas.json'] as string | undefined)
-              .find((current) => current !== undefined),
-        }),
-      }),
-    });
-  }
+  const setup = { manager, scope, filters, informers, pinots, resolveEndpoint, reconcileWaitMs, httpTimeoutMs };
+  for (const kind of [schemaKind, tableKind, tenantKind]) addRestController(setup, kind);
 
   return {
     manager,

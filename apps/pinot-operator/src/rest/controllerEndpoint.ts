@@ -112,29 +112,11 @@ function decode(data: Record<string, string> | undefined, key: string): string {
 
 type SecretData = Record<string, string> | undefined;
 
-/** Creates an {@link EndpointResolver}. */
-export function createEndpointResolver(options: EndpointResolverOptions): EndpointResolver {
-  const {
-    getService,
-    reader,
-    controllerUrl,
-    secretNamespaces = [],
-    secretCacheTtlMs = endpointResolverDefaults.secretCacheTtlMs,
-  } = options;
+/** The Secrets a resolver read, reused for `ttlMs`; only Secrets of the CR's namespace or allowed ones are read. */
+function createSecretReader(reader: Pick<Reader, 'get'>, secretNamespaces: readonly string[], ttlMs: number) {
   const cache = new Map<string, { readonly data: SecretData; readonly until: number }>();
-  // One connection pool per CA bundle, not one per reconcile (an Agent keeps its sockets until closed).
-  const agents = new Map<string, Agent>();
-  const agentFor = (ca: string) => {
-    let agent = agents.get(ca);
-    if (!agent) {
-      agent = new Agent({ connect: { ca } });
-      agents.set(ca, agent);
-    }
-    return agent;
-  };
-
   /** The data of a Secret the CR may read (own namespace or allowed), from the cache or one GET. */
-  const readSecret = async (
+  const read = async (
     pinot: Pinot,
     field: string,
     ref: { readonly name: string; readonly namespace?: string | undefined },
@@ -156,57 +138,89 @@ export function createEndpointResolver(options: EndpointResolverOptions): Endpoi
         { apiVersion: 'v1', kind: 'Secret', namespace, name: ref.name },
         { signal },
       );
-      cache.set(key, { data: secret.data, until: Date.now() + secretCacheTtlMs });
+      cache.set(key, { data: secret.data, until: Date.now() + ttlMs });
       return { key, data: secret.data };
     } catch (err) {
       if (isNotFound(err)) throw new EndpointError(notFound, `${field}: Secret ${key} not found`);
       throw err;
     }
   };
+  const forget = (keys: readonly string[]) => {
+    for (const key of keys) cache.delete(key);
+  };
+  return { read, forget };
+}
+
+type SecretReader = ReturnType<typeof createSecretReader>;
+
+/** The PEM CA of `spec.controllerTLS`; the Secret's key is added to `used`. */
+async function readCa(pinot: Pinot, secrets: SecretReader, used: string[], signal: AbortSignal): Promise<string> {
+  const tls = pinot.spec.controllerTLS!;
+  const field = 'spec.controllerTLS.caSecretRef';
+  const dataKey = tls.caSecretRef.key ?? 'ca.crt';
+  const { key, data } = await secrets.read(pinot, field, tls.caSecretRef, 'CASecretNotFound', signal);
+  used.push(key);
+  const ca = decode(data, dataKey);
+  if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new EndpointError('CASecretInvalid', `${field}: Secret ${key} has no PEM certificate in key ${dataKey}`);
+  }
+  return ca;
+}
+
+/** The basic-auth credentials of `spec.auth`; the Secret's key is added to `used`. */
+async function readCredentials(
+  pinot: Pinot,
+  secrets: SecretReader,
+  used: string[],
+  signal: AbortSignal,
+): Promise<PinotCredentials> {
+  const field = 'spec.auth.secretRef';
+  const { key, data } = await secrets.read(pinot, field, pinot.spec.auth!.secretRef, 'AuthSecretNotFound', signal);
+  used.push(key);
+  const username = decode(data, 'CONTROL_PLANE_USERNAME');
+  const password = decode(data, 'CONTROL_PLANE_PASSWORD');
+  if (username === '' && password === '') {
+    throw new EndpointError(
+      'AuthSecretInvalid',
+      `${field}: Secret ${key} has neither CONTROL_PLANE_USERNAME nor CONTROL_PLANE_PASSWORD`,
+    );
+  }
+  return { username, password };
+}
+
+/** Creates an {@link EndpointResolver}. */
+export function createEndpointResolver(options: EndpointResolverOptions): EndpointResolver {
+  const {
+    getService,
+    reader,
+    controllerUrl,
+    secretNamespaces = [],
+    secretCacheTtlMs = endpointResolverDefaults.secretCacheTtlMs,
+  } = options;
+  const secrets = createSecretReader(reader, secretNamespaces, secretCacheTtlMs);
+  // One connection pool per CA bundle, not one per reconcile (an Agent keeps its sockets until closed).
+  const agents = new Map<string, Agent>();
+  const agentFor = (ca: string) => {
+    let agent = agents.get(ca);
+    if (!agent) {
+      agent = new Agent({ connect: { ca } });
+      agents.set(ca, agent);
+    }
+    return agent;
+  };
+  const baseUrlOf = (pinot: Pinot) => {
+    const { name, namespace } = pinot.metadata;
+    if (controllerUrl === undefined) return controllerServiceUrl(pinot, getService);
+    return typeof controllerUrl === 'string' ? controllerUrl : controllerUrl({ namespace, name });
+  };
 
   return async (pinot, signal) => {
-    const { name, namespace } = pinot.metadata;
-    const baseUrl =
-      controllerUrl === undefined
-        ? controllerServiceUrl(pinot, getService)
-        : typeof controllerUrl === 'string'
-          ? controllerUrl
-          : controllerUrl({ namespace, name });
-    const used: string[] = [];
-    const endpoint: { baseUrl: string; credentials?: PinotCredentials; dispatcher?: Dispatcher } = { baseUrl };
-
-    const tls = pinot.spec.controllerTLS;
-    if (tls) {
-      const field = 'spec.controllerTLS.caSecretRef';
-      const dataKey = tls.caSecretRef.key ?? 'ca.crt';
-      const { key, data } = await readSecret(pinot, field, tls.caSecretRef, 'CASecretNotFound', signal);
-      used.push(key);
-      const ca = decode(data, dataKey);
-      if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
-        throw new EndpointError('CASecretInvalid', `${field}: Secret ${key} has no PEM certificate in key ${dataKey}`);
-      }
-      endpoint.dispatcher = agentFor(ca);
-    }
-    const auth = pinot.spec.auth;
-    if (auth) {
-      const field = 'spec.auth.secretRef';
-      const { key, data } = await readSecret(pinot, field, auth.secretRef, 'AuthSecretNotFound', signal);
-      used.push(key);
-      const username = decode(data, 'CONTROL_PLANE_USERNAME');
-      const password = decode(data, 'CONTROL_PLANE_PASSWORD');
-      if (username === '' && password === '') {
-        throw new EndpointError(
-          'AuthSecretInvalid',
-          `${field}: Secret ${key} has neither CONTROL_PLANE_USERNAME nor CONTROL_PLANE_PASSWORD`,
-        );
-      }
-      endpoint.credentials = { username, password };
-    }
-    return {
-      ...endpoint,
-      credentialsRejected: () => {
-        for (const key of used) cache.delete(key);
-      },
+    const endpoint: { baseUrl: string; credentials?: PinotCredentials; dispatcher?: Dispatcher } = {
+      baseUrl: baseUrlOf(pinot),
     };
+    const used: string[] = [];
+    if (pinot.spec.controllerTLS) endpoint.dispatcher = agentFor(await readCa(pinot, secrets, used, signal));
+    if (pinot.spec.auth) endpoint.credentials = await readCredentials(pinot, secrets, used, signal);
+    return { ...endpoint, credentialsRejected: () => secrets.forget(used) };
   };
 }

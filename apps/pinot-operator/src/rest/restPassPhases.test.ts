@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakePinot, startFakePinot } from '../../test/fakePinot.ts';
 import { minimalPinot, pinotSchemaCr, schemaJson } from '../../test/fixtures.ts';
 import type { Pinot } from '../api/pinot.ts';
+import { EndpointError } from './controllerEndpoint.ts';
 import { PinotApiError } from './pinotApiError.ts';
 import { schemaKind } from './restKinds.ts';
 import { type AcceptedPush, createRestPass, type RestObject, type RestPassEnvironment } from './restPass.ts';
@@ -183,5 +184,38 @@ describe('a REST pass, phase by phase', () => {
     expect(pinot.schemas.has('baseballStats')).toBe(false);
     expect(events.map((e) => e.reason)).toEqual(['PinotSchemaControllerDeleteSuccess']);
     expect(writes.map((w) => w.verb)).toEqual(['patch']);
+  });
+  it('throws in endpoint when the cluster cannot be reached yet, after putting the reason in the status', async () => {
+    env = {
+      ...env,
+      resolveEndpoint: async () => {
+        throw new EndpointError('AuthSecretNotFound', 'spec.auth.secretRef: Secret ns/auth not found');
+      },
+    };
+    const pass = createRestPass(env, schema({ finalizers: [finalizer] }), {
+      signal: new AbortController().signal,
+      log: createMemoryLogger().logger,
+    });
+    await expect(runRestPass(pass)).rejects.toBeInstanceOf(EndpointError);
+    expect(pass.phase).toBe('endpoint');
+    expect(lastStatus().conditions).toMatchObject([{ status: 'False', reason: 'AuthSecretNotFound' }]);
+    expect(pinot.calls()).toEqual([]);
+  });
+
+  it('drops the cached credentials when Pinot answers 401, so the next pass reads the Secret again', async () => {
+    let rejected = 0;
+    env = {
+      ...env,
+      resolveEndpoint: async () => ({ baseUrl: pinot.url, credentialsRejected: () => void rejected++ }),
+    };
+    pinot.fail('GET', /^\/schemas/, 401, { body: 'unauthorized' });
+    const pass = createRestPass(env, schema({ finalizers: [finalizer] }), {
+      signal: new AbortController().signal,
+      log: createMemoryLogger().logger,
+    });
+    await expect(runRestPass(pass)).rejects.toBeInstanceOf(PinotApiError);
+    expect(pass.phase).toBe('read');
+    expect(rejected).toBe(1);
+    expect(lastStatus().conditions).toMatchObject([{ reason: 'PinotRequestFailed' }]);
   });
 });
