@@ -3,6 +3,7 @@
  * of objects read from the cluster, and of the generated CRD (`parseable.io/v1beta1`, the Go operator's fields).
  */
 import type { KubernetesSchemaName } from '@dsoi/builder/crd';
+import { conditionSchema } from '@dsoi/reconcile/dsoi';
 import type {
   V1EnvVar,
   V1PersistentVolumeClaimSpec,
@@ -138,16 +139,6 @@ export const parseableTenantSpecSchema = z.object({
     })
     .optional()
     .meta({ description: 'Added by this operator: whether deleting the tenant deletes its data volumes.' }),
-});
-
-/** A status condition (`metav1.Condition`). */
-export const conditionSchema = z.object({
-  type: z.string().max(316),
-  status: z.enum(['True', 'False', 'Unknown']),
-  reason: z.string().max(1024),
-  message: z.string().max(32768),
-  observedGeneration: z.int().min(0).optional(),
-  lastTransitionTime: z.string().meta({ format: 'date-time' }),
 });
 
 /** `status` of a ParseableTenant: the Go field (`statefulSets`, never written by either operator) plus honest status. */

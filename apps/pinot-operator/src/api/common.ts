@@ -1,4 +1,5 @@
 /** What the four Pinot kinds share: the API group, status conditions and the fields of the REST kinds' status. */
+import { conditionSchema } from '@dsoi/reconcile/dsoi';
 import { z } from 'zod';
 
 /** The API group and version of every Pinot kind (the Go operator's, unchanged). */
@@ -7,16 +8,6 @@ export const pinotGroup = 'datainfra.io';
 export const pinotVersion = 'v1beta1';
 /** `datainfra.io/v1beta1`. */
 export const pinotApiVersion = `${pinotGroup}/${pinotVersion}`;
-
-/** A status condition (`metav1.Condition`). */
-export const conditionSchema = z.object({
-  type: z.string().max(316),
-  status: z.enum(['True', 'False', 'Unknown']),
-  reason: z.string().max(1024),
-  message: z.string().max(32768),
-  observedGeneration: z.int().min(0).optional(),
-  lastTransitionTime: z.string().meta({ format: 'date-time' }),
-});
 
 /**
  * The status fields the Go schema, table and tenant controllers wrote (kept, now honest), plus conditions and

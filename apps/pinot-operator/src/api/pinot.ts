@@ -3,8 +3,9 @@
  * operator, so existing manifests apply unchanged; stricter only where the Go operator crashed or silently did
  * nothing (node kinds, node types, deploymentOrder, references to config groups).
  */
+
+import { conditionSchema } from '@dsoi/reconcile/dsoi';
 import { z } from 'zod';
-import { conditionSchema } from './common.ts';
 import {
   containerPort,
   envVar,

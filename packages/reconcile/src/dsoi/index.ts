@@ -3,6 +3,7 @@
  * DSOI operator, and the helpers its mapping uses (spec problems, node references, derived-name collisions, credential keys, the rollout status).
  */
 
+export { conditionSchema } from './conditionSchema.js';
 export type { EnvWithoutLiterals, SplitCredentials } from './credentials.js';
 export {
   credentialKeyPattern,
