@@ -227,7 +227,7 @@ function serverFor(tls: HealthServerOptions['tls'], handler: RequestListener, lo
   };
   for (const file of [tls.certFile, tls.keyFile]) watchFile(file, { interval: 10_000, persistent: false }, reload);
   return {
-    server: server as unknown as Server,
+    server,
     stopWatching: () => {
       for (const file of [tls.certFile, tls.keyFile]) unwatchFile(file, reload);
     },
