@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { entrySurface, longFunctions } from '../src/codeShape.ts';
+import { entrySurface, longFunctions, shapeCasts } from '../src/codeShape.ts';
 import { entryPoints } from '../src/entryPoints.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -33,6 +33,17 @@ const longerThanAScreenAlready: Record<string, number> = {
   'tools/bench/src/operatorBench.ts measures': 81,
 };
 
+/**
+ * The files whose `as unknown as` / `as KubeObject` casts were left when the count came under five (issue 20): a cast
+ * bridging object shapes may stay only there, and the list only shrinks.
+ */
+const shapeCastsLeft = [
+  'packages/events/src/eventBus.ts',
+  'packages/reconcile/src/resource/customResourceHandle.ts',
+  'packages/store/src/internal/fakeApi.ts',
+  'packages/store/src/storeFactory.ts',
+];
+
 describe('the shape of the code', () => {
   it('has no function over 80 lines outside tests, but for the listed ones, which only shrink', () => {
     const grown = longFunctions(root, 80)
@@ -40,6 +51,12 @@ describe('the shape of the code', () => {
       .filter((f) => f.lines > (longerThanAScreenAlready[f.key] ?? 80))
       .map((f) => `${f.where} ${f.name}: ${f.lines} lines`);
     expect(grown).toEqual([]);
+  });
+
+  it('has fewer than five shape casts in the sources of packages/ and apps/, none in a new place', () => {
+    const casts = shapeCasts(root);
+    expect(casts.length).toBeLessThan(5);
+    expect(casts.filter((cast) => !shapeCastsLeft.includes(cast.replace(/:\d+$/, '')))).toEqual([]);
   });
 
   it('exports at most 25 runtime names from each published entry, each named in its package README', () => {
