@@ -22,3 +22,41 @@ export function packageTests({ controlPlane = false, testTimeoutMs }: PackageTes
     },
   });
 }
+
+/** One phase of {@link phasedTests}: test files that run together, after the phases before them. */
+export interface TestPhase {
+  /** Shown in the report beside each file. */
+  readonly name: string;
+  /** Globs of this phase's files (relative to the package). */
+  readonly include: readonly string[];
+  /** Files run one at a time (e.g. tests that share a peer operator watching the whole cluster). @default false */
+  readonly serial?: boolean;
+}
+
+/**
+ * The config of a package whose test files run in ordered phases, in ONE vitest invocation: the control plane (if
+ * any) is started once for the run, each phase runs after the one before it has finished (vitest projects with
+ * `sequence.groupOrder`), and the files of a phase run in parallel unless it is `serial`. A file not named by a
+ * later phase runs in the first one, so a new test file is never left out.
+ */
+export function phasedTests(options: PackageTestOptions & { readonly phases: readonly TestPhase[] }) {
+  const { phases, ...rest } = options;
+  // The projects inherit everything but the file lists (arrays would be merged with the projects' own).
+  const { include: _include, ...base } = packageTests(rest).test ?? {};
+  const later = phases.slice(1).flatMap((phase) => phase.include);
+  return defineConfig({
+    test: {
+      ...base,
+      projects: phases.map((phase, index) => ({
+        extends: true,
+        test: {
+          name: phase.name,
+          include: [...phase.include],
+          exclude: index === 0 ? ['**/node_modules/**', ...later] : ['**/node_modules/**'],
+          sequence: { groupOrder: index },
+          ...(phase.serial && { fileParallelism: false, maxWorkers: 1 }),
+        },
+      })),
+    },
+  });
+}

@@ -1,3 +1,13 @@
-import { packageTests } from '../../config/vitest.js';
+import { phasedTests } from '../../config/vitest.js';
 
-export default packageTests({ controlPlane: true });
+/**
+ * One vitest invocation (`npm test`) on one control plane: every test file in parallel, then the oracle and migration
+ * tests one at a time, as each runs the Go operator next to ours.
+ */
+export default phasedTests({
+  controlPlane: true,
+  phases: [
+    { name: 'parseable', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+    { name: 'parseable-peers', include: ['test/oracle.test.ts', 'test/migration.test.ts'], serial: true },
+  ],
+});
