@@ -30,5 +30,6 @@ export {
 export { chartAndGeneratedRules, checkGeneratedFiles } from './generatedFiles.ts';
 export type { ChartRelease } from './helm.ts';
 export { HelmError, helm, helmBinary, helmTemplate, valuesFile } from './helm.ts';
+export { compactEtcd, compactWhileCutOff } from './planeFaults.ts';
 export type { PodSecurityLevel, PodSecurityRefusal, WorkloadWithPodTemplate } from './podSecurity.ts';
 export { createPodSecurityNamespace, podOf, podSecurityRefusals, privilegedProbe } from './podSecurity.ts';

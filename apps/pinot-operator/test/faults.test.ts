@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   committed,
+  compactWhileCutOff,
   ownedChildrenProblems,
   type SimulatorOptions,
   simulateWorkloads,
@@ -18,6 +19,7 @@ import {
   writesOf,
 } from '@dsoi/chart-testing';
 import { type Client, createClient, type KubeObject } from '@dsoi/client';
+import { isConflict } from '@dsoi/client/errors';
 import { type ControlPlane, startControlPlane } from '@dsoi/envtest';
 import { createFaultProxy, createTestNamespace, type FaultProxy, type ProxyRequestRecord } from '@dsoi/envtest/testing';
 import { createLogger } from '@dsoi/reconcile';
@@ -25,6 +27,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPinotOperator, pinotType } from '../src/operator.ts';
 import {
   childRefsOf,
+  convergenceProblems,
   desiredChildKeys,
   fourNodePinot,
   pinotCrdObjects,
@@ -63,8 +66,15 @@ async function createClusters(namespace: string, clusterNames: readonly string[]
 
 /** Sets a new config revision on a live CR (rolls its four workloads in deploymentOrder). */
 async function setRevision(namespace: string, name: string, revision: number) {
-  const live = await admin.get<KubeObject & { spec: any }>({ ...pinotType, namespace, name });
-  await admin.replace(withRevision(live, revision));
+  // The operator's status writes move the resourceVersion between our read and our replace: read again on a Conflict.
+  for (let attempt = 1; ; attempt++) {
+    const live = await admin.get<KubeObject & { spec: any }>({ ...pinotType, namespace, name });
+    try {
+      return void (await admin.replace(withRevision(live, revision)));
+    } catch (err) {
+      if (!isConflict(err) || attempt >= 10) throw err;
+    }
+  }
 }
 
 /** A namespace, a proxy, the workload simulator and the operator (in this process, through the proxy). */
@@ -95,8 +105,9 @@ describe('faults', () => {
       const cutter = setInterval(() => {
         cuts += proxy.dropWatches() > 0 ? 1 : 0;
       }, 3_000);
+      const clusters = names('cut', 6);
+      let gone: Awaited<ReturnType<typeof childRefsOf>> = [];
       try {
-        const clusters = names('cut', 6);
         await createClusters(namespace, clusters.slice(0, 4));
         await sleep(8_000);
         await createClusters(namespace, clusters.slice(4));
@@ -107,20 +118,20 @@ describe('faults', () => {
           await sleep(7_000);
           assertRunning();
         }
-        const gone = await childRefsOf(admin, namespace, 'cut-5');
+        gone = await childRefsOf(admin, namespace, 'cut-5');
         await admin.delete({ ...pinotType, namespace, name: 'cut-5' });
         await createClusters(namespace, ['cut-7']);
         await sleep(8_000);
         await setRevision(namespace, 'cut-6', 9);
         await sleep(6_000);
-        clearInterval(cutter);
-        await waitForConvergence(admin, namespace, { live: [...clusters.filter((n) => n !== 'cut-5'), 'cut-7'], gone });
       } finally {
         clearInterval(cutter);
       }
+      // Precondition: the proxy cut open watches at least 15 times while the CRs changed, and every cut was followed
+      // by a new watch (more watch requests than cuts).
       expect(cuts).toBeGreaterThanOrEqual(15);
-      // Every cut was followed by a new watch: more watch requests than cuts.
       expect(proxy.log.filter((r) => r.verb === 'watch' && r.resource === 'pinots').length).toBeGreaterThan(cuts);
+      await waitForConvergence(admin, namespace, { live: [...clusters.filter((n) => n !== 'cut-5'), 'cut-7'], gone });
     });
   }, 180_000);
 
@@ -131,8 +142,13 @@ describe('faults', () => {
       proxy.inject({ match: { writes: true }, fault: { type: 'status', code: 500 }, times: 10 });
       proxy.inject({ match: { writes: true }, fault: { type: 'status', code: 503 }, times: 10 });
       await createClusters(namespace, clusters);
+      // Precondition: all 45 faults were answered to writes of the operator before it converged.
+      await waitUntil(
+        '45 faults injected into the operator writes',
+        () => proxy.stats().faultsInjected === 45,
+        120_000,
+      );
       await waitForConvergence(admin, namespace, { live: clusters });
-      expect(proxy.stats().faultsInjected).toBe(45);
 
       proxy.clearFaults();
       proxy.resetStats();
@@ -140,8 +156,9 @@ describe('faults', () => {
       for (const name of clusters.slice(0, 3)) await setRevision(namespace, name, 2);
       const gone = await childRefsOf(admin, namespace, 'burst-4');
       await admin.delete({ ...pinotType, namespace, name: 'burst-4' });
+      // Precondition: the rollouts and the deletion met more than ten conflicts.
+      await waitUntil('more than 10 conflicts injected', () => proxy.stats().faultsInjected > 10, 120_000);
       await waitForConvergence(admin, namespace, { live: clusters.slice(0, 3), gone });
-      expect(proxy.stats().faultsInjected).toBeGreaterThan(10);
     });
   }, 180_000);
 
@@ -152,24 +169,16 @@ describe('faults', () => {
       await waitForConvergence(admin, namespace, { live: clusters });
 
       // Cut the operator off, change things behind its back, and compact etcd while kube-apiserver is down, so the
-      // restarted server's watch cache starts past every resourceVersion the operator has seen.
-      proxy.refuseConnections(true);
-      proxy.dropWatches();
-      await setRevision(namespace, 'gone-1', 2);
-      const gone = await childRefsOf(admin, namespace, 'gone-2');
-      await admin.delete({ ...pinotType, namespace, name: 'gone-2' });
-      await createClusters(namespace, ['gone-4']);
-      await plane.stopApiServer();
-      await compactEtcd();
-      await plane.startApiServer();
-      const reconnectedAt = Date.now();
-      proxy.refuseConnections(false);
-
-      // Precondition: an informer resumed its watch from a resourceVersion the new server no longer serves, and got
+      // restarted server's watch cache starts past every resourceVersion the operator has seen. Precondition (waited
+      // for inside): an informer resumed its watch from a resourceVersion the new server no longer serves, and got
       // kube-apiserver's own in-stream 410 Expired (logged by the proxy), before anything else is asserted.
-      const saw410 = () =>
-        proxy.log.some((r) => r.verb === 'watch' && r.watchError?.code === 410 && r.time.getTime() >= reconnectedAt);
-      await waitUntil('a watch of the operator ended with a 410 Expired ERROR event', saw410, 60_000);
+      let gone: Awaited<ReturnType<typeof childRefsOf>> = [];
+      const reconnectedAt = await compactWhileCutOff(plane, proxy, async () => {
+        await setRevision(namespace, 'gone-1', 2);
+        gone = await childRefsOf(admin, namespace, 'gone-2');
+        await admin.delete({ ...pinotType, namespace, name: 'gone-2' });
+        await createClusters(namespace, ['gone-4']);
+      });
       await waitForConvergence(admin, namespace, { live: ['gone-1', 'gone-3', 'gone-4'], gone });
       const relisted = proxy.log.filter(
         (r) => r.verb === 'list' && r.resource === 'pinots' && r.time.getTime() >= reconnectedAt,
@@ -207,33 +216,36 @@ describe('faults', () => {
       lose('statefulsets', 4);
       lose('services', 2);
       lose('pinots/status', 3);
+      const lost = () => proxy.log.filter((r) => r.fault === 'lostResponse');
       await createClusters(namespace, clusters);
+      // Precondition of the first round: all 9 responses were lost before the CRs converged.
+      await waitUntil('9 lost responses', () => lost().length === 9, 120_000);
       await waitForConvergence(admin, namespace, { live: clusters });
 
       // A second round: the rollout's StatefulSet updates and status writes lose their responses too.
       lose('statefulsets', 3);
       lose('pinots/status', 2);
       for (const name of clusters) await setRevision(namespace, name, 2);
-      await waitForConvergence(admin, namespace, { live: clusters });
+      await waitUntil('14 lost responses', () => lost().length === 14, 120_000);
 
       // Precondition: each injected fault hit a write the API server committed, while the operator saw a reset.
-      const lost = proxy.log.filter((r) => r.fault === 'lostResponse');
       const what = (r: ProxyRequestRecord) => `${r.resource}${r.subresource ? `/${r.subresource}` : ''}`;
       const expected = { 'pinots/status': 5, services: 2, statefulsets: 7 };
       expect(
-        Object.fromEntries(Object.keys(expected).map((k) => [k, lost.filter((r) => what(r) === k).length])),
+        Object.fromEntries(Object.keys(expected).map((k) => [k, lost().filter((r) => what(r) === k).length])),
       ).toEqual(expected);
       // (A status write guarded by a stale resourceVersion may be refused with 409 instead: the server answered it
       // too, and the reset hid that answer; at least one write of each kind must have been committed.)
-      for (const record of lost) {
+      for (const record of lost()) {
         expect(record.status).toBe(0);
         expect(committed(record) || record.upstreamStatus === 409, JSON.stringify(record)).toBe(true);
       }
       for (const kind of Object.keys(expected))
         expect(
-          lost.some((r) => what(r) === kind && committed(r)),
+          lost().some((r) => what(r) === kind && committed(r)),
           `a committed ${kind} write`,
         ).toBe(true);
+      await waitForConvergence(admin, namespace, { live: clusters });
       // Outcome: each CR owns exactly its desired children, once each; its status is current and Ready (converged).
       const problems = await ownedChildrenProblems(admin, {
         namespace,
@@ -388,6 +400,9 @@ describe('leader failover (operator processes)', () => {
       await waitUntil('operator-a committed 5 writes', () => writesOf(a.proxy.log).filter(committed).length >= 5);
       a.child.kill('SIGKILL');
       await a.exited;
+      // Precondition: the kill came mid-work, not after it: some cluster was not converged yet.
+      const atKill = await convergenceProblems(admin, namespace, clusters);
+      expect([...atKill.values()].some((problems) => problems.length > 0)).toBe(true);
       await waitForHolder(namespace, 'operator-b', 20_000);
       await waitForConvergence(admin, namespace, { live: clusters });
 
@@ -608,16 +623,3 @@ describe('load', () => {
     }
   }, 1_500_000);
 });
-
-/** Compacts etcd's history up to now (kube-apiserver does it every 5 minutes), through etcd's JSON gateway. */
-async function compactEtcd() {
-  const call = async <T>(path: string, body: object): Promise<T> => {
-    const response = await fetch(`${plane.etcdUrl}${path}`, { method: 'POST', body: JSON.stringify(body) });
-    if (!response.ok) throw new Error(`etcd ${path}: HTTP ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  };
-  const key = Buffer.from('/dsoi-test/compaction-marker').toString('base64');
-  for (const value of ['1', '2']) await call('/v3/kv/put', { key, value: Buffer.from(value).toString('base64') });
-  const { header } = await call<{ header: { revision: string } }>('/v3/kv/range', { key });
-  await call('/v3/kv/compaction', { revision: header.revision, physical: true });
-}
