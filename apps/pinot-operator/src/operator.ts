@@ -130,7 +130,7 @@ const schemaLookupOf =
       .map((s) => s.status?.['currentSchemas.json'] as string | undefined)
       .find((current) => current !== undefined);
 
-/** What the controllers of the REST kinds share. */
+/** What the operator's controllers share (the Pinot controller all but `resolveEndpoint`). */
 interface RestControllerSetup {
   readonly manager: Manager;
   readonly scope: { readonly namespace?: string };
@@ -140,6 +140,31 @@ interface RestControllerSetup {
   readonly resolveEndpoint: EndpointResolver;
   readonly reconcileWaitMs: number;
   readonly httpTimeoutMs: number;
+}
+
+/** Adds the controller of the Pinot clusters; `fieldManager` names the operator's writes. */
+function addPinotController(
+  setup: Omit<RestControllerSetup, 'resolveEndpoint'>,
+  childLabelSelector: Readonly<Record<string, string>>,
+  fieldManager: string,
+): void {
+  const { manager, scope, filters, reconcileWaitMs } = setup;
+  manager.addController<Pinot>({
+    name: 'pinot',
+    for: pinotType,
+    owns: pinotOwnedKinds,
+    // Every child carries the Go operator's `app: pinot` label (pinotNodeLabels): unrelated ConfigMaps, Services and
+    // workloads of the watched namespaces are neither cached nor watched.
+    ownedLabelSelector: childLabelSelector,
+    ...scope,
+    predicates: filters(legacyPinotIgnoreAnnotation) as Predicate<Pinot & KubeObject>[],
+    reconciler: createPinotReconciler({
+      client: manager.client,
+      recorder: manager.recorder,
+      reconcileWaitMs,
+      fieldManager,
+    }),
+  });
 }
 
 /** Adds the controller of one REST kind (PinotSchema, PinotTable or PinotTenant). */
@@ -231,22 +256,8 @@ export function createPinotOperator(options: PinotOperatorOptions): PinotOperato
   );
 
   webhook?.serveFrom({ pinots, tables: informers.get('PinotTable')!, client: manager.client });
-  manager.addController<Pinot>({
-    name: 'pinot',
-    for: pinotType,
-    owns: pinotOwnedKinds,
-    // Every child carries the Go operator's `app: pinot` label (pinotNodeLabels): unrelated ConfigMaps, Services and
-    // workloads of the watched namespaces are neither cached nor watched.
-    ownedLabelSelector: childLabelSelector,
-    ...scope,
-    predicates: filters(legacyPinotIgnoreAnnotation) as Predicate<Pinot & KubeObject>[],
-    reconciler: createPinotReconciler({
-      client: manager.client,
-      recorder: manager.recorder,
-      reconcileWaitMs,
-      fieldManager: name,
-    }),
-  });
+  const setup = { manager, scope, filters, informers, pinots, reconcileWaitMs, httpTimeoutMs };
+  addPinotController(setup, childLabelSelector, name);
 
   const resolveEndpoint = createEndpointResolver({
     getService: (ns, serviceName) => services.get(serviceName, ns),
@@ -254,8 +265,7 @@ export function createPinotOperator(options: PinotOperatorOptions): PinotOperato
     secretNamespaces,
     ...(controllerUrl !== undefined && { controllerUrl }),
   });
-  const setup = { manager, scope, filters, informers, pinots, resolveEndpoint, reconcileWaitMs, httpTimeoutMs };
-  for (const kind of [schemaKind, tableKind, tenantKind]) addRestController(setup, kind);
+  for (const kind of [schemaKind, tableKind, tenantKind]) addRestController({ ...setup, resolveEndpoint }, kind);
 
   return {
     manager,
