@@ -14,19 +14,24 @@ import { helm, valuesFile } from './helm.ts';
 export type Grant = string;
 
 interface Rule {
-  apiGroups: string[];
-  resources: string[];
+  /** Absent in a rule of non-resource URLs. */
+  apiGroups?: string[];
+  resources?: string[];
+  nonResourceURLs?: string[];
   verbs: string[];
 }
 
-/** Every (group, resource, verb) the objects grant: ClusterRole rules everywhere, Role rules in their namespace. */
+/**
+ * Every (group, resource, verb) the objects grant: ClusterRole rules everywhere, Role rules in their namespace. Rules
+ * of non-resource URLs are left out: the only one, `<release>-metrics-reader`, is for scrapers, not for the operator.
+ */
 export function grantsOf(objects: readonly any[]): Grant[] {
   return objects.flatMap((object) => {
     if (object.kind !== 'ClusterRole' && object.kind !== 'Role') return [];
     const where = object.kind === 'Role' ? object.metadata.namespace : '*';
     return (object.rules as Rule[]).flatMap((rule) =>
-      rule.apiGroups.flatMap((group) =>
-        rule.resources.flatMap((resource) => rule.verbs.map((verb) => `${group} ${resource} ${verb} ${where}`)),
+      (rule.nonResourceURLs ? [] : (rule.apiGroups ?? [])).flatMap((group) =>
+        (rule.resources ?? []).flatMap((resource) => rule.verbs.map((verb) => `${group} ${resource} ${verb} ${where}`)),
       ),
     );
   });
@@ -96,7 +101,7 @@ export function withoutGrant(
   return objects.map((object) => {
     if (object.kind !== 'ClusterRole' && object.kind !== 'Role') return object;
     const rules = (object.rules as Rule[]).flatMap((rule) => {
-      if (!rule.apiGroups.includes(group) || !rule.resources.includes(resource)) return [rule];
+      if (!rule.apiGroups?.includes(group) || !rule.resources?.includes(resource)) return [rule];
       const others = rule.resources.filter((r) => r !== resource);
       const verbs = rule.verbs.filter((v) => v !== verb);
       return [

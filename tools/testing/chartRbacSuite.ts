@@ -5,6 +5,7 @@
  * Then (a) nothing it did was denied, (b) every rule the chart grants was used or is allowlisted with the reason, and
  * (c) a rule taken out of the chart makes the start-up fail with a MissingPermissionsError naming exactly it.
  */
+import { type AddressInfo, createServer } from 'node:net';
 import type { Client, KubeObject, RequestInfo } from '@dsoi/client';
 import { createTestNamespace, serviceAccountKubeConfig } from '@dsoi/envtest/testing';
 import { createLogger, type Logger, MissingPermissionsError } from '@dsoi/reconcile';
@@ -34,6 +35,9 @@ export interface RbacOperatorOptions {
   readonly logger: Logger;
   /** Records every request (the scenario case only). */
   readonly onRequest?: (info: RequestInfo) => void;
+  /** The secure-metrics case only: `/metrics` on this address, behind a bearer token (`metricsAuth`). */
+  readonly metrics?: { readonly host: string; readonly port: number };
+  readonly metricsAuth?: boolean;
 }
 
 /** A permission taken out of the chart, and how the start-up error must name it. */
@@ -71,11 +75,100 @@ export interface ChartRbacOptions {
 
 const logger = () => createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
-/** The two scenario cases: cluster-wide (a ClusterRole) and one watched namespace (Roles only). */
+/**
+ * The scenario cases: cluster-wide (a ClusterRole), one watched namespace (Roles only), and one namespace with
+ * `metrics.secure` (Roles, plus the ClusterRole of the two reviews and `<release>-metrics-reader`), where a scraper
+ * is refused without the reader grant and served with it.
+ */
 const modes = [
-  { mode: 'cluster-wide', values: () => ({}), rbac: 'ClusterRole' },
-  { mode: 'watch-namespaces', values: (ns: string) => ({ watchNamespaces: [ns] }), rbac: 'Role' },
+  { mode: 'cluster-wide', values: () => ({}), rbac: 'ClusterRole', secure: false },
+  { mode: 'watch-namespaces', values: (ns: string) => ({ watchNamespaces: [ns] }), rbac: 'Role', secure: false },
+  {
+    mode: 'watch-namespaces with metrics.secure',
+    values: (ns: string) => ({ watchNamespaces: [ns], metrics: { secure: true } }),
+    rbac: 'Role',
+    secure: true,
+  },
 ];
+
+/** What secure metrics adds to the operator's grants: the reviews of a scraper's token, cluster-wide. */
+const reviewGrants = [
+  'authentication.k8s.io tokenreviews create *',
+  'authorization.k8s.io subjectaccessreviews create *',
+];
+const reviewResources = ['tokenreviews', 'subjectaccessreviews'];
+
+/** A port free right now on 127.0.0.1. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** GET `url` with an optional bearer token, retried while nothing listens yet. */
+async function scrape(url: string, token?: string): Promise<number> {
+  const headers = token === undefined ? undefined : { authorization: `Bearer ${token}` };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return (await fetch(url, headers ? { headers } : {})).status;
+    } catch (err) {
+      if (attempt >= 100) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+/** Waits until a SubjectAccessReview says `user` may get /metrics (the authorizer's cache lags a binding). */
+async function waitUntilAllowed(admin: Client, user: string): Promise<void> {
+  const review = {
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SubjectAccessReview',
+    spec: { user, nonResourceAttributes: { path: '/metrics', verb: 'get' } },
+  };
+  for (let attempt = 0; attempt < 120; attempt++) {
+    const answer = await admin.create<typeof review & { status?: { allowed?: boolean } }>(review);
+    if (answer.status?.allowed === true) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${user} was never allowed to get /metrics`);
+}
+
+/**
+ * The secure-metrics case: the chart's `<release>-metrics-reader` grants exactly `get /metrics` and is not the
+ * operator's; a token of an account bound to it is served (200), another account's is refused (403), no token 401.
+ * The operator's review grants are used by these scrapes, so the unused-grant check holds them to being needed.
+ */
+async function checkSecureMetrics(
+  admin: Client,
+  objects: readonly any[],
+  url: string,
+  ns: string,
+  kubeConfig: KubeConfig,
+) {
+  const reader = objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name.endsWith('-metrics-reader'));
+  expect(reader?.rules).toEqual([{ nonResourceURLs: ['/metrics'], verbs: ['get'] }]);
+  const binding = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: `${ns}-scraper` },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: reader.metadata.name },
+    subjects: [{ kind: 'ServiceAccount', name: 'scraper', namespace: ns }],
+  };
+  await admin.create(binding as KubeObject);
+  try {
+    // The operator caches a denial for a minute: scrape only once the authorizer has seen the new binding.
+    await waitUntilAllowed(admin, `system:serviceaccount:${ns}:scraper`);
+    const token = async (name: string) =>
+      (await serviceAccountKubeConfig(kubeConfig, { namespace: ns, name })).getCurrentUser()?.token;
+    expect(await scrape(url)).toBe(401);
+    expect(await scrape(url, await token('stranger'))).toBe(403);
+    expect(await scrape(url, await token('scraper'))).toBe(200);
+  } finally {
+    await admin.delete(binding as KubeObject).catch(() => {});
+  }
+}
 
 /** Defines the chart's RBAC suite in the calling test file. */
 export function describeChartRbac(options: ChartRbacOptions): void {
@@ -104,10 +197,15 @@ export function describeChartRbac(options: ChartRbacOptions): void {
         const [release, ns] = await namespaces();
         const { objects, asOperator } = await chart.install(release, mode.values(ns));
         const roles = objects.filter((o) => o.kind.endsWith('Role')).map((o) => `${o.kind} ${o.metadata.namespace}`);
-        const expected = [`${mode.rbac} ${mode.rbac === 'Role' ? ns : undefined}`, `Role ${release}`];
+        const expected = [
+          `${mode.rbac} ${mode.rbac === 'Role' ? ns : undefined}`,
+          `Role ${release}`,
+          ...(mode.secure ? ['ClusterRole undefined', 'ClusterRole undefined'] : []),
+        ];
         expect(roles.sort()).toEqual(expected.sort());
         await waitForRbac(asOperator, ns);
         const record: RequestInfo[] = [];
+        const metrics = mode.secure ? { host: '127.0.0.1', port: await freePort() } : undefined;
         const stop = new AbortController();
         const run = options.startOperator(
           {
@@ -116,11 +214,14 @@ export function describeChartRbac(options: ChartRbacOptions): void {
             leaderElection: { namespace: release, leaseName, retryPeriodMs: 500 },
             logger: logger(),
             onRequest: (info) => record.push(info),
+            ...(metrics && { metrics, metricsAuth: true }),
           },
           stop.signal,
         );
         try {
           await options.scenario(admin, ns);
+          if (metrics)
+            await checkSecureMetrics(admin, objects, `http://127.0.0.1:${metrics.port}/metrics`, ns, kubeConfig);
         } finally {
           stop.abort();
           await run;
@@ -142,10 +243,12 @@ export function describeChartRbac(options: ChartRbacOptions): void {
         expect(widths.filter((g) => g.startsWith('coordination.k8s.io leases ') && !g.endsWith(' <release>'))).toEqual(
           [],
         );
+        // With metrics.secure the only cluster-wide grants are the two reviews (cluster-scoped kinds).
         const wide = mode.rbac === 'Role' ? ' *' : ' <watched>';
-        expect(widths.filter((g) => g.endsWith(wide))).toEqual([]);
+        expect(widths.filter((g) => g.endsWith(wide))).toEqual(mode.secure ? reviewGrants : []);
         const outside = record
           .filter((r) => needsGrant(r) && r.namespace !== ns && r.namespace !== release)
+          .filter((r) => !(mode.secure && reviewResources.includes(r.resource)))
           .map((r) => `${r.verb} ${r.group}/${r.resource} ${r.namespace ?? '(all namespaces)'}`);
         expect(outside).toEqual([]);
       },

@@ -75,6 +75,25 @@ const serviceMonitorCrd = {
                         path: { type: 'string' },
                         interval: { type: 'string' },
                         scrapeTimeout: { type: 'string' },
+                        // metrics.secure and metrics.tls, as the Prometheus Operator's CRD declares them
+                        bearerTokenFile: { type: 'string' },
+                        scheme: { type: 'string', enum: ['http', 'https'] },
+                        tlsConfig: {
+                          type: 'object',
+                          properties: {
+                            serverName: { type: 'string' },
+                            ca: {
+                              type: 'object',
+                              properties: {
+                                secret: {
+                                  type: 'object',
+                                  required: ['key'],
+                                  properties: { key: { type: 'string' }, name: { type: 'string' } },
+                                },
+                              },
+                            },
+                          },
+                        },
                       },
                     },
                   },
@@ -145,6 +164,9 @@ function everyOption(namespace: string, watched: string, appValues: Record<strin
     metrics: {
       enabled: true,
       port: 9090,
+      secure: true,
+      readers: [{ kind: 'ServiceAccount', name: 'prometheus', namespace: 'monitoring' }],
+      tls: { secretName: 'metrics-tls' },
       serviceMonitor: { enabled: true, interval: '15s', scrapeTimeout: '10s', labels: { release: 'prometheus' } },
     },
     probePort: 9091,
@@ -292,7 +314,7 @@ export function describeChart(options: ChartSuiteOptions): void {
       expect(envOf(container)).toMatchObject({ RECONCILE_WAIT: '10s', WATCH_NAMESPACE: '', LOG_LEVEL: 'info' });
     });
 
-    it('renders every option into objects the API server accepts, with Roles only in the watched namespace', async () => {
+    it('renders every option into objects the API server accepts, with Roles only in the watched namespace, ClusterRoles only for secure metrics', async () => {
       const [ns, watched] = await Promise.all([
         createTestNamespace(kubeConfig, 'chart-all'),
         createTestNamespace(kubeConfig, 'chart-watched'),
@@ -305,6 +327,10 @@ export function describeChart(options: ChartSuiteOptions): void {
       const name = `${ns}-op`;
       expect(kindNames(objects)).toEqual(
         [
+          `ClusterRole/${name}-metrics-auth`,
+          `ClusterRole/${name}-metrics-reader`,
+          `ClusterRoleBinding/${name}-metrics-auth`,
+          `ClusterRoleBinding/${name}-metrics-reader`,
           `Deployment/${name}`,
           `NetworkPolicy/${name}`,
           `Role/${name}`,
@@ -327,8 +353,22 @@ export function describeChart(options: ChartSuiteOptions): void {
         '--leader-elect',
         '--metrics-bind-address=:9090',
         '--health-probe-bind-address=:9091',
+        '--metrics-secure',
+        '--metrics-cert-dir=/tmp/k8s-metrics-server/metrics-certs',
         `--leader-election-namespace=${ns}`,
       ]);
+      // metrics.tls: the Secret mounted where --metrics-cert-dir reads it; the ServiceMonitor scrapes https with a token.
+      expect(container.volumeMounts).toContainEqual({
+        name: 'metrics-certs',
+        mountPath: '/tmp/k8s-metrics-server/metrics-certs',
+        readOnly: true,
+      });
+      expect(pod.volumes).toContainEqual({ name: 'metrics-certs', secret: { secretName: 'metrics-tls' } });
+      expect(objects.find((o) => o.kind === 'ServiceMonitor').spec.endpoints[0]).toMatchObject({
+        scheme: 'https',
+        bearerTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+        tlsConfig: { serverName: `${name}-metrics.${ns}.svc`, ca: { secret: { name: 'metrics-tls', key: 'ca.crt' } } },
+      });
       expect(envOf(container)).toMatchObject({
         WATCH_NAMESPACE: watched,
         DENY_LIST: 'kube-system,kube-public',

@@ -44,6 +44,8 @@ async function main(): Promise<number> {
       flags.leaderElect && namespace ? { namespace, leaseName: parseableOperatorDefaults.leaderElectionId } : false,
     probes: flags.healthProbeBindAddress,
     metrics: flags.metricsBindAddress,
+    metricsAuth: flags.metricsSecure,
+    ...(flags.metricsTls && { metricsTls: flags.metricsTls }),
     clientLimits: { rateLimit: flags.clientRateLimit },
     logger,
   });

@@ -30,7 +30,15 @@ export const parseableTenantType: TypeMeta = Object.freeze({
 export interface ParseableOperatorOptions
   extends Pick<
       ManagerOptions,
-      'kubeConfig' | 'leaderElection' | 'probes' | 'metrics' | 'logger' | 'clientLimits' | 'onRequest'
+      | 'kubeConfig'
+      | 'leaderElection'
+      | 'probes'
+      | 'metrics'
+      | 'metricsAuth'
+      | 'metricsTls'
+      | 'logger'
+      | 'clientLimits'
+      | 'onRequest'
     >,
     Partial<Pick<OperatorFlags, 'reconcileWaitMs' | 'denyList' | 'watchNamespaces'>> {
   /** Field manager and Event reporter. @default 'parseable-operator' */
@@ -83,6 +91,8 @@ export function createParseableOperator(options: ParseableOperatorOptions): Pars
     leaderElection: options.leaderElection ?? false,
     ...(options.probes !== undefined && { probes: options.probes }),
     ...(options.metrics !== undefined && { metrics: options.metrics }),
+    ...(options.metricsAuth !== undefined && { metricsAuth: options.metricsAuth }),
+    ...(options.metricsTls && { metricsTls: options.metricsTls }),
     ...(options.logger && { logger: options.logger }),
     ...(options.clientLimits && { clientLimits: options.clientLimits }),
     ...(options.onRequest && { onRequest: options.onRequest }),

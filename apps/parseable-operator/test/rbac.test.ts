@@ -81,7 +81,8 @@ describeChartRbac({
   leaseName: '56004781.parseable.io',
   namespacePrefix: 'pt',
   startOperator: (options, signal) =>
-    createParseableOperator({ ...options, reconcileWaitMs: 1_000, probes: false, metrics: false }).start(signal),
+    // The secure-metrics case passes `metrics` and `metricsAuth`; the others run without a metrics server.
+    createParseableOperator({ reconcileWaitMs: 1_000, probes: false, metrics: false, ...options }).start(signal),
   scenario,
   allowlist: {
     // reconcileChildren sets blockOwnerDeletion on every child; the OwnerReferencesPermissionEnforcement admission

@@ -123,6 +123,8 @@ export async function runCli(options: CliOptions): Promise<number> {
     httpTimeoutMs,
     probes: flags.healthProbeBindAddress,
     metrics: flags.metricsBindAddress,
+    metricsAuth: flags.metricsSecure,
+    ...(flags.metricsTls && { metricsTls: flags.metricsTls }),
     clientLimits: { rateLimit: flags.clientRateLimit },
     ...(typeof controllerUrl === 'string' && controllerUrl !== '' && { controllerUrl }),
     ...(typeof secretNamespaces === 'string' && { secretNamespaces: namespaceList(secretNamespaces) }),

@@ -50,7 +50,15 @@ export const legacyPinotIgnoreAnnotation = 'pinot.datainfra.io/reconcile';
 export interface PinotOperatorOptions
   extends Pick<
       ManagerOptions,
-      'kubeConfig' | 'leaderElection' | 'probes' | 'metrics' | 'logger' | 'clientLimits' | 'onRequest'
+      | 'kubeConfig'
+      | 'leaderElection'
+      | 'probes'
+      | 'metrics'
+      | 'metricsAuth'
+      | 'metricsTls'
+      | 'logger'
+      | 'clientLimits'
+      | 'onRequest'
     >,
     Partial<Pick<OperatorFlags, 'reconcileWaitMs' | 'denyList' | 'watchNamespaces'>> {
   /** The Pinot controller URL, instead of discovery from the controller Service (outside the cluster, tests). @default discovery */
@@ -213,6 +221,8 @@ function createOperatorManager(options: PinotOperatorOptions, name: string, webh
     leaderElection: options.leaderElection ?? false,
     ...(options.probes !== undefined && { probes: options.probes }),
     ...(options.metrics !== undefined && { metrics: options.metrics }),
+    ...(options.metricsAuth !== undefined && { metricsAuth: options.metricsAuth }),
+    ...(options.metricsTls && { metricsTls: options.metricsTls }),
     ...(options.logger && { logger: options.logger }),
     ...(options.clientLimits && { clientLimits: options.clientLimits }),
     ...(options.onRequest && { onRequest: options.onRequest }),

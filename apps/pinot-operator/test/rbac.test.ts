@@ -107,12 +107,13 @@ describeChartRbac({
     // A flaky Pinot: the schema's first two creates fail, so its Warning repeats and the recorder patches a series.
     pinot.fail('POST', /^\/schemas$/, 500, { times: 2 });
     try {
+      // The secure-metrics case passes `metrics` and `metricsAuth`; the others run without a metrics server.
       await createPinotOperator({
-        ...options,
         reconcileWaitMs: 1_000,
         controllerUrl: pinot.url,
         probes: false,
         metrics: false,
+        ...options,
       }).start(signal);
     } finally {
       await pinot.close();
