@@ -16,7 +16,6 @@ const longerThanAScreenAlready: Record<string, number> = {
   'packages/store/src/informer.ts buildInformer': 252,
   'packages/reconcile/src/manager/manager.ts createManager': 243,
   'packages/store/src/internal/fakeApi.ts createFakeApi': 163,
-  'packages/client/src/internal/writeOperations.ts createWriteOperations': 154,
   'packages/reconcile/src/manager/healthServer.ts createHealthServer': 120,
   'packages/store/src/storeFactory.ts createStoreFactory': 120,
   'packages/reconcile/src/controller/controller.ts createController': 118,

@@ -3,7 +3,7 @@ import type { EventSink, EventSinkCallOptions } from '@dsoi/events';
 import type { RequestOptions } from '../reader.js';
 import type { Call } from './caller.js';
 import { objectRef } from './objectRefs.js';
-import { patchContentTypes } from './writeOperations.js';
+import { patchContentTypes } from './writeSpec.js';
 
 const events = { apiVersion: 'events.k8s.io/v1', kind: 'Event' } as const;
 
