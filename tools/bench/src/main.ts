@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs every benchmark and writes tools/bench/RESULTS.md, ending with the targets of issues #9 and
  * #22 and their verdicts. `--quick` shortens and scales down each measurement (under 5 minutes on 2 cores);
- * `--only=<hash|store|reconcile|operator|hostile>` runs one and replaces only its section of RESULTS.md
+ * `--only=<hash|store|reconcile|operator|hostile|scale>` runs one and replaces only its section of RESULTS.md
  * (resultsFile.ts). Absolute times drift on shared machines; compare rows of the same run.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { runHostileBench } from './hostileBench.ts';
 import { runOperatorBench } from './operatorBench.ts';
 import { runReconcileBench } from './reconcileBench.ts';
 import { type ResultSection, renderResults } from './resultsFile.ts';
+import { runScaleBench } from './scaleBench.ts';
 import { runStoreBench } from './storeBench.ts';
 import { type BenchSection, loadAverages, runHeader } from './table.ts';
 
@@ -21,6 +22,7 @@ const benches: [string, (quick: boolean) => BenchSection | Promise<BenchSection>
   ['reconcile', runReconcileBench],
   ['operator', runOperatorBench],
   ['hostile', runHostileBench],
+  ['scale', runScaleBench],
 ];
 if (only && !benches.some(([name]) => name === only)) {
   throw new Error(`--only=${only}: no such section (one of ${benches.map(([name]) => name).join(', ')})`);

@@ -4,12 +4,13 @@
  * the readiness a kubelet would report, requests per minute once converged, the time from a spec change on one CR to
  * its updated children, peak RSS and CPU seconds of the operator process.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Client, createClient, type KindRegistration, type KubeObject } from '@dsoi/client';
 import { startControlPlane } from '@dsoi/envtest';
+import { createFaultProxy } from '@dsoi/envtest/testing';
 import { type OperatorCommand, type OperatorProcess, startOperator } from '@dsoi/peers';
 import {
   createRequestTally,
@@ -25,6 +26,15 @@ export interface ScenarioOptions {
   readonly crs: number;
   /** How long requests are counted once converged. */
   readonly observeMs: number;
+  /** Start the operator once on the empty cluster first to read its floor RSS. @default true */
+  readonly floor?: boolean;
+  /**
+   * Send the operator's requests through a counting proxy on 127.0.0.1 (`createFaultProxy` of `@dsoi/envtest`, no
+   * faults) to read its peak of requests in flight (watches not counted).
+   */
+  readonly countInFlight?: boolean;
+  /** After the single change, change every CR at once and time until each CR's children are updated. */
+  readonly changeAll?: boolean;
 }
 
 /** Which operator runs, with which CRDs and environment. */
@@ -78,6 +88,10 @@ export interface ScenarioResult {
   /** The machine's 1-minute load average when the operator started and when it stopped (a shared machine drifts). */
   readonly load: { readonly start: number; readonly end: number };
   readonly cpuSeconds: number;
+  /** Peak of the operator's non-watch requests in flight at once, from its start (with `countInFlight`). */
+  readonly maxInFlight: number | undefined;
+  /** From patching every CR at once until each CR's children were updated (with `changeAll`). */
+  readonly changeAllMs: number | undefined;
 }
 
 /**
@@ -262,12 +276,54 @@ function operatorRequests(from: Awaited<ReturnType<typeof checkpoint>>, to: Awai
   return subtractRequests(subtractRequests(to.server, from.server), subtractRequests(to.bench, from.bench));
 }
 
-/** Runs the scenario for one operator on a fresh control plane holding only that operator's CRDs. */
-export async function runScenario(
-  c: OperatorCase,
-  run: OperatorRun,
-  options: ScenarioOptions,
-): Promise<ScenarioResult> {
+/**
+ * Every CR's config changed at once (as a rollout of a new setting across a fleet would): the time from the first
+ * patch until each CR's namespace holds the same number (> 0) of updated children, stable for 3 s.
+ */
+async function measureChangeAll(client: Client, c: OperatorCase, namespaces: readonly string[]): Promise<number> {
+  const inScope = new Set(namespaces);
+  const versions = async () => {
+    const result = new Map<string, { namespace: string; version: string }>();
+    for (const kind of c.childKinds) {
+      for (const item of (await client.list(kind)).items) {
+        const namespace = item.metadata?.namespace ?? '';
+        const key = `${namespace}/${kind.kind}/${item.metadata?.name}`;
+        if (inScope.has(namespace)) result.set(key, { namespace, version: item.metadata?.resourceVersion ?? '' });
+      }
+    }
+    return result;
+  };
+  const before = await versions();
+  const t0 = performance.now();
+  const stamp = String(Date.now());
+  await inBatches(namespaces, 16, async (namespace) => {
+    const cr = await client.get<KubeObject & { spec: Record<string, unknown> }>({
+      ...c.crKind,
+      name: namespace,
+      namespace,
+    });
+    await client.patch(cr, { type: 'merge', body: { spec: c.changeSpec(cr.spec, stamp) } });
+  });
+  let [total, changedAt] = [-1, t0];
+  for (;;) {
+    await sleep(1_000);
+    const perNamespace = new Map(namespaces.map((ns) => [ns, 0]));
+    for (const [key, now] of await versions()) {
+      if (before.get(key)?.version !== now.version)
+        perNamespace.set(now.namespace, perNamespace.get(now.namespace)! + 1);
+    }
+    const counts = [...perNamespace.values()];
+    const sum = counts.reduce((a, b) => a + b, 0);
+    if (sum !== total) [total, changedAt] = [sum, performance.now()];
+    if (counts.every((n) => n === counts[0] && n > 0) && performance.now() - changedAt >= 3_000) return changedAt - t0;
+    if (performance.now() - t0 > 10 * 60_000) {
+      throw new Error(`children updated per CR 10 min after changing every CR: ${[...new Set(counts)].join(', ')}`);
+    }
+  }
+}
+
+/** The control plane, the benchmark's client and the kubeconfig file the operator gets (the proxy's, if counting). */
+async function openEnvironment(c: OperatorCase, run: OperatorRun, options: ScenarioOptions) {
   const plane = await startControlPlane({ crds: [run.crdDir] });
   const dir = mkdtempSync(join(tmpdir(), 'dsoi-bench-operator-'));
   const tally = createRequestTally();
@@ -278,23 +334,56 @@ export async function runScenario(
     onRequest: tally.onRequest,
     userAgent: 'dsoi-bench',
   });
+  const proxy = options.countInFlight
+    ? await createFaultProxy({ kubeConfig: plane.kubeConfig, logLimit: 0 })
+    : undefined;
+  let kubeconfig = plane.kubeconfigPath;
+  if (proxy) {
+    kubeconfig = join(dir, 'proxy.kubeconfig');
+    writeFileSync(kubeconfig, proxy.kubeConfig.exportConfig());
+  }
+  const close = async () => {
+    client.close();
+    await proxy?.close();
+    await plane.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { plane, dir, tally, client, proxy, kubeconfig, close };
+}
+
+/** One namespace per CR (`<title>-<i>`), each holding its CR, created before the operator starts. */
+async function createCrs(client: Client, c: OperatorCase, count: number): Promise<string[]> {
+  const namespaces = Array.from({ length: count }, (_, i) => `${c.title.toLowerCase()}-${i}`);
+  await inBatches(namespaces, 10, async (ns) => {
+    await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    await client.create(c.cr(ns, ns));
+  });
+  return namespaces;
+}
+
+/** Runs the scenario for one operator on a fresh control plane holding only that operator's CRDs. */
+export async function runScenario(
+  c: OperatorCase,
+  run: OperatorRun,
+  options: ScenarioOptions,
+): Promise<ScenarioResult> {
+  const env = await openEnvironment(c, run, options);
+  const { plane, tally, client } = env;
   let operator: OperatorProcess | undefined;
   try {
-    const floorRssBytes = run.onPhase
-      ? undefined
-      : await measureFloor(run, plane.kubeconfigPath, join(dir, 'floor.log'));
-    const namespaces = Array.from({ length: options.crs }, (_, i) => `${c.title.toLowerCase()}-${i}`);
+    const floorRssBytes =
+      run.onPhase || options.floor === false
+        ? undefined
+        : await measureFloor(run, env.kubeconfig, join(env.dir, 'floor.log'));
+    const namespaces = await createCrs(client, c, options.crs);
     const namespaceSet = new Set(namespaces);
-    await inBatches(namespaces, 10, async (ns) => {
-      await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-      await client.create(c.cr(ns, ns));
-    });
     const start = await checkpoint(plane, tally);
     const startLoad = loadavg()[0]!;
+    env.proxy?.resetStats();
     const startedAt = performance.now();
     operator = await startOperator(run.command, {
-      kubeconfig: plane.kubeconfigPath,
-      logFile: join(dir, 'operator.log'),
+      kubeconfig: env.kubeconfig,
+      logFile: join(env.dir, 'operator.log'),
       env: run.env,
     });
     const guard = <T>(work: Promise<T>) => Promise.race([work, operator!.crashed]);
@@ -319,6 +408,7 @@ export async function runScenario(
     await run.onPhase?.('steady-end', operator.pid);
 
     const change = await guard(measureChange(client, c, namespaces[0]!));
+    const changeAllMs = options.changeAll ? await guard(measureChangeAll(client, c, namespaces)) : undefined;
     const clientRequests = await operator.clientRequests();
     const final = await operator.stop();
     operator = undefined;
@@ -341,11 +431,11 @@ export async function runScenario(
       floorRssBytes,
       load: { start: startLoad, end: loadavg()[0]! },
       cpuSeconds: final.cpuSeconds,
+      maxInFlight: env.proxy?.stats().maxInFlight,
+      changeAllMs,
     };
   } finally {
     await operator?.stop();
-    client.close();
-    await plane.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await env.close();
   }
 }
