@@ -1,12 +1,13 @@
 /** The informer: a paginated list, then a watch from its resourceVersion, kept alive forever, into an indexed cache. */
-import type { Client, KubeObject, TypeMeta, WatchEvent } from '@dsoi/client';
-import { isForbidden, isTimeout, isUnauthorized, isUnknownKind } from '@dsoi/client/errors';
-import { type CacheListOptions, createCache, keyOf, type LabelSelector } from './cache.js';
+import type { Client, KubeObject, TypeMeta } from '@dsoi/client';
+import { type CacheListOptions, createCache, type LabelSelector } from './cache.js';
 import { StoreError } from './errors.js';
 import type { IndexFunction } from './indexer.js';
-import { deepFreeze } from './internal/deepFreeze.js';
+import { createInformerProgress, type InformerContext, informerSteps } from './internal/informerSteps.js';
 import { labelSelectorString, parseLabelSelector } from './internal/labelSelector.js';
-import { type ListWatchPacing, type ListWatchSteps, runListWatch } from './internal/listWatchLoop.js';
+import { runListWatch } from './internal/listWatchLoop.js';
+import type { ListWatchPacing } from './internal/listWatchState.js';
+import { prepareObject } from './internal/prepareObject.js';
 import { createSubscribers } from './internal/subscribers.js';
 import { createSyncGate } from './internal/syncGate.js';
 
@@ -237,7 +238,6 @@ export function buildInformer<TObject extends KubeObject>(
   const description = `informer ${type.apiVersion} ${type.kind}${namespace ? ` in ${namespace}` : ''}`;
   // A bad selector would fail every list with 400 forever: refuse it here, naming the problem.
   if (labelSelector !== undefined) parseLabelSelector(labelSelector);
-  const selector = labelSelectorString(labelSelector);
   checkOptions(description, {
     pageSize,
     watchTimeoutSeconds,
@@ -247,194 +247,60 @@ export function buildInformer<TObject extends KubeObject>(
     backoffResetMs,
     watchConfirmMs,
   });
-  const reportError =
-    onError ??
-    ((error: unknown, info: InformerErrorInfo) => {
-      // Recovered at once (a 410 relist, a quiet watch reopened): routine, not worth a warning.
-      if (info.retryInMs === 0) return;
-      const retry = info.retryInMs === undefined ? '' : `; retrying in ${info.retryInMs} ms`;
-      console.warn(`${description}: ${info.operation} failed: ${(error as Error)?.message ?? String(error)}${retry}`);
-    });
-  const report = (error: unknown, info: InformerErrorInfo) => {
-    try {
-      reportError(error, info);
-    } catch {
-      // A failing error reporter must not stop the informer.
-    }
-  };
-  const { reader, writer } = createCache<TObject>({
-    indexers,
-    description,
-    onIndexError: (error) => report(error, { operation: 'index', failures: 0, retryInMs: undefined }),
-  });
-  const subscribers = createSubscribers<TObject>(
-    onHandlerError ??
-      ((error, info) =>
-        console.error(`${description}: the ${info.event} handler threw (the informer goes on):`, error)),
-  );
-  const gate = createSyncGate();
-  const counters = {
-    lists: 0,
-    relists: 0,
-    watches: 0,
-    reconnects: 0,
-    events: 0,
-    bookmarks: 0,
-    inactivityTimeouts: 0,
-    failures: 0,
-  };
-  let lastResourceVersion: string | undefined;
-  let lastActivityMs: number | undefined;
-  let completedLists = 0;
-  let running = false;
-
-  const touch = () => {
-    lastActivityMs = performance.now();
-  };
-
-  /** Strips, transforms and freezes an object the client just parsed (the informer owns it from here on). */
-  const prepare = (raw: TObject): TObject => {
-    let obj = raw;
-    const metadata = raw.metadata as Record<string, unknown> | undefined;
-    if (stripManagedFields && metadata !== undefined && 'managedFields' in metadata) {
-      // A fresh metadata object instead of `delete`: V8 keeps it in fast mode, and the caller's object is untouched.
-      const trimmed: Record<string, unknown> = {};
-      for (const key in metadata) if (key !== 'managedFields') trimmed[key] = metadata[key];
-      obj = { ...raw, metadata: trimmed };
-    }
-    if (transform !== undefined) {
-      try {
-        obj = transform(obj);
-      } catch (error) {
-        report(error, { operation: 'transform', failures: 0, retryInMs: undefined });
-      }
-    }
-    return freeze ? deepFreeze(obj) : obj;
-  };
-
-  const blocksSync = (error: unknown) => isForbidden(error) || isUnauthorized(error) || isUnknownKind(error);
-
-  /** Reads the whole list, then swaps it in and emits the differences (all `add` the first time). */
-  const listIntoCache = async (signal: AbortSignal) => {
-    const next = new Map<string, TObject>();
-    let token: string | undefined;
-    let resourceVersion: string | undefined;
-    do {
-      counters.lists++;
-      const page = await client.list<TObject>(type, {
-        namespace,
-        labelSelector: selector,
-        fieldSelector,
-        limit: pageSize,
-        continue: token,
-        signal,
-      });
-      for (const raw of page.items) {
-        const old = reader.get(raw.metadata?.name ?? '', raw.metadata?.namespace);
-        // Keep the cached instance of an unchanged object: one copy in memory, and no event for it.
-        const same = old !== undefined && sameVersion(old, raw);
-        next.set(keyOf(raw), same ? old : prepare(raw));
-      }
-      token = page.metadata.continue || undefined;
-      resourceVersion = page.metadata.resourceVersion;
-    } while (token !== undefined && !signal.aborted);
-    if (signal.aborted) return;
-    const diff = writer.replace(next);
-    if (completedLists++ > 0) counters.relists++;
-    lastResourceVersion = resourceVersion;
-    touch();
-    gate.clearBlock();
-    subscribers.emitBatch(diff);
-  };
-
-  const applyEvent = (event: WatchEvent<TObject>) => {
-    if (event.type === 'BOOKMARK') {
-      counters.bookmarks++;
-      lastResourceVersion = event.object.metadata?.resourceVersion || lastResourceVersion;
-      return;
-    }
-    counters.events++;
-    const raw = event.object;
-    lastResourceVersion = raw.metadata?.resourceVersion || lastResourceVersion;
-    if (event.type === 'DELETED') {
-      const old = writer.remove(keyOf(raw));
-      if (old !== undefined) subscribers.emitDelete(prepare(raw));
-      return;
-    }
-    const old = reader.get(raw.metadata?.name ?? '', raw.metadata?.namespace);
-    if (old !== undefined && sameVersion(old, raw)) return;
-    const obj = prepare(raw);
-    writer.upsert(obj);
-    if (old === undefined) subscribers.emitAdd(obj);
-    else subscribers.emitUpdate(old, obj);
-  };
-
-  /** One watch connection from `lastResourceVersion`; resolves with the number of events when the server ends it. */
-  const watchOnce = async (signal: AbortSignal): Promise<number> => {
-    counters.watches++;
-    const stream = client.watch<TObject>(type, {
+  const report = neverThrowing(onError ?? warnOnError(description));
+  // Transform and index failures are not retried: the object stays untransformed, or out of that index.
+  const reportOnce = (operation: 'transform' | 'index') => (error: unknown) =>
+    report(error, { operation, failures: 0, retryInMs: undefined });
+  const { reader, writer } = createCache<TObject>({ indexers, description, onIndexError: reportOnce('index') });
+  const subscribers = createSubscribers<TObject>(onHandlerError ?? logHandlerError(description));
+  const onTransformError = reportOnce('transform');
+  const context: InformerContext<TObject> = {
+    client,
+    type,
+    requests: {
       namespace,
-      labelSelector: selector,
+      labelSelector: labelSelectorString(labelSelector),
       fieldSelector,
-      resourceVersion: lastResourceVersion,
-      allowWatchBookmarks,
-      timeoutSeconds: Math.floor(watchTimeoutSeconds * (1 + random())),
+      pageSize,
+      watchTimeoutSeconds,
       inactivityTimeoutMs,
-      signal,
-      // Our own backoff decides when to reconnect; the client must not retry behind our back.
-      retry: { maxAttempts: 1 },
-    });
-    const confirm = gate.synced ? undefined : setTimeout(() => gate.open(), watchConfirmMs);
-    let events = 0;
-    try {
-      for await (const event of stream) {
-        events++;
-        touch();
-        gate.open();
-        applyEvent(event);
-      }
-    } catch (error) {
-      // The list stands; only a refusal of the watch (RBAC) keeps the cache from counting as synced.
-      if (!blocksSync(error) && !signal.aborted) gate.open();
-      throw error;
-    } finally {
-      clearTimeout(confirm);
-    }
-    if (!signal.aborted) gate.open();
-    return events;
+      allowWatchBookmarks,
+      watchConfirmMs,
+      random,
+    },
+    reader,
+    writer,
+    subscribers,
+    gate: createSyncGate(),
+    prepare: (raw) => prepareObject(raw, { stripManagedFields, transform, freeze, onTransformError }),
+    report,
+    progress: createInformerProgress(),
   };
-
-  /** The inactivity watchdog's error: the client's TimeoutError after at least `inactivityTimeoutMs` of silence. */
-  const isQuiet = (error: unknown, connectedAtMs: number) =>
-    isTimeout(error) && performance.now() - Math.max(connectedAtMs, lastActivityMs ?? 0) >= inactivityTimeoutMs;
-
-  const steps: ListWatchSteps = {
-    async list(signal) {
-      await listIntoCache(signal);
-      if (watchConfirmMs <= 0 && !signal.aborted) gate.open();
-    },
-    watch: watchOnce,
-    isQuiet,
-    onReconnect: () => {
-      counters.reconnects++;
-    },
-    onFailure(error, { operation, failures, retryInMs, quiet }) {
-      counters.failures++;
-      if (quiet) counters.inactivityTimeouts++;
-      if (blocksSync(error)) gate.block(error);
-      report(error, { operation, failures, retryInMs });
-    },
-  };
-  const pacing: ListWatchPacing = {
+  const pacing = {
     initialMs: initialBackoffMs,
     maxMs: maxBackoffMs,
     random,
     resetAfterMs: backoffResetMs,
     minHealthyWatchMs,
   };
+  return {
+    informer: informerOver(context, pacing, description),
+    defineIndex: (name, fn) => writer.defineIndex(name, fn),
+    indexFunction: (name) => writer.indexFunction(name),
+  };
+}
 
-  const informer: Informer<TObject> = {
-    type: Object.freeze({ apiVersion: type.apiVersion, kind: type.kind }),
+/** The public face of an informer: `start()` runs the list-watch loop over `context`; reads go to its cache. */
+function informerOver<TObject extends KubeObject>(
+  context: InformerContext<TObject>,
+  pacing: ListWatchPacing,
+  description: string,
+): Informer<TObject> {
+  const { reader, gate, progress } = context;
+  const steps = informerSteps(context);
+  let running = false;
+  return {
+    type: Object.freeze({ apiVersion: context.type.apiVersion, kind: context.type.kind }),
     async start(signal) {
       if (running) throw new StoreError('AlreadyStarted', `${description}: start() called while it is running`);
       running = true;
@@ -445,21 +311,42 @@ export function buildInformer<TObject extends KubeObject>(
         gate.abandon(new StoreError('Stopped', `${description}: stopped before its cache synced`));
       }
     },
-    subscribe: (handlers) => subscribers.add(handlers, reader.values()),
+    subscribe: (handlers) => context.subscribers.add(handlers, reader.values()),
     hasSynced: () => gate.synced,
     waitForSync: (signal) => gate.wait(signal),
     lastEventAgeMs: () =>
-      lastActivityMs === undefined ? Number.POSITIVE_INFINITY : performance.now() - lastActivityMs,
+      progress.lastActivityMs === undefined ? Number.POSITIVE_INFINITY : performance.now() - progress.lastActivityMs,
     get: (name, ns) => reader.get(name, ns),
     list: (listOptions) => reader.list(listOptions),
     byIndex: (indexName, value) => reader.byIndex(indexName, value),
-    stats: () => ({ ...counters, objects: reader.size, lastResourceVersion }),
+    stats: () => ({ ...progress.counters, objects: reader.size, lastResourceVersion: progress.lastResourceVersion }),
   };
+}
 
-  return {
-    informer,
-    defineIndex: (name, fn) => writer.defineIndex(name, fn),
-    indexFunction: (name) => writer.indexFunction(name),
+/** The default `onError`: a warning line, except for failures retried at once. */
+function warnOnError(description: string) {
+  return (error: unknown, info: InformerErrorInfo) => {
+    // Recovered at once (a 410 relist, a quiet watch reopened): routine, not worth a warning.
+    if (info.retryInMs === 0) return;
+    const retry = info.retryInMs === undefined ? '' : `; retrying in ${info.retryInMs} ms`;
+    console.warn(`${description}: ${info.operation} failed: ${(error as Error)?.message ?? String(error)}${retry}`);
+  };
+}
+
+/** The default `onHandlerError`: an error line. */
+function logHandlerError(description: string) {
+  return (error: unknown, info: HandlerErrorInfo) =>
+    console.error(`${description}: the ${info.event} handler threw (the informer goes on):`, error);
+}
+
+/** `report`, except that a failing error reporter cannot stop the informer. */
+function neverThrowing(report: (error: unknown, info: InformerErrorInfo) => void) {
+  return (error: unknown, info: InformerErrorInfo) => {
+    try {
+      report(error, info);
+    } catch {
+      // Nothing sensible is left to do with either error.
+    }
   };
 }
 
@@ -480,10 +367,4 @@ function checkOptions(description: string, numbers: Readonly<Record<string, numb
       `${description}: maxBackoffMs (${numbers.maxBackoffMs}) is below initialBackoffMs (${numbers.initialBackoffMs})`,
     );
   }
-}
-
-/** Equal resourceVersions mean the same object state (versions are opaque: compared for equality only). */
-function sameVersion(a: KubeObject, b: KubeObject): boolean {
-  const version = a.metadata?.resourceVersion;
-  return version !== undefined && version === b.metadata?.resourceVersion;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createReconnectBackoff, pause, reconnectDelayMs } from './backoff.js';
+import { pause, reconnectDelayMs } from './backoff.js';
 
 const defaults = { initialMs: 800, maxMs: 30_000 };
 
@@ -19,16 +19,6 @@ describe('reconnect backoff', () => {
   it('clamps a misbehaving random source', () => {
     expect(reconnectDelayMs(1, { ...defaults, random: () => 7 })).toBe(1_600);
     expect(reconnectDelayMs(1, { ...defaults, random: () => -1 })).toBe(800);
-  });
-
-  it('counts failures, lets a first failure go without delay, and starts over after reset', () => {
-    const backoff = createReconnectBackoff({ ...defaults, random: () => 0 });
-    backoff.failWithoutDelay();
-    expect(backoff.fail()).toBe(1_600);
-    expect(backoff.fail()).toBe(3_200);
-    backoff.reset();
-    expect(backoff.failures).toBe(0);
-    expect(backoff.fail()).toBe(800);
   });
 
   it('pause resolves early, without rejecting, when the signal aborts', async () => {

@@ -1,6 +1,6 @@
-/** The informer's reconnect backoff: exponential, jittered, bounded, and forgotten after a healthy period. */
+/** The informer's reconnect delays (exponential, jittered, bounded) and its abortable pause. */
 
-/** The bounds of a {@link ReconnectBackoff}. */
+/** The bounds of the informer's reconnect delays. */
 export interface ReconnectBackoffOptions {
   /** The base delay of the first retry; every delay is at least this. */
   readonly initialMs: number;
@@ -8,18 +8,6 @@ export interface ReconnectBackoffOptions {
   readonly maxMs: number;
   /** Source of randomness in [0, 1). */
   readonly random: () => number;
-}
-
-/** Counts consecutive failures and turns the count into the next delay. */
-export interface ReconnectBackoff {
-  /** Consecutive failures since the last reset. */
-  readonly failures: number;
-  /** Records one more failure and returns the delay before the next attempt. */
-  fail(): number;
-  /** Records a failure that is retried at once (a first 410 Gone); later failures still back off. */
-  failWithoutDelay(): void;
-  /** Forgets the failures (after a healthy period). */
-  reset(): void;
 }
 
 /**
@@ -30,25 +18,6 @@ export interface ReconnectBackoff {
 export function reconnectDelayMs(failures: number, { initialMs, maxMs, random }: ReconnectBackoffOptions): number {
   const base = Math.min(maxMs, initialMs * 2 ** Math.max(0, Math.min(failures - 1, 30)));
   return Math.round(Math.min(maxMs, base * (1 + Math.min(1, Math.max(0, random())))));
-}
-
-export function createReconnectBackoff(options: ReconnectBackoffOptions): ReconnectBackoff {
-  let failures = 0;
-  return {
-    get failures() {
-      return failures;
-    },
-    fail() {
-      failures++;
-      return reconnectDelayMs(failures, options);
-    },
-    failWithoutDelay() {
-      failures++;
-    },
-    reset() {
-      failures = 0;
-    },
-  };
 }
 
 /** Resolves after `ms`, or at once (without rejecting) when `signal` aborts. */
