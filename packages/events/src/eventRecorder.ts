@@ -3,7 +3,6 @@
 import type { EventPublisher } from './eventBus.js';
 import type { EventSink } from './eventSink.js';
 import {
-  eventName,
   normalizeEventRecord,
   objectKey,
   seriesKey,
@@ -11,8 +10,10 @@ import {
   validateReportingController,
   validateReportingInstance,
 } from './internal/eventFields.js';
-import { createEventWriter, type EventWriteTarget } from './internal/eventWriter.js';
-import { createTokenBuckets } from './internal/tokenBuckets.js';
+import { createEventWriter } from './internal/eventWriter.js';
+import { SendLoop } from './internal/sendLoop.js';
+import { type Series, SeriesCache, startSeries } from './internal/seriesCache.js';
+import { createTokenBuckets, type TokenBuckets } from './internal/tokenBuckets.js';
 import type { EventDropReason, EventRecord, StandardEvents } from './standardEvents.js';
 
 /** Options of {@link createEventRecorder}. */
@@ -132,22 +133,6 @@ export interface EventRecorder {
   stats(): EventRecorderStats;
 }
 
-type SeriesState = 'idle' | 'queued' | 'waiting' | 'writing';
-
-/** One Event object and the occurrences folded into it. */
-interface Series extends EventWriteTarget {
-  readonly key: string;
-  count: number;
-  lastObservedMs: number;
-  /** The count the API server has; 0 until the Event is created. */
-  written: number;
-  /** The count the last write carried, whether it succeeded or not; a failed write is not repeated until this grows. */
-  attempted: number;
-  lastPatchMs: number | undefined;
-  state: SeriesState;
-  timer: ReturnType<typeof setTimeout> | undefined;
-}
-
 function requirePositive(name: string, value: number, minimum: number): void {
   if (!(value >= minimum))
     throw new RangeError(`event recorder option ${name} must be at least ${minimum}, got ${value}`);
@@ -185,13 +170,9 @@ export function createEventRecorder({
   requirePositive('maxAttempts', maxAttempts, 1);
   requirePositive('cacheSize', cacheSize, 1);
 
-  const counters = { recorded: 0, written: 0, updated: 0, dropped: 0, failed: 0 };
-  const cache = new Map<string, Series>(); // least recently used first
+  const facts = createRecorderFacts(bus);
+  const seriesCache = new SeriesCache(seriesWindowMs, cacheSize, now());
   const spamFilter = createTokenBuckets({ burst: spamBurst, refillMs: spamRefillMs, maxKeys: cacheSize });
-  const queue: Series[] = [];
-  const waiting = new Set<Series>();
-  const writing = new Set<Series>();
-  const drainWaiters = new Set<() => void>();
   const lifecycle = new AbortController(); // aborted when close() gives up: cancels timers and sink calls
   const writer = createEventWriter({
     sink,
@@ -202,11 +183,96 @@ export function createEventRecorder({
     retryMaxDelayMs,
     signal: lifecycle.signal,
   });
+  const sendLoop = new SendLoop({
+    writer,
+    maxConcurrentWrites,
+    seriesUpdateIntervalMs,
+    now,
+    signal: lifecycle.signal,
+    onWritten: facts.written,
+    onFailed(series, operation, count, error) {
+      facts.failed(series, operation, count, error);
+      // An Event that never reached the server must not swallow later repeats: they start a new one.
+      if (operation === 'create') seriesCache.forget(series);
+    },
+  });
+  const intake: Intake = { seriesCache, sendLoop, spamFilter, queueSize, facts };
   let closing: Promise<void> | undefined;
-  let flushing = 0;
-  let pumpScheduled = false;
-  let lastSweepMs = now();
 
+  const recorder: EventRecorder = {
+    record(input) {
+      validateEventRecord(input);
+      const event = normalizeEventRecord(input);
+      const nowMs = now();
+      if (closing) facts.dropped(event, 'closed', 1);
+      else admit(intake, event, nowMs);
+    },
+    flush: ({ signal: flushSignal } = {}) => sendLoop.flush(flushSignal),
+    close: () => (closing ??= flushThenGiveUp(sendLoop, closeTimeoutMs, lifecycle, facts)),
+    stats: () => ({ ...facts.counters }),
+  };
+
+  if (signal?.aborted) void recorder.close();
+  else signal?.addEventListener('abort', () => void recorder.close(), { once: true });
+  return recorder;
+}
+
+/** What `record()` hands a valid occurrence to while the recorder is open. */
+interface Intake {
+  readonly seriesCache: SeriesCache;
+  readonly sendLoop: SendLoop;
+  readonly spamFilter: TokenBuckets;
+  readonly queueSize: number;
+  readonly facts: RecorderFacts;
+}
+
+/** Folds an occurrence into its series, or starts a new series unless the queue is full or the spam filter refuses. */
+function admit({ seriesCache, sendLoop, spamFilter, queueSize, facts }: Intake, event: EventRecord, nowMs: number) {
+  const key = seriesKey(event);
+  const known = seriesCache.join(key, nowMs);
+  if (known) {
+    facts.recorded(event, known.count);
+    sendLoop.schedule(known);
+  } else if (sendLoop.queued >= queueSize) {
+    facts.dropped(event, 'queueFull', 1);
+  } else if (!spamFilter.take(objectKey(event.regarding), nowMs)) {
+    facts.dropped(event, 'spamFilter', 1);
+  } else {
+    const series = startSeries(key, event, nowMs);
+    seriesCache.add(series);
+    facts.recorded(event, 1);
+    sendLoop.schedule(series);
+  }
+}
+
+/** Flushes for up to `timeoutMs`, then aborts what is still pending and counts it as dropped (`closed`). */
+async function flushThenGiveUp(
+  sendLoop: SendLoop,
+  timeoutMs: number,
+  lifecycle: AbortController,
+  facts: RecorderFacts,
+): Promise<void> {
+  const timeout = new AbortController();
+  // The one timer left referenced: a caller awaiting close() gets its pending writes, for closeTimeoutMs at most.
+  const timer = setTimeout(() => timeout.abort(), timeoutMs);
+  try {
+    await sendLoop.flush(timeout.signal);
+  } catch {
+    // Timed out: whatever is still pending is dropped below.
+  } finally {
+    clearTimeout(timer);
+  }
+  lifecycle.abort();
+  sendLoop.stop((series) => {
+    if (series.count > series.written) facts.dropped(series.record, 'closed', series.count - series.written);
+  });
+}
+
+type RecorderFacts = ReturnType<typeof createRecorderFacts>;
+
+/** The recorder's counters and the bus facts that go with them. */
+function createRecorderFacts(bus: EventPublisher | undefined) {
+  const counters = { recorded: 0, written: 0, updated: 0, dropped: 0, failed: 0 };
   const emit = <TType extends keyof StandardEvents>(type: TType, payload: StandardEvents[TType]): void => {
     try {
       bus?.emit(type, payload);
@@ -214,222 +280,23 @@ export function createEventRecorder({
       // A bus must not break the recorder; ours never throws, a foreign one might.
     }
   };
-
-  const drop = (event: EventRecord, dropReason: EventDropReason, count: number): void => {
-    counters.dropped += count;
-    emit('event.dropped', { event, dropReason, count });
-  };
-
-  const settleDrainWaiters = (): void => {
-    if (queue.length > 0 || waiting.size > 0 || writing.size > 0) return;
-    for (const resolve of drainWaiters) resolve();
-    drainWaiters.clear();
-  };
-
-  const enqueue = (series: Series): void => {
-    series.state = 'queued';
-    queue.push(series);
-    if (pumpScheduled) return;
-    pumpScheduled = true;
-    // Never write on the caller's stack: a synchronous burst folds into one write before the first one starts.
-    queueMicrotask(pump);
-  };
-
-  const schedule = (series: Series): void => {
-    if (series.state !== 'idle' || series.count <= series.attempted || lifecycle.signal.aborted) return;
-    const waitMs =
-      series.written === 0 || series.lastPatchMs === undefined || flushing > 0
-        ? 0
-        : series.lastPatchMs + seriesUpdateIntervalMs - now();
-    if (waitMs <= 0) {
-      enqueue(series);
-      return;
-    }
-    series.state = 'waiting';
-    waiting.add(series);
-    series.timer = setTimeout(() => {
-      waiting.delete(series);
-      series.timer = undefined;
-      enqueue(series);
-    }, waitMs);
-    series.timer.unref();
-  };
-
-  const sendWaitingNow = (): void => {
-    for (const series of waiting) {
-      clearTimeout(series.timer);
-      series.timer = undefined;
-      enqueue(series);
-    }
-    waiting.clear();
-  };
-
-  const write = async (series: Series): Promise<void> => {
-    const { count, lastObservedMs } = series;
-    const wasCreated = series.written > 0;
-    series.attempted = count;
-    try {
-      let operation: 'create' | 'patch' = 'create';
-      if (wasCreated) operation = await writer.patchOrCreate(series, count, lastObservedMs);
-      else await writer.create(series, count, lastObservedMs);
-      if (!writing.has(series)) return; // close() gave up on it and counted it as dropped
-      series.written = count;
-      counters[operation === 'create' ? 'written' : 'updated'] += 1;
-      emit('event.written', { event: series.record, operation, namespace: series.namespace, name: series.name, count });
-    } catch (error) {
-      if (!writing.has(series)) return;
-      counters.failed += 1;
-      emit('event.failed', { event: series.record, operation: wasCreated ? 'patch' : 'create', count, error });
-      // An Event that never reached the server must not swallow later repeats: they start a new one.
-      if (!wasCreated && cache.get(series.key) === series) cache.delete(series.key);
-    } finally {
-      if (wasCreated) series.lastPatchMs = now();
-    }
-  };
-
-  function pump(): void {
-    pumpScheduled = false;
-    while (writing.size < maxConcurrentWrites && queue.length > 0 && !lifecycle.signal.aborted) {
-      const series = queue.shift()!;
-      series.state = 'writing';
-      writing.add(series);
-      void write(series).finally(() => {
-        const stillOurs = writing.delete(series);
-        series.state = 'idle';
-        if (stillOurs) schedule(series);
-        pump();
-      });
-    }
-    settleDrainWaiters();
-  }
-
-  const sweep = (nowMs: number): void => {
-    if (nowMs - lastSweepMs < seriesWindowMs) return;
-    lastSweepMs = nowMs;
-    for (const [key, series] of cache) {
-      if (series.state === 'idle' && nowMs - series.lastObservedMs > seriesWindowMs) cache.delete(key);
-    }
-  };
-
-  const evictIfFull = (): void => {
-    if (cache.size <= cacheSize) return;
-    for (const [key, series] of cache) {
-      if (series.state !== 'idle') continue;
-      cache.delete(key);
-      if (cache.size <= cacheSize) return;
-    }
-  };
-
-  const giveUp = (): void => {
-    lifecycle.abort();
-    for (const series of [...queue, ...waiting, ...writing]) {
-      clearTimeout(series.timer);
-      series.state = 'idle';
-      if (series.count > series.written) drop(series.record, 'closed', series.count - series.written);
-    }
-    queue.length = 0;
-    waiting.clear();
-    writing.clear();
-    settleDrainWaiters();
-  };
-
-  const recorder: EventRecorder = {
-    record(input) {
-      validateEventRecord(input);
-      const event = normalizeEventRecord(input);
-      const nowMs = now();
-      if (closing) {
-        drop(event, 'closed', 1);
-        return;
-      }
-      sweep(nowMs);
-      const key = seriesKey(event);
-      const known = cache.get(key);
-      if (known && nowMs - known.lastObservedMs <= seriesWindowMs) {
-        known.count += 1;
-        known.lastObservedMs = Math.max(known.lastObservedMs, nowMs);
-        cache.delete(key);
-        cache.set(key, known);
-        counters.recorded += 1;
-        emit('event.recorded', { event, count: known.count });
-        schedule(known);
-        return;
-      }
-      // The window of a known series has ended: a new Event starts (a pending write of the old one still goes out).
-      if (known) cache.delete(key);
-      if (queue.length >= queueSize) {
-        drop(event, 'queueFull', 1);
-        return;
-      }
-      if (!spamFilter.take(objectKey(event.regarding), nowMs)) {
-        drop(event, 'spamFilter', 1);
-        return;
-      }
-      const series: Series = {
-        key,
-        record: event,
-        namespace: event.regarding.namespace || 'default',
-        eventTimeMs: nowMs,
-        name: eventName(event.regarding.name),
-        count: 1,
-        lastObservedMs: nowMs,
-        written: 0,
-        attempted: 0,
-        lastPatchMs: undefined,
-        state: 'idle',
-        timer: undefined,
-      };
-      cache.set(key, series);
-      evictIfFull();
+  return {
+    counters,
+    recorded(event: EventRecord, count: number): void {
       counters.recorded += 1;
-      emit('event.recorded', { event, count: 1 });
-      enqueue(series);
+      emit('event.recorded', { event, count });
     },
-
-    flush({ signal: flushSignal } = {}) {
-      if (flushSignal?.aborted) return Promise.reject(flushSignal.reason);
-      flushing += 1;
-      sendWaitingNow();
-      return new Promise<void>((resolve, reject) => {
-        const onAbort = (): void => {
-          drainWaiters.delete(done);
-          reject(flushSignal?.reason);
-        };
-        const done = (): void => {
-          flushSignal?.removeEventListener('abort', onAbort);
-          resolve();
-        };
-        flushSignal?.addEventListener('abort', onAbort, { once: true });
-        drainWaiters.add(done);
-        settleDrainWaiters();
-      }).finally(() => {
-        flushing -= 1;
-      });
+    dropped(event: EventRecord, dropReason: EventDropReason, count: number): void {
+      counters.dropped += count;
+      emit('event.dropped', { event, dropReason, count });
     },
-
-    close() {
-      closing ??= (async () => {
-        const timeout = new AbortController();
-        // The one timer left referenced: a caller awaiting close() gets its pending writes, for closeTimeoutMs at most.
-        const timer = setTimeout(() => timeout.abort(), closeTimeoutMs);
-        try {
-          await recorder.flush({ signal: timeout.signal });
-        } catch {
-          // Timed out: whatever is still pending is dropped below.
-        } finally {
-          clearTimeout(timer);
-        }
-        giveUp();
-      })();
-      return closing;
+    written({ record: event, namespace, name }: Series, operation: 'create' | 'patch', count: number): void {
+      counters[operation === 'create' ? 'written' : 'updated'] += 1;
+      emit('event.written', { event, operation, namespace, name, count });
     },
-
-    stats() {
-      return { ...counters };
+    failed({ record: event }: Series, operation: 'create' | 'patch', count: number, error: unknown): void {
+      counters.failed += 1;
+      emit('event.failed', { event, operation, count, error });
     },
   };
-
-  if (signal?.aborted) void recorder.close();
-  else signal?.addEventListener('abort', () => void recorder.close(), { once: true });
-  return recorder;
 }

@@ -12,7 +12,6 @@ const root = join(import.meta.dirname, '..', '..', '..');
  */
 const longerThanAScreenAlready: Record<string, number> = {
   'packages/reconcile/src/manager/leaderElection.ts createLeaderElector': 277,
-  'packages/events/src/eventRecorder.ts createEventRecorder': 274,
   'packages/reconcile/src/manager/manager.ts createManager': 243,
   'packages/store/src/internal/fakeApi.ts createFakeApi': 163,
   'packages/reconcile/src/manager/healthServer.ts createHealthServer': 120,
