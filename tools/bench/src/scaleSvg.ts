@@ -67,6 +67,7 @@ export function scaleSvg(panels: readonly Panel[]): string {
   const totalWidth = width * panels.length;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${totalWidth}" height="${height + 24}" font-family="sans-serif" font-size="11">`,
+    `<title>Scale curve: ${xmlText(panels.map((p) => p.title).join(', '))} by number of CRs</title>`,
     `<rect width="${totalWidth}" height="${height + 24}" fill="#fff"/>`,
     ...panels.map((p, i) => panel(p, i * width)),
     ...legend,
