@@ -1,13 +1,23 @@
 /**
  * The operator command line, loaded by main.ts once the Node version is checked: reads the Go operator's flags and
  * environment (`--kubeconfig`, `--metrics-bind-address`, `--health-probe-bind-address`, `--leader-elect`,
- * `RECONCILE_WAIT`, `DENY_LIST`, `WATCH_NAMESPACE`) and runs until SIGTERM/SIGINT. A bad flag or variable exits with
+ * `RECONCILE_WAIT`, `DENY_LIST`, `WATCH_NAMESPACE`), plus `--allow-privileged-pods` / `ALLOW_PRIVILEGED_PODS` to let
+ * tenants pass privileged pod settings through, and runs until SIGTERM/SIGINT. A bad flag or variable exits with
  * code 2 and says which.
  */
 import { createLogger, shutdownSignal } from '@dsoi/reconcile';
-import { OperatorFlagsError, operatorFlagsUsage, parseOperatorFlags } from '@dsoi/reconcile/manager';
+import { type ExtraFlag, OperatorFlagsError, operatorFlagsUsage, parseOperatorFlags } from '@dsoi/reconcile/manager';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createParseableOperator, parseableOperatorDefaults } from './operator.ts';
+
+const extraFlags: Record<string, ExtraFlag> = {
+  'allow-privileged-pods': {
+    type: 'boolean',
+    env: 'ALLOW_PRIVILEGED_PODS',
+    description:
+      'Let tenants give their pods hostPath volumes, Service externalIPs and a ServiceAccount (default: refused as InvalidSpec); or ALLOW_PRIVILEGED_PODS=true.',
+  },
+};
 
 function loadKubeConfig(path: string | undefined): KubeConfig {
   const kubeConfig = new KubeConfig();
@@ -19,14 +29,14 @@ function loadKubeConfig(path: string | undefined): KubeConfig {
 async function main(): Promise<number> {
   let flags: ReturnType<typeof parseOperatorFlags>;
   try {
-    flags = parseOperatorFlags();
+    flags = parseOperatorFlags({ extraFlags });
   } catch (err) {
     if (!(err instanceof OperatorFlagsError)) throw err;
     console.error(`parseable-operator: ${err.message}`);
     return 2;
   }
   if (flags.help) {
-    console.log(`Usage: parseable-operator [flags]\n\n${operatorFlagsUsage()}`);
+    console.log(`Usage: parseable-operator [flags]\n\n${operatorFlagsUsage({ extraFlags })}`);
     return 0;
   }
   const logger = createLogger({ name: parseableOperatorDefaults.name, level: process.env.LOG_LEVEL ?? 'info' });
@@ -47,6 +57,7 @@ async function main(): Promise<number> {
     metricsAuth: flags.metricsSecure,
     ...(flags.metricsTls && { metricsTls: flags.metricsTls }),
     clientLimits: { rateLimit: flags.clientRateLimit },
+    allowPrivilegedPods: flags.extra['allow-privileged-pods'] === true,
     logger,
   });
   logger.info(

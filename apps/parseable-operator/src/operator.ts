@@ -43,6 +43,11 @@ export interface ParseableOperatorOptions
     Partial<Pick<OperatorFlags, 'reconcileWaitMs' | 'denyList' | 'watchNamespaces'>> {
   /** Field manager and Event reporter. @default 'parseable-operator' */
   readonly name?: string;
+  /**
+   * Pass privileged pod settings of a CR through (`--allow-privileged-pods`): hostPath volumes, host ports, Service
+   * externalIPs, a ServiceAccount. @default false (a CR with one gets InvalidSpec naming the field and no child)
+   */
+  readonly allowPrivilegedPods?: boolean;
 }
 
 /** The defaults of {@link ParseableOperatorOptions}. */
@@ -113,7 +118,12 @@ export function createParseableOperator(options: ParseableOperatorOptions): Pars
     permissions: {
       extra: [{ verbs: ['create', 'patch'], type: persistentVolumeClaimType, purpose: 'applies retained data claims' }],
     },
-    reconciler: createTenantReconciler({ client: manager.client, recorder: manager.recorder, reconcileWaitMs }),
+    reconciler: createTenantReconciler({
+      client: manager.client,
+      recorder: manager.recorder,
+      reconcileWaitMs,
+      allowPrivilegedPods: options.allowPrivilegedPods ?? false,
+    }),
   });
   return { manager, start: (signal) => manager.start(signal) };
 }

@@ -43,6 +43,8 @@ describe('pinot-operator command line', () => {
       '--leader-elect',
       '--pinot-controller-url',
       '--secret-namespaces',
+      '--allow-privileged-pods',
+      'ALLOW_PRIVILEGED_PODS',
       'RECONCILE_WAIT',
       'DENY_LIST',
       'WATCH_NAMESPACE',

@@ -2,6 +2,7 @@
  * The command line of the operator: the Go operator's environment (`RECONCILE_WAIT`, `DENY_LIST`,
  * `WATCH_NAMESPACE`) and controller-runtime's flags, plus `--pinot-controller-url` / `PINOT_CONTROLLER_URL` to reach
  * Pinot from outside the cluster, `--secret-namespaces` / `SECRET_NAMESPACES` to let CRs name Secrets elsewhere,
+ * `--allow-privileged-pods` / `ALLOW_PRIVILEGED_PODS` to let CRs pass privileged pod settings through,
  * and `--webhook-cert-dir` / `--webhook-port` (controller-runtime's names) to serve the validating webhooks.
  * A bad setting prints one clear line and exits with code 2.
  */
@@ -18,6 +19,12 @@ import { createPinotOperator, pinotOperatorDefaults } from './operator.ts';
 import { type PinotWebhookServerOptions, pinotWebhookServerDefaults } from './webhook/pinotWebhookServer.ts';
 
 const extraFlags: Record<string, ExtraFlag> = {
+  'allow-privileged-pods': {
+    type: 'boolean',
+    env: 'ALLOW_PRIVILEGED_PODS',
+    description:
+      'Let CRs give their pods hostPath volumes, host ports, Service externalIPs and a ServiceAccount (default: refused as InvalidSpec); or ALLOW_PRIVILEGED_PODS=true.',
+  },
   'pinot-controller-url': {
     type: 'string',
     env: 'PINOT_CONTROLLER_URL',
@@ -129,6 +136,7 @@ export async function runCli(options: CliOptions): Promise<number> {
     ...(typeof controllerUrl === 'string' && controllerUrl !== '' && { controllerUrl }),
     ...(typeof secretNamespaces === 'string' && { secretNamespaces: namespaceList(secretNamespaces) }),
     ...(webhook && { webhook }),
+    allowPrivilegedPods: flags.extra['allow-privileged-pods'] === true,
     leaderElection: flags.leaderElect
       ? { namespace: flags.leaderElectionNamespace!, leaseName: pinotOperatorDefaults.leaderElectionId }
       : false,

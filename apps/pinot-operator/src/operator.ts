@@ -68,6 +68,11 @@ export interface PinotOperatorOptions
    * (`--secret-namespaces`). @default [] (own namespace only: a CR cannot make the operator read another team's Secret)
    */
   readonly secretNamespaces?: readonly string[];
+  /**
+   * Pass privileged pod settings of a CR through (`--allow-privileged-pods`): hostPath volumes, host ports, Service
+   * externalIPs, a ServiceAccount. @default false (a CR with one gets InvalidSpec naming the field and no child)
+   */
+  readonly allowPrivilegedPods?: boolean;
   /** Time allowed per Pinot REST request. @default 10_000 */
   readonly httpTimeoutMs?: number;
   /** Field manager and Event reporter. @default 'pinot-operator' */
@@ -150,11 +155,15 @@ interface RestControllerSetup {
   readonly httpTimeoutMs: number;
 }
 
-/** Adds the controller of the Pinot clusters; `fieldManager` names the operator's writes. */
+/**
+ * Adds the controller of the Pinot clusters; `fieldManager` names the operator's writes, `allowPrivilegedPods` lets
+ * CRs pass privileged pod settings through.
+ */
 function addPinotController(
   setup: Omit<RestControllerSetup, 'resolveEndpoint'>,
   childLabelSelector: Readonly<Record<string, string>>,
   fieldManager: string,
+  allowPrivilegedPods: boolean,
 ): void {
   const { manager, scope, filters, reconcileWaitMs } = setup;
   manager.addController<Pinot>({
@@ -171,6 +180,7 @@ function addPinotController(
       recorder: manager.recorder,
       reconcileWaitMs,
       fieldManager,
+      allowPrivilegedPods,
     }),
   });
 }
@@ -267,7 +277,7 @@ export function createPinotOperator(options: PinotOperatorOptions): PinotOperato
 
   webhook?.serveFrom({ pinots, tables: informers.get('PinotTable')!, client: manager.client });
   const setup = { manager, scope, filters, informers, pinots, reconcileWaitMs, httpTimeoutMs };
-  addPinotController(setup, childLabelSelector, name);
+  addPinotController(setup, childLabelSelector, name, options.allowPrivilegedPods ?? false);
 
   const resolveEndpoint = createEndpointResolver({
     getService: (ns, serviceName) => services.get(serviceName, ns),

@@ -29,6 +29,7 @@ import {
   InvalidSpecError,
   nodeReferenceProblems,
   parseSpec,
+  privilegedFieldProblems,
   type SpecProblem,
   splitCredentials,
 } from '@dsoi/reconcile/dsoi';
@@ -117,6 +118,32 @@ export function parseObjectStoreData(data: string): Record<string, string> {
   });
   if (problems.length > 0) throw new InvalidSpecError(problems);
   return result;
+}
+
+/** Options of {@link desiredTenantChildren}. */
+export interface DesiredTenantChildrenOptions {
+  /**
+   * Pass privileged pod settings through (`--allow-privileged-pods`): hostPath volumes, Service externalIPs, a
+   * ServiceAccount. @default false (each is an InvalidSpec problem naming its field; nothing is written)
+   */
+  readonly allowPrivilegedPods?: boolean;
+}
+
+/** The privileged pass-through of every k8sConfig group, unless allowed. */
+function privilegedProblems(spec: ParseableTenantSpec, options: DesiredTenantChildrenOptions): SpecProblem[] {
+  if (options.allowPrivilegedPods === true) return [];
+  return spec.k8sConfig.flatMap((k8s, i) => privilegedFieldProblems(k8s, { field: `spec.k8sConfig[${i}]` }));
+}
+
+/** The tenant's name is the `custom_resource` label value of every child: at most 63 characters. */
+function tenantNameProblems(tenant: string): SpecProblem[] {
+  if (tenant.length <= nameLimits.labelValue) return [];
+  return [
+    {
+      field: 'metadata.name',
+      message: `must be at most ${nameLimits.labelValue} characters, it has ${tenant.length}: it is the custom_resource label value of every child`,
+    },
+  ];
 }
 
 /** Cross-field checks the CRD schema cannot express: group references, node types, names given twice. */
@@ -237,20 +264,15 @@ function asProblem(err: unknown, field: string, dataField?: string): SpecProblem
  * pod template), and the data claims, retained or owned as `persistentVolumeClaimRetentionPolicy` says.
  *
  * @throws InvalidSpecError naming each problem's field (schema violations, unknown or duplicate groups, an unlisted
- * node type, bad object-store lines, a name too long for its kind, a config over 1 MiB, ...).
+ * node type, privileged pass-through not allowed by `options`, bad object-store lines, a name too long for its kind, a config over 1 MiB, ...).
  */
 export function desiredTenantChildren(
   owner: TenantOwner,
   spec: ParseableTenantSpec = parseSpec(parseableTenantSpecSchema, owner.spec),
+  options: DesiredTenantChildrenOptions = {},
 ): TenantChildren {
   const tenant = owner.metadata.name;
-  const problems = [...referenceProblems(spec)];
-  if (tenant.length > nameLimits.labelValue) {
-    problems.push({
-      field: 'metadata.name',
-      message: `must be at most ${nameLimits.labelValue} characters, it has ${tenant.length}: it is the custom_resource label value of every child`,
-    });
-  }
+  const problems = [...referenceProblems(spec), ...tenantNameProblems(tenant), ...privilegedProblems(spec, options)];
   if (problems.length > 0) throw new InvalidSpecError(problems);
   const namespace = owner.metadata.namespace;
   const retain = (spec.persistentVolumeClaimRetentionPolicy?.whenDeleted ?? 'Retain') === 'Retain';

@@ -34,6 +34,11 @@ export interface TenantReconcilerOptions {
   readonly recorder: Pick<EventRecorder, 'record'>;
   /** The periodic re-check of a tenant (`RECONCILE_WAIT`). */
   readonly reconcileWaitMs: number;
+  /**
+   * Pass privileged pod settings of the CR through (`--allow-privileged-pods`): hostPath volumes, host ports,
+   * Service externalIPs, a ServiceAccount. @default false (a CR with one gets InvalidSpec naming the field; no child is written)
+   */
+  readonly allowPrivilegedPods?: boolean;
 }
 
 /**
@@ -42,10 +47,10 @@ export interface TenantReconcilerOptions {
  * claims carry none and stay.
  */
 export function createTenantReconciler(options: TenantReconcilerOptions): ReconcileFunction<ParseableTenant> {
-  const { client, recorder, reconcileWaitMs } = options;
+  const { client, recorder, reconcileWaitMs, allowPrivilegedPods = false } = options;
   return createDsoiReconciler<ParseableTenant, ParseableTenantSpec>({
     spec: parseableTenantSpecSchema,
-    desired: desiredTenantChildren,
+    desired: (tenant, spec) => desiredTenantChildren(tenant, spec, { allowPrivilegedPods }),
     client,
     recorder,
     requeueAfterMs: reconcileWaitMs,

@@ -28,6 +28,7 @@ import {
   InvalidSpecError,
   nodeReferenceProblems,
   parseSpec,
+  privilegedFieldProblems,
   type SpecProblem,
 } from '@dsoi/reconcile/dsoi';
 import type { V1EnvVar, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
@@ -191,6 +192,23 @@ function derivedNameProblems(spec: PinotSpec, cluster: string): SpecProblem[] {
   return problems;
 }
 
+/** Options of {@link desiredPinotChildren}. */
+export interface DesiredPinotChildrenOptions {
+  /**
+   * Pass privileged pod settings through (`--allow-privileged-pods`): hostPath volumes, host ports, Service
+   * externalIPs, a ServiceAccount. @default false (each is an InvalidSpec problem naming its field; nothing is written)
+   */
+  readonly allowPrivilegedPods?: boolean;
+}
+
+/** The privileged pass-through of every k8sConfig group, unless allowed. */
+function privilegedProblems(spec: PinotSpec, options: DesiredPinotChildrenOptions): SpecProblem[] {
+  if (options.allowPrivilegedPods === true) return [];
+  return spec.k8sConfig.flatMap((k8s, i) =>
+    privilegedFieldProblems({ ...k8s, ports: k8s.port }, { field: `spec.k8sConfig[${i}]`, portsField: 'port' }),
+  );
+}
+
 /**
  * Builds every desired child of a Pinot cluster.
  *
@@ -198,15 +216,20 @@ function derivedNameProblems(spec: PinotSpec, cluster: string): SpecProblem[] {
  * file per node type that uses it), so it no longer flip-flops between the nodes' labels. Each pod template carries
  * the checksum of its ConfigMap (`checksum.dsoi.io/configmap-<name>`) instead of the Go operator's hash variable.
  *
- * @throws InvalidSpecError naming each problem's field (unknown groups, missing ZooKeeper address, a Deployment
- * with storage, a name too long for its kind, a config over 1 MiB, ...).
+ * @throws InvalidSpecError naming each problem's field (unknown groups, missing ZooKeeper address, privileged
+ * pass-through not allowed by `options`, a Deployment with storage, a name too long for its kind, a config over 1 MiB, ...).
  */
 export function desiredPinotChildren(
   owner: PinotOwner,
   spec: PinotSpec = parseSpec(pinotSpecSchema, owner.spec),
+  options: DesiredPinotChildrenOptions = {},
 ): PinotChildren {
   const cluster = owner.metadata.name;
-  const problems = [...referenceProblems(spec), ...derivedNameProblems(spec, cluster)];
+  const problems = [
+    ...referenceProblems(spec),
+    ...derivedNameProblems(spec, cluster),
+    ...privilegedProblems(spec, options),
+  ];
   if (problems.length > 0) throw new InvalidSpecError(problems);
   const configData = new Map<string, Record<string, string>>();
   for (const node of spec.nodes) {

@@ -33,6 +33,11 @@ export interface PinotReconcilerOptions {
   readonly recorder: Pick<EventRecorder, 'record'>;
   /** The periodic re-check (the Go operator's `RECONCILE_WAIT`). */
   readonly reconcileWaitMs: number;
+  /**
+   * Pass privileged pod settings of the CR through (`--allow-privileged-pods`): hostPath volumes, host ports,
+   * Service externalIPs, a ServiceAccount. @default false (a CR with one gets InvalidSpec naming the field; no child is written)
+   */
+  readonly allowPrivilegedPods?: boolean;
 }
 
 /**
@@ -40,10 +45,10 @@ export interface PinotReconcilerOptions {
  * carry a controller ownerReference and the garbage collector removes them with the CR.
  */
 export function createPinotReconciler(options: PinotReconcilerOptions): ReconcileFunction<Pinot> {
-  const { client, recorder, reconcileWaitMs, fieldManager } = options;
+  const { client, recorder, reconcileWaitMs, fieldManager, allowPrivilegedPods = false } = options;
   return createDsoiReconciler<Pinot, PinotSpec>({
     spec: pinotSpecSchema,
-    desired: desiredPinotChildren,
+    desired: (pinot, spec) => desiredPinotChildren(pinot, spec, { allowPrivilegedPods }),
     client,
     recorder,
     requeueAfterMs: reconcileWaitMs,

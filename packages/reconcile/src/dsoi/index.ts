@@ -1,6 +1,6 @@
 /**
  * The DSOI reconciler: the recurring parse → desired children → children → status → Events → requeue shape of a
- * DSOI operator, and the helpers its mapping uses (spec problems, node references, derived-name collisions, credential keys, the rollout status).
+ * DSOI operator, and the helpers its mapping uses (spec problems, node references, derived-name collisions, credential keys, privileged pass-through, the rollout status).
  */
 
 export { conditionSchema } from './conditionSchema.js';
@@ -18,6 +18,8 @@ export type { DuplicateChildNamesOptions } from './duplicateChildNames.js';
 export { duplicateChildNames } from './duplicateChildNames.js';
 export type { DsoiSpecShape, NodeReferenceOptions } from './nodeReferences.js';
 export { nodeReferenceProblems } from './nodeReferences.js';
+export type { PodPassThrough, PrivilegedFieldOptions } from './privilegedFields.js';
+export { privilegedFieldProblems } from './privilegedFields.js';
 export type { DsoiOutcome, RolloutStatusInput } from './rolloutStatus.js';
 export { rolloutConditionTypes, rolloutStatus } from './rolloutStatus.js';
 export type { SpecProblem, SpecSchema } from './specProblems.js';
