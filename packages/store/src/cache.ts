@@ -1,7 +1,13 @@
 /** The keyed object map behind an informer: a cheap read side handed out freely, one write side for the informer. */
 import type { KubeObject } from '@dsoi/client';
 import { StoreError } from './errors.js';
-import { builtInIndexers, createIndexSet, type IndexErrorListener, type IndexFunction } from './indexer.js';
+import {
+  builtInIndexers,
+  createIndexSet,
+  type IndexErrorListener,
+  type IndexFunction,
+  type IndexSet,
+} from './indexer.js';
 import { type LabelRequirement, matchesLabels, parseLabelSelector } from './internal/labelSelector.js';
 
 /** A label selector as a string (`app=web,tier in (a,b)`) or as a map of required `key: value` pairs. */
@@ -80,7 +86,6 @@ export function createCache<TObject extends KubeObject>(
   const { indexers = {}, onIndexError = () => {}, description = 'cache' } = options;
   const objects = new Map<string, TObject>();
   const indexes = createIndexSet<TObject>(onIndexError);
-  const selectors = new Map<string, readonly LabelRequirement[]>();
 
   const defineIndex = (name: string, fn: IndexFunction<TObject>) => {
     if (indexes.functionOf(name) !== undefined) {
@@ -91,51 +96,13 @@ export function createCache<TObject extends KubeObject>(
   for (const [name, fn] of Object.entries(builtInIndexers)) defineIndex(name, fn);
   for (const [name, fn] of Object.entries(indexers)) defineIndex(name, fn);
 
-  const requirementsOf = (selector: LabelSelector): readonly LabelRequirement[] => {
-    if (typeof selector !== 'string') return parseLabelSelector(selector);
-    let parsed = selectors.get(selector);
-    if (parsed === undefined) {
-      parsed = parseLabelSelector(selector);
-      // A small memo: reconcilers list with the same few selectors over and over.
-      if (selectors.size >= 64) selectors.clear();
-      selectors.set(selector, parsed);
-    }
-    return parsed;
-  };
-
-  const resolve = (keys: Iterable<string>): TObject[] => {
-    const result: TObject[] = [];
-    for (const key of keys) {
-      const obj = objects.get(key);
-      if (obj !== undefined) result.push(obj);
-    }
-    return result;
-  };
+  const requirementsOf = createSelectorMemo();
 
   const reader: CacheReader<TObject> = {
     get: (name, namespace) => objects.get(objectKey(name, namespace)),
     list({ namespace, labelSelector } = {}) {
       const requirements = labelSelector === undefined ? [] : requirementsOf(labelSelector);
-      // Start from the smallest index bucket that every match must be in, then filter.
-      let candidates: ReadonlySet<string> | undefined;
-      let narrowed = false;
-      const narrow = (keys: ReadonlySet<string> | undefined) => {
-        if (!narrowed || (keys?.size ?? 0) < (candidates?.size ?? 0)) candidates = keys;
-        narrowed = true;
-      };
-      if (namespace) narrow(indexes.keys('namespace', namespace));
-      for (const { key, operator, values } of requirements) {
-        if ((operator === 'Equals' || operator === 'In') && values.length === 1) {
-          narrow(indexes.keys('label', `${key}=${values[0]}`));
-        }
-      }
-      const pool = narrowed ? resolve(candidates ?? []) : [...objects.values()];
-      if (!namespace && requirements.length === 0) return pool;
-      return pool.filter(
-        (obj) =>
-          (!namespace || obj.metadata?.namespace === namespace) &&
-          matchesLabels(requirements, (obj.metadata as { labels?: Record<string, string> } | undefined)?.labels),
-      );
+      return listMatching(objects, indexes, namespace, requirements);
     },
     byIndex(indexName, value) {
       if (indexes.functionOf(indexName) === undefined) {
@@ -144,7 +111,7 @@ export function createCache<TObject extends KubeObject>(
           `${description}: no index named "${indexName}" (indexes: ${indexes.names().join(', ')})`,
         );
       }
-      return resolve(indexes.keys(indexName, value) ?? []);
+      return resolve(objects, indexes.keys(indexName, value) ?? []);
     },
     get size() {
       return objects.size;
@@ -167,25 +134,88 @@ export function createCache<TObject extends KubeObject>(
       indexes.change(key, old, undefined);
       return old;
     },
-    replace(next) {
-      const added: TObject[] = [];
-      const updated: (readonly [TObject, TObject])[] = [];
-      const deleted: TObject[] = [];
-      const gone = [...objects.keys()].filter((key) => !next.has(key));
-      for (const key of gone) deleted.push(writer.remove(key)!);
-      for (const [key, obj] of next) {
-        const old = objects.get(key);
-        if (old === obj) continue;
-        objects.set(key, obj);
-        indexes.change(key, old, obj);
-        if (old === undefined) added.push(obj);
-        else updated.push([old, obj]);
-      }
-      return { added, updated, deleted };
-    },
+    replace: (next) => replaceAll(objects, indexes, next),
     defineIndex,
     indexFunction: (name) => indexes.functionOf(name),
   };
 
   return { reader, writer };
+}
+
+/** Parses label selectors, remembering the strings it has seen: reconcilers list with the same few over and over. */
+function createSelectorMemo(): (selector: LabelSelector) => readonly LabelRequirement[] {
+  const parsed = new Map<string, readonly LabelRequirement[]>();
+  return (selector) => {
+    if (typeof selector !== 'string') return parseLabelSelector(selector);
+    let requirements = parsed.get(selector);
+    if (requirements === undefined) {
+      requirements = parseLabelSelector(selector);
+      if (parsed.size >= 64) parsed.clear();
+      parsed.set(selector, requirements);
+    }
+    return requirements;
+  };
+}
+
+/** The objects of `namespace` (if given) matching `requirements`, from the smallest index bucket they must all be in. */
+function listMatching<TObject extends KubeObject>(
+  objects: ReadonlyMap<string, TObject>,
+  indexes: IndexSet<TObject>,
+  namespace: string | undefined,
+  requirements: readonly LabelRequirement[],
+): readonly TObject[] {
+  let candidates: ReadonlySet<string> | undefined;
+  let narrowed = false;
+  const narrow = (keys: ReadonlySet<string> | undefined) => {
+    if (!narrowed || (keys?.size ?? 0) < (candidates?.size ?? 0)) candidates = keys;
+    narrowed = true;
+  };
+  if (namespace) narrow(indexes.keys('namespace', namespace));
+  for (const { key, operator, values } of requirements) {
+    if ((operator === 'Equals' || operator === 'In') && values.length === 1) {
+      narrow(indexes.keys('label', `${key}=${values[0]}`));
+    }
+  }
+  const pool = narrowed ? resolve(objects, candidates ?? []) : [...objects.values()];
+  if (!namespace && requirements.length === 0) return pool;
+  return pool.filter(
+    (obj) =>
+      (!namespace || obj.metadata?.namespace === namespace) &&
+      matchesLabels(requirements, (obj.metadata as { labels?: Record<string, string> } | undefined)?.labels),
+  );
+}
+
+/** The cached objects of `keys`, skipping keys no longer cached. */
+function resolve<TObject>(objects: ReadonlyMap<string, TObject>, keys: Iterable<string>): TObject[] {
+  const result: TObject[] = [];
+  for (const key of keys) {
+    const obj = objects.get(key);
+    if (obj !== undefined) result.push(obj);
+  }
+  return result;
+}
+
+/** Makes `next` the whole content of `objects` in one synchronous step, keeping `indexes` in step; returns the differences. */
+function replaceAll<TObject extends KubeObject>(
+  objects: Map<string, TObject>,
+  indexes: IndexSet<TObject>,
+  next: ReadonlyMap<string, TObject>,
+): CacheDiff<TObject> {
+  const added: TObject[] = [];
+  const updated: (readonly [TObject, TObject])[] = [];
+  const deleted: TObject[] = [];
+  for (const [key, old] of [...objects].filter(([key]) => !next.has(key))) {
+    objects.delete(key);
+    indexes.change(key, old, undefined);
+    deleted.push(old);
+  }
+  for (const [key, obj] of next) {
+    const old = objects.get(key);
+    if (old === obj) continue;
+    objects.set(key, obj);
+    indexes.change(key, old, obj);
+    if (old === undefined) added.push(obj);
+    else updated.push([old, obj]);
+  }
+  return { added, updated, deleted };
 }

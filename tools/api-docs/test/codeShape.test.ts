@@ -17,7 +17,6 @@ const longerThanAScreenAlready: Record<string, number> = {
   'packages/reconcile/src/manager/healthServer.ts createHealthServer': 120,
   'packages/store/src/storeFactory.ts createStoreFactory': 120,
   'packages/reconcile/src/controller/controller.ts createController': 118,
-  'packages/store/src/cache.ts createCache': 115,
   'packages/reconcile/src/controller/workQueue.ts createWorkQueue': 110,
   'tools/bench/src/hostileBench.ts runHostileBench': 95,
   'packages/webhook/src/webhookServer.ts createWebhookServer': 93,
