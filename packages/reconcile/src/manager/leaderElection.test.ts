@@ -10,8 +10,8 @@ import {
   type LeaseClient,
   type LeaseSpec,
   leaderElectionDefaults,
-  microTime,
 } from './leaderElection.js';
+import { microTime } from './leaseRecord.js';
 
 /** An in-memory Lease API with optimistic concurrency, outages (requests hang until their timeout) and a call log. */
 function createFakeLeases() {
