@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { AdmissionWebhook } from './admissionWebhook.js';
-import { type CertificatePair, certWatcherDefaults, createCertWatcher } from './certWatcher.js';
+import { type CertificatePair, type CertWatcher, certWatcherDefaults, createCertWatcher } from './certWatcher.js';
 import type { ConversionWebhook } from './conversionWebhook.js';
 import { type CertificateError, WebhookError } from './errors.js';
 import { createWebhookMetrics, type WebhookMetrics } from './webhookMetrics.js';
@@ -85,12 +85,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     maxRequestBytes = webhookServerDefaults.maxRequestBytes,
     logger,
   } = options;
-  const routes = new Map<string, AdmissionWebhook | ConversionWebhook>();
-  for (const webhook of webhooks) {
-    if (routes.has(webhook.path))
-      throw new WebhookError('InvalidDefinition', `webhook server: two webhooks are served at path ${webhook.path}`);
-    routes.set(webhook.path, webhook);
-  }
+  const routes = routeTable(webhooks);
   const metrics = registry ? createWebhookMetrics(registry) : undefined;
   const certs = createCertWatcher({
     certFile,
@@ -142,29 +137,59 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
         rejectListening(err);
         throw err;
       }
-      const unsubscribe = certs.subscribe((pair: CertificatePair) => {
-        server.setSecureContext({ ...pair, minVersion: 'TLSv1.2' });
-      });
-      const watching = new AbortController();
-      const watch = certs.start(watching.signal);
       boundPort = (server.address() as AddressInfo).port;
       resolveListening({ port: boundPort });
-      await new Promise<void>((resolve) => {
-        if (signal.aborted) resolve();
-        else signal.addEventListener('abort', () => resolve(), { once: true });
-      });
+      const stopWatching = useEachCertificate(server, certs);
+      await untilAborted(signal);
       boundPort = undefined;
-      unsubscribe();
-      watching.abort();
-      await watch;
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        // Requests still running are told to stop; their connections close when they answer.
-        stopping.abort();
-      });
+      await stopWatching();
+      await close(server, stopping);
     },
   };
+}
+
+/** The webhooks by path. @throws WebhookError (`InvalidDefinition`) when two share a path. */
+function routeTable(
+  webhooks: readonly (AdmissionWebhook | ConversionWebhook)[],
+): Map<string, AdmissionWebhook | ConversionWebhook> {
+  const routes = new Map<string, AdmissionWebhook | ConversionWebhook>();
+  for (const webhook of webhooks) {
+    if (routes.has(webhook.path))
+      throw new WebhookError('InvalidDefinition', `webhook server: two webhooks are served at path ${webhook.path}`);
+    routes.set(webhook.path, webhook);
+  }
+  return routes;
+}
+
+/** Serves with each new certificate pair the watcher reads; the returned function stops watching. */
+function useEachCertificate(server: Server, certs: CertWatcher): () => Promise<void> {
+  const unsubscribe = certs.subscribe((pair: CertificatePair) => {
+    server.setSecureContext({ ...pair, minVersion: 'TLSv1.2' });
+  });
+  const watching = new AbortController();
+  const watch = certs.start(watching.signal);
+  return async () => {
+    unsubscribe();
+    watching.abort();
+    await watch;
+  };
+}
+
+function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+/** Stops accepting, closes idle connections, and tells running requests to stop (`stopping`); resolves when closed. */
+function close(server: Server, stopping: AbortController): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    // Requests still running are told to stop; their connections close when they answer.
+    stopping.abort();
+  });
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {

@@ -18,7 +18,6 @@ const longerThanAScreenAlready: Record<string, number> = {
   'packages/reconcile/src/controller/controller.ts createController': 118,
   'packages/reconcile/src/controller/workQueue.ts createWorkQueue': 110,
   'tools/bench/src/hostileBench.ts runHostileBench': 95,
-  'packages/webhook/src/webhookServer.ts createWebhookServer': 93,
   'apps/parseable-operator/src/tenant/desiredChildren.ts desiredTenantChildren': 90,
   'tools/bench/src/storeBench.ts runStoreBench': 88,
   'tools/bench/src/reconcileBench.ts runReconcileBench': 87,
