@@ -12,7 +12,7 @@ export const nodeWorkloadDefaults = Object.freeze({
   storageNamePrefix: 'data-',
   /**
    * The pod security context every node's pod starts from; `k8sConfig.securityContext` is merged over it, field by
-   * field. With {@link nodeWorkloadDefaults.containerSecurityContext} it meets the Pod Security "restricted" level:
+   * field. With `containerSecurityContext` it meets the Pod Security "restricted" level:
    * non-root (uid and gid 1000, which the Go Parseable operator used; images that run as root by default, such as
    * `apachepinot/pinot` and `parseable/parseable`, then run as 1000), volumes writable through `fsGroup` 1000, and the
    * runtime's default seccomp profile.
