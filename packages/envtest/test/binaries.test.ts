@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,7 +52,9 @@ describe('findBinaries in the cache', () => {
     entry(root, `envtest-v1.36.2-${os === 'linux' ? 'darwin' : 'linux'}-${arch}`, Date.now() + 60_000);
     mkdirSync(join(root, '.download-x1y2z3')); // an unfinished download is never picked
     expect(await find()).toBe(newer);
-    utimesSync(join(older, '.complete'), new Date(), new Date());
+    // Strictly after the newer entry's time: both could fall in the same millisecond on a fast machine.
+    const usedLast = (statSync(join(newer, '.complete')).mtimeMs + 1_000) / 1000;
+    utimesSync(join(older, '.complete'), usedLast, usedLast);
     expect(await find()).toBe(older);
     const pins = readFileSync(new URL('../../../tools/k8s-testbin/versions.env', import.meta.url), 'utf8');
     const [kube, etcd] = ['KUBE', 'ETCD'].map((k) => new RegExp(`^${k}_VERSION=(\\S+)`, 'm').exec(pins)![1]);
