@@ -102,38 +102,9 @@ export function createEventBus<TEvents extends object = StandardEvents>({
 }: EventBusOptions = {}): EventBus<TEvents> {
   const emitter: Emitter<Record<string, unknown>> = mitt<Record<string, unknown>>();
 
-  const report = (error: unknown, type: string): void => {
-    try {
-      onHandlerError(error, type);
-    } catch {
-      // A failing reporter must not break emit either.
-    }
-  };
-
-  const subscribe = (type: string, invoke: Invoke, signal: AbortSignal | undefined): Unsubscribe => {
-    if (signal?.aborted) return () => {};
-    let active = true;
-    const call = (eventType: string, payload: unknown): void => {
-      if (!active) return;
-      try {
-        const result = invoke(eventType, payload);
-        if (isThenable(result)) result.then(undefined, (error: unknown) => report(error, eventType));
-      } catch (error) {
-        report(error, eventType);
-      }
-    };
-    // mitt calls wildcard handlers with (type, payload) and the others with (payload).
-    const wrapped = type === '*' ? call : (payload: unknown) => call(type, payload);
-    emitter.on(type, wrapped as (payload: unknown) => void);
-    const unsubscribe = (): void => {
-      if (!active) return;
-      active = false;
-      emitter.off(type, wrapped as (payload: unknown) => void);
-      signal?.removeEventListener('abort', unsubscribe);
-    };
-    signal?.addEventListener('abort', unsubscribe, { once: true });
-    return unsubscribe;
-  };
+  const report = safeReporter(onHandlerError);
+  const subscribe = (type: string, invoke: Invoke, signal: AbortSignal | undefined): Unsubscribe =>
+    subscribeTo(emitter, report, type, invoke, signal);
 
   const bus = {
     emit(type: string, payload: unknown): void {
@@ -181,4 +152,50 @@ export function createEventBus<TEvents extends object = StandardEvents>({
     },
   };
   return bus as EventBus<TEvents>;
+}
+
+/**
+ * Adds a handler for `type` (`'*'`: every type) that reports what it throws or rejects with instead of breaking
+ * `emit`; it is removed by the returned function or when `signal` aborts.
+ */
+function subscribeTo(
+  emitter: Emitter<Record<string, unknown>>,
+  report: (error: unknown, type: string) => void,
+  type: string,
+  invoke: Invoke,
+  signal: AbortSignal | undefined,
+): Unsubscribe {
+  if (signal?.aborted) return () => {};
+  let active = true;
+  const call = (eventType: string, payload: unknown): void => {
+    if (!active) return;
+    try {
+      const result = invoke(eventType, payload);
+      if (isThenable(result)) result.then(undefined, (error: unknown) => report(error, eventType));
+    } catch (error) {
+      report(error, eventType);
+    }
+  };
+  // mitt calls wildcard handlers with (type, payload) and the others with (payload).
+  const wrapped = type === '*' ? call : (payload: unknown) => call(type, payload);
+  emitter.on(type, wrapped as (payload: unknown) => void);
+  const unsubscribe = (): void => {
+    if (!active) return;
+    active = false;
+    emitter.off(type, wrapped as (payload: unknown) => void);
+    signal?.removeEventListener('abort', unsubscribe);
+  };
+  signal?.addEventListener('abort', unsubscribe, { once: true });
+  return unsubscribe;
+}
+
+/** `onHandlerError`, made safe: if it throws too, that error is ignored. */
+function safeReporter(onHandlerError: (error: unknown, type: string) => void): (error: unknown, type: string) => void {
+  return (error, type) => {
+    try {
+      onHandlerError(error, type);
+    } catch {
+      // A failing reporter must not break emit either.
+    }
+  };
 }

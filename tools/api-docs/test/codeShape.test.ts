@@ -22,7 +22,6 @@ const longerThanAScreenAlready: Record<string, number> = {
   'tools/bench/src/storeBench.ts runStoreBench': 88,
   'tools/bench/src/reconcileBench.ts runReconcileBench': 87,
   'tools/bench/src/operatorScenario.ts runScenario': 86,
-  'packages/events/src/eventBus.ts createEventBus': 85,
   'tools/bench/src/fixtures.ts statefulSet': 85,
   'tools/bench/src/operatorBench.ts measures': 81,
 };
