@@ -11,17 +11,16 @@ const root = join(import.meta.dirname, '..', '..', '..');
  * shrink; one that is split below 80 lines should leave this list in the same change. Nothing may join it.
  */
 const longerThanAScreenAlready: Record<string, number> = {
-  'packages/reconcile/src/manager/manager.ts createManager': 243,
+  'packages/reconcile/src/manager/manager.ts createManager': 224,
   'packages/store/src/internal/fakeApi.ts createFakeApi': 163,
-  'packages/reconcile/src/manager/healthServer.ts createHealthServer': 120,
+  'packages/reconcile/src/manager/healthServer.ts createHealthServer': 106,
   'packages/store/src/storeFactory.ts createStoreFactory': 120,
   'packages/reconcile/src/controller/controller.ts createController': 118,
   'packages/reconcile/src/controller/workQueue.ts createWorkQueue': 110,
   'tools/bench/src/hostileBench.ts runHostileBench': 95,
-  'apps/parseable-operator/src/tenant/desiredChildren.ts desiredTenantChildren': 90,
+  'apps/parseable-operator/src/tenant/desiredChildren.ts desiredTenantChildren': 85,
   'tools/bench/src/storeBench.ts runStoreBench': 88,
   'tools/bench/src/reconcileBench.ts runReconcileBench': 87,
-  'tools/bench/src/operatorScenario.ts runScenario': 86,
   'tools/bench/src/fixtures.ts statefulSet': 85,
   'tools/bench/src/operatorBench.ts measures': 81,
 };
