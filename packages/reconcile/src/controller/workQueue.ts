@@ -61,112 +61,148 @@ export interface WorkQueue<TKey = string> {
 
 /** Creates a {@link WorkQueue}. */
 export function createWorkQueue<TKey = string>(options: WorkQueueOptions<TKey> = {}): WorkQueue<TKey> {
-  const { rateLimiter = createDefaultRateLimiter<TKey>(), observer = {}, now = () => performance.now() } = options;
-  const queue: TKey[] = [];
-  const dirty = new Set<TKey>(); // queued, or to be queued once processing ends
-  const processing = new Set<TKey>();
-  const addedAt = new Map<TKey, number>();
-  const startedAt = new Map<TKey, number>();
-  const timers = new Map<TKey, { at: number; timer: NodeJS.Timeout }>();
-  const waiters: ((key: TKey | undefined) => void)[] = [];
-  const drainWaiters: (() => void)[] = [];
-  let shutDown = false;
+  return new KeyQueue(options);
+}
 
-  const publishDepth = () => observer.depth?.(queue.length);
+/**
+ * client-go's work queue, with its sets named: `queue` (waiting, in order), `dirty` (queued, or to be queued again
+ * once its processing ends), `processing` (handed to a worker, not yet `done`) and `delayed` (timers of `addAfter`).
+ * A key is in `queue` only if it is in `dirty` and not in `processing`.
+ */
+class KeyQueue<TKey> implements WorkQueue<TKey> {
+  readonly #queue: TKey[] = [];
+  readonly #dirty = new Set<TKey>();
+  readonly #processing = new Set<TKey>();
+  readonly #delayed = new Map<TKey, { at: number; timer: NodeJS.Timeout }>();
+  readonly #addedAt = new Map<TKey, number>();
+  readonly #startedAt = new Map<TKey, number>();
+  readonly #waiters: ((key: TKey | undefined) => void)[] = [];
+  readonly #drainWaiters: (() => void)[] = [];
+  #shutDown = false;
+  readonly #rateLimiter: RateLimiter<TKey>;
+  readonly #observer: WorkQueueObserver;
+  readonly #now: () => number;
 
-  function hand(key: TKey): void {
-    processing.add(key);
-    dirty.delete(key);
-    const added = addedAt.get(key);
-    addedAt.delete(key);
-    const t = now();
-    if (added !== undefined) observer.queued?.((t - added) / 1000);
-    startedAt.set(key, t);
+  constructor(options: WorkQueueOptions<TKey>) {
+    this.#rateLimiter = options.rateLimiter ?? createDefaultRateLimiter<TKey>();
+    this.#observer = options.observer ?? {};
+    this.#now = options.now ?? (() => performance.now());
   }
 
-  function enqueue(key: TKey): void {
-    const waiter = waiters.shift();
+  readonly add = (key: TKey): void => {
+    if (this.#shutDown || this.#dirty.has(key)) return;
+    this.#observer.added?.();
+    this.#dirty.add(key);
+    this.#addedAt.set(key, this.#now());
+    if (!this.#processing.has(key)) this.#enqueue(key);
+  };
+
+  readonly addAfter = (key: TKey, delayMs: number): void => {
+    if (this.#shutDown) return;
+    if (delayMs <= 0) {
+      this.add(key);
+      return;
+    }
+    const at = this.#now() + delayMs;
+    const pending = this.#delayed.get(key);
+    if (pending && pending.at <= at) return;
+    if (pending) clearTimeout(pending.timer);
+    const timer = setTimeout(() => {
+      this.#delayed.delete(key);
+      this.add(key);
+    }, delayMs);
+    timer.unref();
+    this.#delayed.set(key, { at, timer });
+  };
+
+  readonly addRateLimited = (key: TKey): void => {
+    this.#observer.retried?.();
+    this.addAfter(key, this.#rateLimiter.when(key));
+  };
+
+  readonly forget = (key: TKey): void => this.#rateLimiter.forget(key);
+
+  readonly retries = (key: TKey): number => this.#rateLimiter.retries(key);
+
+  readonly get = (signal?: AbortSignal): Promise<TKey | undefined> => {
+    // After shutDown no new work starts; keys still queued stay queued (the next leader relists anyway).
+    if (this.#shutDown) return Promise.resolve(undefined);
+    const key = this.#queue.shift();
+    if (key !== undefined) {
+      this.#publishDepth();
+      this.#hand(key);
+      return Promise.resolve(key);
+    }
+    if (signal?.aborted) return Promise.resolve(undefined);
+    return this.#waitForKey(signal);
+  };
+
+  readonly done = (key: TKey): void => {
+    if (!this.#processing.delete(key)) return;
+    const started = this.#startedAt.get(key);
+    this.#startedAt.delete(key);
+    if (started !== undefined) this.#observer.worked?.((this.#now() - started) / 1000);
+    if (this.#dirty.has(key) && !this.#shutDown) this.#enqueue(key);
+    if (this.#processing.size === 0) for (const resolve of this.#drainWaiters.splice(0)) resolve();
+  };
+
+  readonly length = (): number => this.#queue.length;
+
+  readonly inFlight = (): number => this.#processing.size;
+
+  readonly shutDown = (): void => {
+    this.#shutDown = true;
+    for (const { timer } of this.#delayed.values()) clearTimeout(timer);
+    this.#delayed.clear();
+    for (const waiter of this.#waiters.splice(0)) waiter(undefined);
+  };
+
+  readonly isShutDown = (): boolean => this.#shutDown;
+
+  readonly drained = (): Promise<void> =>
+    this.#processing.size === 0 ? Promise.resolve() : new Promise((resolve) => this.#drainWaiters.push(resolve));
+
+  /** A worker waits for the next key (handed to it directly by `#enqueue`), or `undefined` when `signal` aborts. */
+  #waitForKey(signal: AbortSignal | undefined): Promise<TKey | undefined> {
+    return new Promise((resolve) => {
+      const waiter = (k: TKey | undefined) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(k);
+      };
+      const onAbort = () => {
+        const index = this.#waiters.indexOf(waiter);
+        if (index !== -1) this.#waiters.splice(index, 1);
+        resolve(undefined);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#waiters.push(waiter);
+    });
+  }
+
+  #publishDepth(): void {
+    this.#observer.depth?.(this.#queue.length);
+  }
+
+  /** Moves `key` from dirty to processing, and records how long it waited. */
+  #hand(key: TKey): void {
+    this.#processing.add(key);
+    this.#dirty.delete(key);
+    const added = this.#addedAt.get(key);
+    this.#addedAt.delete(key);
+    const t = this.#now();
+    if (added !== undefined) this.#observer.queued?.((t - added) / 1000);
+    this.#startedAt.set(key, t);
+  }
+
+  /** Gives `key` to a waiting worker if there is one, else appends it to the queue. */
+  #enqueue(key: TKey): void {
+    const waiter = this.#waiters.shift();
     if (waiter) {
-      hand(key);
+      this.#hand(key);
       waiter(key);
       return;
     }
-    queue.push(key);
-    publishDepth();
+    this.#queue.push(key);
+    this.#publishDepth();
   }
-
-  const self: WorkQueue<TKey> = {
-    add(key) {
-      if (shutDown || dirty.has(key)) return;
-      observer.added?.();
-      dirty.add(key);
-      addedAt.set(key, now());
-      if (!processing.has(key)) enqueue(key);
-    },
-    addAfter(key, delayMs) {
-      if (shutDown) return;
-      if (delayMs <= 0) return self.add(key);
-      const at = now() + delayMs;
-      const pending = timers.get(key);
-      if (pending && pending.at <= at) return;
-      if (pending) clearTimeout(pending.timer);
-      const timer = setTimeout(() => {
-        timers.delete(key);
-        self.add(key);
-      }, delayMs);
-      timer.unref();
-      timers.set(key, { at, timer });
-    },
-    addRateLimited(key) {
-      observer.retried?.();
-      self.addAfter(key, rateLimiter.when(key));
-    },
-    forget: (key) => rateLimiter.forget(key),
-    retries: (key) => rateLimiter.retries(key),
-    get(signal) {
-      // After shutDown no new work starts; keys still queued stay queued (the next leader relists anyway).
-      if (shutDown) return Promise.resolve(undefined);
-      const key = queue.shift();
-      if (key !== undefined) {
-        publishDepth();
-        hand(key);
-        return Promise.resolve(key);
-      }
-      if (signal?.aborted) return Promise.resolve(undefined);
-      return new Promise((resolve) => {
-        const waiter = (k: TKey | undefined) => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve(k);
-        };
-        const onAbort = () => {
-          const index = waiters.indexOf(waiter);
-          if (index !== -1) waiters.splice(index, 1);
-          resolve(undefined);
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        waiters.push(waiter);
-      });
-    },
-    done(key) {
-      if (!processing.delete(key)) return;
-      const started = startedAt.get(key);
-      startedAt.delete(key);
-      if (started !== undefined) observer.worked?.((now() - started) / 1000);
-      if (dirty.has(key) && !shutDown) enqueue(key);
-      if (processing.size === 0) for (const resolve of drainWaiters.splice(0)) resolve();
-    },
-    length: () => queue.length,
-    inFlight: () => processing.size,
-    shutDown() {
-      shutDown = true;
-      for (const { timer } of timers.values()) clearTimeout(timer);
-      timers.clear();
-      for (const waiter of waiters.splice(0)) waiter(undefined);
-    },
-    isShutDown: () => shutDown,
-    drained() {
-      return processing.size === 0 ? Promise.resolve() : new Promise((resolve) => drainWaiters.push(resolve));
-    },
-  };
-  return self;
 }
