@@ -15,7 +15,6 @@ const longerThanAScreenAlready: Record<string, number> = {
   'packages/store/src/internal/fakeApi.ts createFakeApi': 163,
   'packages/reconcile/src/manager/healthServer.ts createHealthServer': 106,
   'packages/store/src/storeFactory.ts createStoreFactory': 120,
-  'packages/reconcile/src/controller/controller.ts createController': 118,
   'tools/bench/src/hostileBench.ts runHostileBench': 95,
   'apps/parseable-operator/src/tenant/desiredChildren.ts desiredTenantChildren': 85,
   'tools/bench/src/storeBench.ts runStoreBench': 88,

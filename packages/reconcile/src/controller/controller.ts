@@ -4,13 +4,13 @@
  */
 import type { KubeObject, TypeMeta } from '@dsoi/client';
 import type { Informer, LabelSelector, StoreFactory } from '@dsoi/store';
-import type { ChildCache } from '../children/childCache.js';
-import { isTerminalError, ReconcileTimeoutError } from '../errors.js';
+import { type ChildCache, informerChildCache } from '../children/childCache.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { ControllerMetrics } from '../manager/metrics.js';
-import { type EventHandler, enqueueOwner, enqueueSelf, keyOf, parseKey, type ReconcileRequest } from './handlers.js';
+import { type EventHandler, enqueueOwner, enqueueSelf, keyOf, type ReconcileRequest } from './handlers.js';
 import type { Predicate, PredicateObject } from './predicates.js';
 import type { RateLimiter } from './rateLimiter.js';
+import { type KeyRun, reconcileKey } from './reconcileKey.js';
 import type { ReconcileResult } from './reconcileResult.js';
 import { createWorkQueue, type WorkQueue } from './workQueue.js';
 
@@ -132,68 +132,23 @@ export function createController<TObject extends KubeObject = KubeObject>(
   let primary: Informer<TObject> | undefined;
   let cache: ChildCache | undefined;
 
-  async function runOne(key: string, stop: AbortSignal): Promise<void> {
-    const request = parseKey(key);
-    const object = primary?.get(request.name, request.namespace);
-    const keyLog = log.child({ key });
-    if (object && !objectFilters.every((filter) => filter(object as TObject & PredicateObject))) {
-      // Filters hold inside the reconcile too, so a periodic requeue cannot slip past a pause or a deny list.
-      keyLog.debug({}, 'skipped: an object filter refuses it');
-      queue.forget(key);
-      queue.done(key);
-      return;
-    }
-    const started = performance.now();
-    const controller = new AbortController();
-    const signal = AbortSignal.any([stop, controller.signal]);
-    const timer =
-      reconcileTimeoutMs === undefined ? undefined : setTimeout(() => controller.abort(), reconcileTimeoutMs);
-    metrics?.activeWorkers.inc({ controller: name });
-    try {
-      const context = { request, object, signal, retries: queue.retries(key), log: keyLog, cache: cache! };
-      const run = Promise.resolve(reconcile(context));
-      const result = await (timer === undefined
-        ? run
-        : raceTimeout(run, controller.signal, name, key, reconcileTimeoutMs!));
-      queue.forget(key);
-      const outcome = applyResult(result ?? undefined, key);
-      metrics?.reconcileTotal.inc({ controller: name, result: outcome });
-    } catch (err) {
-      metrics?.reconcileErrors.inc({ controller: name });
-      if (isTerminalError(err)) {
-        // Not retried until the object changes: the next watch event enqueues it again.
-        queue.forget(key);
-        metrics?.terminalErrors.inc({ controller: name });
-        metrics?.reconcileTotal.inc({ controller: name, result: 'error' });
-        keyLog.error({ err }, 'reconcile failed with a terminal error; not retried until the object changes');
-      } else if (!stop.aborted) {
-        metrics?.reconcileTotal.inc({ controller: name, result: 'error' });
-        keyLog.warn({ err, retries: queue.retries(key) }, 'reconcile failed; retrying with backoff');
-        queue.addRateLimited(key);
-      }
-    } finally {
-      clearTimeout(timer);
-      metrics?.activeWorkers.dec({ controller: name });
-      metrics?.reconcileTime.observe({ controller: name }, (performance.now() - started) / 1000);
-      queue.done(key);
-    }
-  }
-
-  function applyResult(result: ReconcileResult | undefined, key: string): string {
-    if (result === undefined || result.action === 'done') return 'success';
-    if (result.action === 'requeueAfter') {
-      queue.addAfter(key, result.delayMs);
-      return 'requeue_after';
-    }
-    queue.addRateLimited(key);
-    return 'requeue';
-  }
+  const run: KeyRun<TObject> = {
+    name,
+    queue,
+    reconcile,
+    objectFilters,
+    log,
+    metrics,
+    reconcileTimeoutMs,
+    primary: () => primary,
+    cache: () => cache!,
+  };
 
   async function worker(stop: AbortSignal): Promise<void> {
     for (;;) {
       const key = await queue.get(stop);
       if (key === undefined) return;
-      await runOne(key, stop);
+      await reconcileKey(run, key, stop);
     }
   }
 
@@ -204,7 +159,7 @@ export function createController<TObject extends KubeObject = KubeObject>(
     async start(signal) {
       const handles = watchAll(options, store, queue, log);
       primary = handles[0]!.informer as Informer<TObject>;
-      cache = createChildCache(name, handles, options.owns ?? []);
+      cache = informerChildCache(name, handles, options.owns ?? []);
       try {
         await store.waitForSync(signal);
         log.info({ workers: maxConcurrentReconciles }, 'caches synced; starting workers');
@@ -225,14 +180,6 @@ export function createController<TObject extends KubeObject = KubeObject>(
       }
     },
   };
-}
-
-function raceTimeout<T>(run: Promise<T>, timeout: AbortSignal, name: string, key: string, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onTimeout = () => reject(new ReconcileTimeoutError(name, key, ms));
-    timeout.addEventListener('abort', onTimeout, { once: true });
-    run.then(resolve, reject).finally(() => timeout.removeEventListener('abort', onTimeout));
-  });
 }
 
 /** Acquires the informers of the primary kind, the owned kinds and the extra watches, wired to the queue. */
@@ -282,29 +229,4 @@ function watchAll<TObject extends KubeObject>(
       },
     };
   });
-}
-
-function typeKey(type: TypeMeta): string {
-  return `${type.apiVersion}/${type.kind}`;
-}
-
-/** The controller's informers as a {@link ChildCache}. */
-function createChildCache(
-  controller: string,
-  handles: readonly { type: TypeMeta; informer: Informer<PredicateObject> }[],
-  owns: readonly TypeMeta[],
-): ChildCache {
-  const informers = new Map(handles.map((h) => [typeKey(h.type), h.informer]));
-  const informerOf = (type: TypeMeta) => {
-    const informer = informers.get(typeKey(type));
-    if (!informer) {
-      throw new Error(`controller ${controller} does not watch ${typeKey(type)}: add it to \`owns\` (or \`watches\`)`);
-    }
-    return informer;
-  };
-  return {
-    get: (type, name, namespace) => informerOf(type).get(name, namespace),
-    ownedBy: (type, ownerUid) => informerOf(type).byIndex('owner', ownerUid),
-    ownedKinds: () => owns,
-  };
 }
