@@ -16,7 +16,6 @@ const longerThanAScreenAlready: Record<string, number> = {
   'packages/reconcile/src/manager/healthServer.ts createHealthServer': 106,
   'packages/store/src/storeFactory.ts createStoreFactory': 120,
   'tools/bench/src/hostileBench.ts runHostileBench': 95,
-  'apps/parseable-operator/src/tenant/desiredChildren.ts desiredTenantChildren': 85,
   'tools/bench/src/storeBench.ts runStoreBench': 88,
   'tools/bench/src/reconcileBench.ts runReconcileBench': 87,
   'tools/bench/src/fixtures.ts statefulSet': 85,

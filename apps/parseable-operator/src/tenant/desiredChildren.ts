@@ -259,6 +259,22 @@ function asProblem(err: unknown, field: string, dataField?: string): SpecProblem
 }
 
 /**
+ * The object-store settings of `spec.external` as the ConfigMap every pod reads (`envFrom`), and the Secret of its
+ * credentials when it has any. @throws what parsing the lines or building the objects throws.
+ */
+function objectStoreSources(data: string, tenant: string, namespace: string): EnvSource[] {
+  const { plain, credentials } = splitCredentials(parseObjectStoreData(data));
+  const configMap = buildConfigMap({
+    name: externalConfigMapName(tenant),
+    namespace,
+    labels: { app: 'parseable', custom_resource: tenant },
+    data: plain,
+  });
+  const secret = credentialSecret(configMap, credentials);
+  return secret ? [configMap, secret] : [configMap];
+}
+
+/**
  * Builds every desired child of a tenant: all nodes, whatever their type (in `deploymentOrder` order for the
  * rollout), the object-store ConfigMap when `spec.external` is set (in every pod's `envFrom`, its checksum on every
  * pod template), and the data claims, retained or owned as `persistentVolumeClaimRetentionPolicy` says.
@@ -281,15 +297,7 @@ export function desiredTenantChildren(
   const ext: EnvSource[] = [];
   if (spec.external) {
     try {
-      const { plain, credentials } = splitCredentials(parseObjectStoreData(spec.external.objectStore.spec.data));
-      const configMap = buildConfigMap({
-        name: externalConfigMapName(tenant),
-        namespace,
-        labels: { app: 'parseable', custom_resource: tenant },
-        data: plain,
-      });
-      const secret = credentialSecret(configMap, credentials);
-      ext.push(configMap, ...(secret ? [secret] : []));
+      ext.push(...objectStoreSources(spec.external.objectStore.spec.data, tenant, namespace));
       for (const object of ext) children.push({ object });
     } catch (err) {
       problems.push(asProblem(err, 'spec.external', 'spec.external.objectStore.spec.data'));
