@@ -6,6 +6,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Client } from '@dsoi/client';
 import type { CustomResourceDefinitionObject } from '@dsoi/envtest';
 import { kubeconfigEnv } from '@dsoi/envtest/testing';
 import { buildPeer, type OperatorProcess, startOperator } from '@dsoi/peers';
@@ -54,6 +55,16 @@ export async function startGoPinotOperator(
       await proc.stop();
     },
   };
+}
+
+/**
+ * Every namespace of the control plane but `keep`: the Go operator's `denyList` when it must act in `keep` only. The
+ * peer suites run on the control plane the earlier test files used, and their leftover CRs (hostile REST documents,
+ * clusters of other tests) would otherwise be reconciled by the Go operator too, and fill its log with errors.
+ */
+export async function allNamespacesBut(client: Pick<Client, 'list'>, keep: readonly string[]): Promise<string[]> {
+  const namespaces = await client.list({ apiVersion: 'v1', kind: 'Namespace' });
+  return namespaces.items.map((n) => n.metadata.name).filter((name) => !keep.includes(name));
 }
 
 /** The Go operator's CRDs (`config/crd/bases`), as files. */

@@ -10,7 +10,7 @@ import { createTestNamespace } from '@dsoi/envtest/testing';
 import type { Logger } from '@dsoi/reconcile';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { goPinotOperator, type RunningGoOperator, startGoPinotOperator } from './goOperator.ts';
+import { allNamespacesBut, goPinotOperator, type RunningGoOperator, startGoPinotOperator } from './goOperator.ts';
 import {
   eventsOf,
   installPinotCrds,
@@ -75,7 +75,7 @@ describe.skipIf(!peer.available)('live migration from the Go operator', () => {
     } as const;
 
     // 1. The Go operator makes the cluster; the StatefulSet controller and kubelets are simulated (PVCs, readiness).
-    go = await startGoPinotOperator(peer.binary, { denyList: [] });
+    go = await startGoPinotOperator(peer.binary, { denyList: await allNamespacesBut(admin, [ns]) });
     await admin.create({ ...sample, metadata: { ...sample.metadata, namespace: ns } });
     for (const [kind, names] of Object.entries(workloads)) {
       const type = kind === 'StatefulSet' ? types.statefulSet : types.deployment;
