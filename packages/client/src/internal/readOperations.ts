@@ -1,5 +1,5 @@
 /** The client's reads (get, getStatus, list, and the paged listAll and iterate), each a `Call` of the caller. */
-import type { ListAllOptions } from '../client.js';
+import type { Client, ListAllOptions } from '../client.js';
 import type { GetOptions, ListOptions, Reader } from '../reader.js';
 import type { KubeObject, Live, ObjectList, ObjectRefOrObject, TypeMeta } from '../types.js';
 import type { Call } from './caller.js';
@@ -8,21 +8,8 @@ import { toRef } from './objectRefs.js';
 /** Items per page of `listAll` and `iterate` when the caller sets no `limit`. */
 export const listPageLimit = 500;
 
-/** The reads of `Client`. */
-export interface ReadOperations extends Reader {
-  getStatus<TObject extends KubeObject = KubeObject>(
-    ref: ObjectRefOrObject,
-    options?: GetOptions,
-  ): Promise<Live<TObject>>;
-  listAll<TObject extends KubeObject = KubeObject>(
-    type: TypeMeta,
-    options?: ListAllOptions,
-  ): Promise<ObjectList<TObject>>;
-  iterate<TObject extends KubeObject = KubeObject>(
-    type: TypeMeta,
-    options?: ListAllOptions,
-  ): AsyncIterable<Live<TObject>>;
-}
+/** The reads of `Client`, as it declares them. */
+export type ReadOperations = Pick<Client, keyof Reader | 'getStatus' | 'listAll' | 'iterate'>;
 
 /** The read methods of a client whose requests go through `call`. */
 export function createReadOperations(call: Call): ReadOperations {
