@@ -158,14 +158,27 @@ class RunningPlane implements ControlPlane {
     }
   };
 
+  readonly binaries: ControlPlaneBinaries;
+  readonly dir: string;
+  readonly garbageCollector: boolean;
+  private readonly startTimeoutMs: number;
+  private readonly extraFlags: readonly string[];
+  private readonly keepDir: boolean;
+
   constructor(
-    readonly binaries: ControlPlaneBinaries,
-    readonly dir: string,
-    readonly garbageCollector: boolean,
-    private readonly startTimeoutMs: number,
-    private readonly extraFlags: readonly string[],
-    private readonly keepDir: boolean,
+    binaries: ControlPlaneBinaries,
+    dir: string,
+    garbageCollector: boolean,
+    startTimeoutMs: number,
+    extraFlags: readonly string[],
+    keepDir: boolean,
   ) {
+    this.binaries = binaries;
+    this.dir = dir;
+    this.garbageCollector = garbageCollector;
+    this.startTimeoutMs = startTimeoutMs;
+    this.extraFlags = extraFlags;
+    this.keepDir = keepDir;
     this.kubeconfigPath = join(dir, 'admin.kubeconfig');
     this.reaper = startReaper(join(dir, 'pids'), keepDir ? '/nonexistent' : dir);
     process.once('exit', this.killOnExit);

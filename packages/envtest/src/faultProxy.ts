@@ -191,10 +191,12 @@ class RunningFaultProxy implements FaultProxy {
     this.markClosed = resolve;
   });
 
-  constructor(
-    private readonly upstream: Upstream,
-    private readonly logLimit: number,
-  ) {
+  private readonly upstream: Upstream;
+  private readonly logLimit: number;
+
+  constructor(upstream: Upstream, logLimit: number) {
+    this.upstream = upstream;
+    this.logLimit = logLimit;
     this.server = createServer((req, res) => this.handle(req, res));
     this.server.on('connection', (socket: Socket) => this.accept(socket));
   }

@@ -22,7 +22,11 @@ export class WatchErrorScanner {
   /** Whether the current line is known not to be an ERROR event. */
   private skipping = false;
 
-  constructor(private readonly onError: (error: WatchStreamError) => void) {}
+  private readonly onError: (error: WatchStreamError) => void;
+
+  constructor(onError: (error: WatchStreamError) => void) {
+    this.onError = onError;
+  }
 
   push(chunk: Buffer | string): void {
     const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
