@@ -15,11 +15,6 @@ const longerThanAScreenAlready: Record<string, number> = {
   'packages/store/src/internal/fakeApi.ts createFakeApi': 163,
   'packages/reconcile/src/manager/healthServer.ts createHealthServer': 106,
   'packages/store/src/storeFactory.ts createStoreFactory': 120,
-  'tools/bench/src/hostileBench.ts runHostileBench': 95,
-  'tools/bench/src/storeBench.ts runStoreBench': 88,
-  'tools/bench/src/reconcileBench.ts runReconcileBench': 87,
-  'tools/bench/src/fixtures.ts statefulSet': 85,
-  'tools/bench/src/operatorBench.ts measures': 81,
 };
 
 /**

@@ -1,11 +1,40 @@
 /** Realistic objects for benchmarks: a ~5 KB StatefulSet and a ~50 KB ConfigMap, deterministic. */
 
-/** A StatefulSet of about 5 KB of JSON, like a Pinot server's. */
-export function statefulSet(index: number): Record<string, unknown> {
+/** The Pinot server container of {@link statefulSet}: 45 env vars, ports, resources, probes, mounts. */
+function serverContainer(index: number): Record<string, unknown> {
   const env = Array.from({ length: 45 }, (_, i) => ({
     name: `PINOT_SETTING_${i}`,
     value: `value-${index}-${i}-${'x'.repeat(20)}`,
   }));
+  return {
+    name: 'server',
+    image: 'apachepinot/pinot:1.2.0',
+    args: [
+      'StartServer',
+      '-clusterName',
+      'pinot',
+      '-zkAddress',
+      'zookeeper:2181',
+      '-configFileName',
+      '/var/pinot/server/config/pinot-server.conf',
+    ],
+    env,
+    ports: [
+      { name: 'netty', containerPort: 8098 },
+      { name: 'admin', containerPort: 8097 },
+    ],
+    resources: { requests: { cpu: '2', memory: '8Gi' }, limits: { cpu: '4', memory: '16Gi' } },
+    readinessProbe: { httpGet: { path: '/health', port: 8097 }, initialDelaySeconds: 10, periodSeconds: 10 },
+    livenessProbe: { httpGet: { path: '/health', port: 8097 }, initialDelaySeconds: 60, periodSeconds: 10 },
+    volumeMounts: [
+      { name: 'data', mountPath: '/var/pinot/server/data' },
+      { name: 'config', mountPath: '/var/pinot/server/config' },
+    ],
+  };
+}
+
+/** A StatefulSet of about 5 KB of JSON, like a Pinot server's. */
+export function statefulSet(index: number): Record<string, unknown> {
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
@@ -41,33 +70,7 @@ export function statefulSet(index: number): Record<string, unknown> {
           annotations: { 'checksum.dsoi.io/configmap-pinot-server-config': 'f'.repeat(32) },
         },
         spec: {
-          containers: [
-            {
-              name: 'server',
-              image: 'apachepinot/pinot:1.2.0',
-              args: [
-                'StartServer',
-                '-clusterName',
-                'pinot',
-                '-zkAddress',
-                'zookeeper:2181',
-                '-configFileName',
-                '/var/pinot/server/config/pinot-server.conf',
-              ],
-              env,
-              ports: [
-                { name: 'netty', containerPort: 8098 },
-                { name: 'admin', containerPort: 8097 },
-              ],
-              resources: { requests: { cpu: '2', memory: '8Gi' }, limits: { cpu: '4', memory: '16Gi' } },
-              readinessProbe: { httpGet: { path: '/health', port: 8097 }, initialDelaySeconds: 10, periodSeconds: 10 },
-              livenessProbe: { httpGet: { path: '/health', port: 8097 }, initialDelaySeconds: 60, periodSeconds: 10 },
-              volumeMounts: [
-                { name: 'data', mountPath: '/var/pinot/server/data' },
-                { name: 'config', mountPath: '/var/pinot/server/config' },
-              ],
-            },
-          ],
+          containers: [serverContainer(index)],
           volumes: [{ name: 'config', configMap: { name: 'pinot-server-config' } }],
           tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'pinot', effect: 'NoSchedule' }],
           nodeSelector: { 'node.kubernetes.io/instance-type': 'r6i.2xlarge' },

@@ -45,6 +45,91 @@ async function converge(
   return false;
 }
 
+/** Creates `count` unrelated 20 KiB ConfigMaps (`app=other`) across `namespaces`, 16 at a time; returns the seconds. */
+async function seedUnrelated(
+  admin: ReturnType<typeof createClient>,
+  namespaces: readonly string[],
+  count: number,
+): Promise<number> {
+  const filler = 'x'.repeat(20 * 1024);
+  const seeded = performance.now();
+  const queue = Array.from({ length: count }, (_, i) => i);
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+        await admin.create({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: `unrelated-${i}`, namespace: namespaces[i % namespaces.length], labels: { app: 'other' } },
+          data: { filler },
+        });
+      }
+    }),
+  );
+  return (performance.now() - seeded) / 1000;
+}
+
+/** One line saying how the operator died; a V8 fatal error (its heap limit) leaves native frames in the log tail. */
+function crashLine(err: Error): string {
+  const fatal = /^\s*\d+: 0x[0-9a-f]+/m.test(err.message) ? ' (a V8 fatal error: native stack trace in its log)' : '';
+  return `${err.message.split('\n')[0]?.replace(/:$/, '')}${fatal}`;
+}
+
+/** What one hostile run measured. */
+interface HostileRun {
+  readonly quick: boolean;
+  readonly configMaps: number;
+  readonly namespaces: number;
+  readonly clusters: number;
+  readonly limitMib: number;
+  readonly heapMib: number;
+  readonly seedSeconds: number;
+  readonly convergedSeconds: number | undefined;
+  readonly crash: string | undefined;
+  readonly peakMib: number;
+  readonly exitCode: number | null;
+}
+
+function hostileSection(run: HostileRun): BenchSection {
+  const { quick, configMaps, namespaces, clusters, limitMib, heapMib, convergedSeconds, crash, peakMib } = run;
+  const count = configMaps.toLocaleString('en-US');
+  const rows = [
+    [
+      'unrelated ConfigMaps (20 KiB each, app=other)',
+      `${count} in ${namespaces} namespaces, created in ${fmt(run.seedSeconds, 0)} s`,
+    ],
+    ['chart memory limit / heap cap given', `${limitMib} MiB / --max-old-space-size=${heapMib}`],
+    [
+      'Pinot clusters whose 4 StatefulSets exist',
+      convergedSeconds === undefined ? 'no (5 min)' : `${clusters} in ${fmt(convergedSeconds)} s`,
+    ],
+    ['operator peak RSS', crash ? `n/a: the process died: ${crash}` : `${fmt(peakMib, 0)} MiB`],
+    ['operator exit code after SIGTERM', String(run.exitCode)],
+  ];
+  const markdown = [
+    '## Hostile cluster: unrelated objects under the chart memory limit',
+    '',
+    `The Pinot operator's built CLI as its own process, watching every namespace, with its heap capped at three quarters of its chart's memory limit, started after ${count} unrelated 20 KiB ConfigMaps exist${quick ? ' (quick mode; the full run uses 20,000)' : ''}; then ${clusters} Pinot clusters of the end-to-end example. Its owned-kind informers select \`app=pinot\`, so the unrelated ConfigMaps are never listed into its cache.`,
+    '',
+    markdownTable(['measure', 'value'], rows),
+    '',
+  ].join('\n');
+  const met = crash === undefined && convergedSeconds !== undefined && peakMib < limitMib;
+  const measured = crash
+    ? 'the operator died'
+    : `peak RSS ${fmt(peakMib, 0)} MiB, ${convergedSeconds === undefined ? 'not converged' : 'converged'}`;
+  return {
+    markdown,
+    targets: [
+      {
+        target: `Pinot operator converges under its chart limit (${limitMib} MiB) beside ${count} unrelated 20 KiB ConfigMaps`,
+        measured,
+        verdict: verdict(met, crash ? 'died' : `${fmt(peakMib - limitMib, 0)} MiB over, or not converged`),
+      },
+    ],
+  };
+}
+
 /** Runs the section: `quick` creates 2,000 ConfigMaps instead of 20,000. */
 export async function runHostileBench(quick: boolean): Promise<BenchSection> {
   const configMaps = quick ? 2_000 : 20_000;
@@ -59,22 +144,7 @@ export async function runHostileBench(quick: boolean): Promise<BenchSection> {
   try {
     const nsNames = Array.from({ length: namespaces }, (_, i) => `hostile-${i}`);
     for (const name of nsNames) await admin.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-    const filler = 'x'.repeat(20 * 1024);
-    const seeded = performance.now();
-    const queue = Array.from({ length: configMaps }, (_, i) => i);
-    await Promise.all(
-      Array.from({ length: 16 }, async () => {
-        for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
-          await admin.create({
-            apiVersion: 'v1',
-            kind: 'ConfigMap',
-            metadata: { name: `unrelated-${i}`, namespace: nsNames[i % namespaces], labels: { app: 'other' } },
-            data: { filler },
-          });
-        }
-      }),
-    );
-    const seedSeconds = (performance.now() - seeded) / 1000;
+    const seedSeconds = await seedUnrelated(admin, nsNames, configMaps);
     const operator = await startOperator(
       { file: process.execPath, args: [`--max-old-space-size=${heapMib}`, pinotCase.bin] },
       {
@@ -88,12 +158,7 @@ export async function runHostileBench(quick: boolean): Promise<BenchSection> {
     const convergedSeconds = await converge(admin, nsNames, clusters, operator.crashed).then(
       (done) => (done ? (performance.now() - started) / 1000 : undefined),
       (err: Error) => {
-        // The first line names the exit; the log tail after it says why (a V8 heap limit shows as such).
-        // The log tail after the first line says why: a V8 fatal error (its heap limit) leaves native frames.
-        const fatal = /^\s*\d+: 0x[0-9a-f]+/m.test(err.message)
-          ? ' (a V8 fatal error: native stack trace in its log)'
-          : '';
-        crash = `${err.message.split('\n')[0]?.replace(/:$/, '')}${fatal}`;
+        crash = crashLine(err);
         console.error(`hostile: the operator died:\n${err.message}`);
         return undefined;
       },
@@ -101,40 +166,8 @@ export async function runHostileBench(quick: boolean): Promise<BenchSection> {
     if (convergedSeconds !== undefined) await Promise.race([sleep(10_000), operator.crashed]).catch(() => {});
     const result = await operator.stop();
     const peakMib = result.peakRssBytes / mib;
-    const rows = [
-      [
-        'unrelated ConfigMaps (20 KiB each, app=other)',
-        `${configMaps.toLocaleString('en-US')} in ${namespaces} namespaces, created in ${fmt(seedSeconds, 0)} s`,
-      ],
-      ['chart memory limit / heap cap given', `${limitMib} MiB / --max-old-space-size=${heapMib}`],
-      [
-        'Pinot clusters whose 4 StatefulSets exist',
-        convergedSeconds === undefined ? 'no (5 min)' : `${clusters} in ${fmt(convergedSeconds)} s`,
-      ],
-      ['operator peak RSS', crash ? `n/a: the process died: ${crash}` : `${fmt(peakMib, 0)} MiB`],
-      ['operator exit code after SIGTERM', String(result.exitCode)],
-    ];
-    const markdown = [
-      '## Hostile cluster: unrelated objects under the chart memory limit',
-      '',
-      `The Pinot operator's built CLI as its own process, watching every namespace, with its heap capped at three quarters of its chart's memory limit, started after ${configMaps.toLocaleString('en-US')} unrelated 20 KiB ConfigMaps exist${quick ? ' (quick mode; the full run uses 20,000)' : ''}; then ${clusters} Pinot clusters of the end-to-end example. Its owned-kind informers select \`app=pinot\`, so the unrelated ConfigMaps are never listed into its cache.`,
-      '',
-      markdownTable(['measure', 'value'], rows),
-      '',
-    ].join('\n');
-    const met = crash === undefined && convergedSeconds !== undefined && peakMib < limitMib;
-    return {
-      markdown,
-      targets: [
-        {
-          target: `Pinot operator converges under its chart limit (${limitMib} MiB) beside ${configMaps.toLocaleString('en-US')} unrelated 20 KiB ConfigMaps`,
-          measured: crash
-            ? 'the operator died'
-            : `peak RSS ${fmt(peakMib, 0)} MiB, ${convergedSeconds === undefined ? 'not converged' : 'converged'}`,
-          verdict: verdict(met, crash ? 'died' : `${fmt(peakMib - limitMib, 0)} MiB over, or not converged`),
-        },
-      ],
-    };
+    const run = { quick, configMaps, namespaces, clusters, limitMib, heapMib, seedSeconds, convergedSeconds, crash };
+    return hostileSection({ ...run, peakMib, exitCode: result.exitCode });
   } finally {
     admin.close();
     await plane.stop();

@@ -26,7 +26,13 @@ interface Measure {
   readonly value?: (r: ScenarioResult) => number;
 }
 
+/** Every row of an operator pair's table, in order. */
 function measures(options: ScenarioOptions): Measure[] {
+  return [...timeAndRequestMeasures(options), ...memoryAndCpuMeasures(options)];
+}
+
+/** Load, children, times and API requests. */
+function timeAndRequestMeasures(options: ScenarioOptions): Measure[] {
   const observed = `observed ${fmt(options.observeMs / 1000, 0)} s`;
   return [
     {
@@ -76,6 +82,13 @@ function measures(options: ScenarioOptions): Measure[] {
       name: '… as the operator counted them itself (rest_client_requests_total, before stop)',
       text: (r) => (r.clientRequests === undefined ? 'not exposed' : r.clientRequests.toLocaleString('en-US')),
     },
+  ];
+}
+
+/** Resident memory and CPU seconds. */
+function memoryAndCpuMeasures(options: ScenarioOptions): Measure[] {
+  const observed = `observed ${fmt(options.observeMs / 1000, 0)} s`;
+  return [
     {
       name: 'peak RSS of the operator process (VmHWM)',
       text: (r) => mib(r.peakRssBytes),

@@ -4,7 +4,7 @@
  */
 import { createClient, type KubeObject } from '@dsoi/client';
 import { startControlPlane } from '@dsoi/envtest';
-import { createManager, done, reconcileChildren } from '@dsoi/reconcile';
+import { createManager, done, type ManagerOptions, reconcileChildren } from '@dsoi/reconcile';
 import { type BenchSection, fmt, markdownTable, verdict } from './table.ts';
 
 const widgetCrd = {
@@ -33,6 +33,32 @@ async function inBatches<T>(items: readonly T[], concurrency: number, fn: (item:
   for (let i = 0; i < items.length; i += concurrency) await Promise.all(items.slice(i, i + concurrency).map(fn));
 }
 
+/** A manager whose one controller keeps `childrenPerParent` ConfigMaps per Widget, counting its reconciles. */
+function widgetOperator(kubeConfig: ManagerOptions['kubeConfig'], namespace: string, childrenPerParent: number) {
+  const manager = createManager({ name: 'bench-operator', kubeConfig, probes: false, metrics: false, logger: quiet });
+  const converged = new Set<string>();
+  const counter = { reconciles: 0 };
+  manager.addController<Widget>({
+    name: 'widget',
+    for: widgetType,
+    owns: [{ apiVersion: 'v1', kind: 'ConfigMap' }],
+    reconciler: async ({ object, cache, signal }) => {
+      if (!object) return done();
+      counter.reconciles++;
+      const desired = Array.from({ length: childrenPerParent }, (_, i) => ({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `${object.metadata.name}-c${i}`, namespace },
+        data: { 'app.conf': `parent=${object.metadata.name}\nindex=${i}\n` },
+      }));
+      const report = await reconcileChildren({ owner: object, desired, client: manager.client, cache, signal });
+      if (report.converged) converged.add(object.metadata.name);
+      return done();
+    },
+  });
+  return { manager, converged, counter };
+}
+
 /** Runs the benchmark and returns its Markdown section. */
 export async function runReconcileBench(quick: boolean): Promise<BenchSection> {
   const parents = quick ? 200 : 1_000;
@@ -45,33 +71,7 @@ export async function runReconcileBench(quick: boolean): Promise<BenchSection> {
     const names = Array.from({ length: parents }, (_, i) => `w${i}`);
     await inBatches(names, 25, (name) => admin.create({ ...widgetType, metadata: { name, namespace } }));
 
-    const manager = createManager({
-      name: 'bench-operator',
-      kubeConfig: plane.kubeConfig,
-      probes: false,
-      metrics: false,
-      logger: quiet,
-    });
-    const converged = new Set<string>();
-    let reconciles = 0;
-    manager.addController<Widget>({
-      name: 'widget',
-      for: widgetType,
-      owns: [{ apiVersion: 'v1', kind: 'ConfigMap' }],
-      reconciler: async ({ object, cache, signal }) => {
-        if (!object) return done();
-        reconciles++;
-        const desired = Array.from({ length: childrenPerParent }, (_, i) => ({
-          apiVersion: 'v1',
-          kind: 'ConfigMap',
-          metadata: { name: `${object.metadata.name}-c${i}`, namespace },
-          data: { 'app.conf': `parent=${object.metadata.name}\nindex=${i}\n` },
-        }));
-        const report = await reconcileChildren({ owner: object, desired, client: manager.client, cache, signal });
-        if (report.converged) converged.add(object.metadata.name);
-        return done();
-      },
-    });
+    const { manager, converged, counter } = widgetOperator(plane.kubeConfig, namespace, childrenPerParent);
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -82,15 +82,15 @@ export async function runReconcileBench(quick: boolean): Promise<BenchSection> {
     while (converged.size < parents) await new Promise((r) => setTimeout(r, 50));
     const convergeMs = performance.now() - started;
     const coldRequests = manager.client.stats().requests;
-    const coldReconciles = reconciles;
+    const coldReconciles = counter.reconciles;
 
     // Steady state: every parent reconciled again with nothing changed.
     const steadyBefore = manager.client.stats().requests;
-    const reconcilesBefore = reconciles;
+    const reconcilesBefore = counter.reconciles;
     const steadyStart = performance.now();
     const controller = manager.controllers()[0]!;
     for (const name of names) controller.enqueue({ namespace, name });
-    while (reconciles - reconcilesBefore < parents) await new Promise((r) => setImmediate(r));
+    while (counter.reconciles - reconcilesBefore < parents) await new Promise((r) => setImmediate(r));
     const steadyMs = performance.now() - steadyStart;
     const steadyRequests = manager.client.stats().requests - steadyBefore;
     clearInterval(sampler);

@@ -82,14 +82,14 @@ async function eventsPerSecond(impl: Impl, items: readonly KubeObject[], events:
   }
 }
 
-/** Runs the benchmark and returns its Markdown section. */
-export async function runStoreBench(quick: boolean): Promise<BenchSection> {
-  const count = quick ? 2_000 : 10_000;
-  const events = quick ? 20_000 : 100_000;
-  const plane = await startControlPlane();
+/** Writes `count` ConfigMaps and reads them back: their mean size on the wire and of their managedFields. */
+async function seedConfigMaps(
+  plane: Awaited<ReturnType<typeof startControlPlane>>,
+  namespace: string,
+  count: number,
+): Promise<{ items: KubeObject[]; writeMs: number; wireBytes: number; managedBytes: number }> {
+  const admin = createClient({ kubeConfig: plane.kubeConfig, fieldManager: 'bench-writer', kinds });
   try {
-    const admin = createClient({ kubeConfig: plane.kubeConfig, fieldManager: 'bench-writer', kinds });
-    const namespace = 'bench-store';
     await admin.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
     const t0 = performance.now();
     await inBatches(
@@ -104,14 +104,26 @@ export async function runStoreBench(quick: boolean): Promise<BenchSection> {
     );
     const writeMs = performance.now() - t0;
     const items = (await admin.listAll<KubeObject>(configMapType, { namespace })).items;
-    const wireBytes = items.reduce((sum, item) => sum + Buffer.byteLength(JSON.stringify(item)), 0) / items.length;
-    const managedBytes =
-      items.reduce(
-        (sum, item) =>
-          sum + Buffer.byteLength(JSON.stringify((item.metadata as { managedFields?: unknown }).managedFields ?? [])),
-        0,
-      ) / items.length;
+    const mean = (size: (item: KubeObject) => number) =>
+      items.reduce((sum, item) => sum + size(item), 0) / items.length;
+    const wireBytes = mean((item) => Buffer.byteLength(JSON.stringify(item)));
+    const managedBytes = mean((item) =>
+      Buffer.byteLength(JSON.stringify((item.metadata as { managedFields?: unknown }).managedFields ?? [])),
+    );
+    return { items, writeMs, wireBytes, managedBytes };
+  } finally {
     admin.close();
+  }
+}
+
+/** Runs the benchmark and returns its Markdown section. */
+export async function runStoreBench(quick: boolean): Promise<BenchSection> {
+  const count = quick ? 2_000 : 10_000;
+  const events = quick ? 20_000 : 100_000;
+  const plane = await startControlPlane();
+  try {
+    const namespace = 'bench-store';
+    const { items, writeMs, wireBytes, managedBytes } = await seedConfigMaps(plane, namespace, count);
 
     // Each probe runs twice (once in quick mode), the implementations taking turns, and keeps its best figure: a
     // neighbour's CPU burst only ever makes a probe worse.
