@@ -2,12 +2,13 @@
  * The operator command line, loaded by main.ts once the Node version is checked: reads the Go operator's flags and
  * environment (`--kubeconfig`, `--metrics-bind-address`, `--health-probe-bind-address`, `--leader-elect`,
  * `RECONCILE_WAIT`, `DENY_LIST`, `WATCH_NAMESPACE`), plus `--allow-privileged-pods` / `ALLOW_PRIVILEGED_PODS` to let
- * tenants pass privileged pod settings through, and runs until SIGTERM/SIGINT. A bad flag or variable exits with
- * code 2 and says which.
+ * tenants pass privileged pod settings through, and runs until SIGTERM/SIGINT. A bad flag, variable or kubeconfig
+ * exits with code 2 and says which. The kubeconfig is read by `@dsoi/client`'s `loadKubeConfig`, so
+ * `@kubernetes/client-node` (about 50 MiB resident) is loaded only for an exec plugin, an auth provider or a proxy.
  */
+import { KubeConfigError, loadKubeConfig } from '@dsoi/client';
 import { createLogger, shutdownSignal } from '@dsoi/reconcile';
 import { type ExtraFlag, OperatorFlagsError, operatorFlagsUsage, parseOperatorFlags } from '@dsoi/reconcile/manager';
-import { KubeConfig } from '@kubernetes/client-node';
 import { createParseableOperator, parseableOperatorDefaults } from './operator.ts';
 
 const extraFlags: Record<string, ExtraFlag> = {
@@ -18,13 +19,6 @@ const extraFlags: Record<string, ExtraFlag> = {
       'Let tenants give their pods hostPath volumes, Service externalIPs and a ServiceAccount (default: refused as InvalidSpec); or ALLOW_PRIVILEGED_PODS=true.',
   },
 };
-
-function loadKubeConfig(path: string | undefined): KubeConfig {
-  const kubeConfig = new KubeConfig();
-  if (path) kubeConfig.loadFromFile(path);
-  else kubeConfig.loadFromDefault();
-  return kubeConfig;
-}
 
 async function main(): Promise<number> {
   let flags: ReturnType<typeof parseOperatorFlags>;
@@ -45,8 +39,16 @@ async function main(): Promise<number> {
     console.error('parseable-operator: --leader-elect needs --leader-election-namespace or POD_NAMESPACE');
     return 2;
   }
+  let kubeConfig: Awaited<ReturnType<typeof loadKubeConfig>>;
+  try {
+    kubeConfig = await loadKubeConfig({ file: flags.kubeconfig });
+  } catch (err) {
+    if (!(err instanceof KubeConfigError)) throw err;
+    console.error(`parseable-operator: ${err.message}`);
+    return 2;
+  }
   const operator = createParseableOperator({
-    kubeConfig: loadKubeConfig(flags.kubeconfig),
+    kubeConfig,
     reconcileWaitMs: flags.reconcileWaitMs,
     denyList: flags.denyList,
     watchNamespaces: flags.watchNamespaces,

@@ -34,6 +34,15 @@ describe('pinot-operator command line', () => {
     expect((await run(['--webhook-port=9443'])).err).toContain('--webhook-port: needs --webhook-cert-dir');
   });
 
+  it('exits 2 with one line naming the kubeconfig and its field when it cannot be read', async () => {
+    const missing = await run(['--kubeconfig=/nonexistent/kubeconfig']);
+    expect(missing).toEqual({
+      code: 2,
+      out: '',
+      err: 'pinot-operator: kubeconfig /nonexistent/kubeconfig: file: cannot read it (ENOENT)',
+    });
+  });
+
   it('prints the flags and variables for --help', async () => {
     const result = await run(['--help']);
     expect(result.code).toBe(0);

@@ -4,8 +4,11 @@
  * Pinot from outside the cluster, `--secret-namespaces` / `SECRET_NAMESPACES` to let CRs name Secrets elsewhere,
  * `--allow-privileged-pods` / `ALLOW_PRIVILEGED_PODS` to let CRs pass privileged pod settings through,
  * and `--webhook-cert-dir` / `--webhook-port` (controller-runtime's names) to serve the validating webhooks.
- * A bad setting prints one clear line and exits with code 2.
+ * A bad setting or kubeconfig prints one clear line and exits with code 2. The kubeconfig is read by `@dsoi/client`'s
+ * `loadKubeConfig`, so `@kubernetes/client-node` (about 50 MiB resident) is loaded only for an exec plugin, an
+ * auth provider or a proxy.
  */
+import { KubeConfigError, loadKubeConfig } from '@dsoi/client';
 import type { ExtraFlag } from '@dsoi/reconcile/manager';
 import {
   LeaderElectionLostError,
@@ -14,7 +17,6 @@ import {
   parseGoDuration,
   parseOperatorFlags,
 } from '@dsoi/reconcile/manager';
-import { KubeConfig } from '@kubernetes/client-node';
 import { createPinotOperator, pinotOperatorDefaults } from './operator.ts';
 import { type PinotWebhookServerOptions, pinotWebhookServerDefaults } from './webhook/pinotWebhookServer.ts';
 
@@ -90,7 +92,7 @@ export interface CliOptions {
 
 /**
  * Runs the operator until `signal` aborts and returns the exit code: 0 after a clean stop (or `--help`), 1 when
- * the leader lease was lost or the operator failed, 2 for a bad flag or variable.
+ * the leader lease was lost or the operator failed, 2 for a bad flag, variable or kubeconfig.
  */
 export async function runCli(options: CliOptions): Promise<number> {
   const { signal, stdout = console.log, stderr = console.error } = options;
@@ -117,9 +119,14 @@ export async function runCli(options: CliOptions): Promise<number> {
     stdout(`Usage: pinot-operator [flags]\n\n${operatorFlagsUsage({ extraFlags })}`);
     return 0;
   }
-  const kubeConfig = new KubeConfig();
-  if (flags.kubeconfig) kubeConfig.loadFromFile(flags.kubeconfig);
-  else kubeConfig.loadFromDefault();
+  let kubeConfig: Awaited<ReturnType<typeof loadKubeConfig>>;
+  try {
+    kubeConfig = await loadKubeConfig({ file: flags.kubeconfig, env: options.env });
+  } catch (err) {
+    if (!(err instanceof KubeConfigError)) throw err;
+    stderr(`pinot-operator: ${err.message}`);
+    return 2;
+  }
   const controllerUrl = flags.extra['pinot-controller-url'];
   const secretNamespaces = flags.extra['secret-namespaces'];
   const operator = createPinotOperator({

@@ -1,10 +1,8 @@
 // The README example of @dsoi/client; test/readme.test.ts runs it against the test control plane.
-import { createClient } from '@dsoi/client';
+import { createClient, loadKubeConfig } from '@dsoi/client';
 import { isNotFound } from '@dsoi/client/errors';
-import { KubeConfig } from '@kubernetes/client-node';
 
-const kubeConfig = new KubeConfig();
-kubeConfig.loadFromDefault();
+const kubeConfig = await loadKubeConfig(); // KUBECONFIG, ~/.kube/config or the pod's service account
 const client = createClient({ kubeConfig, fieldManager: 'pinot-operator' });
 
 // Server-side apply: the object is this field manager's whole intent; fields it drops are removed.

@@ -10,6 +10,10 @@ export type { Client, ClientOptions, ListAllOptions } from './client.js';
 export { clientDefaults, createClient } from './client.js';
 // Measurements and limits: the onRequest record, stats(), the rate limit
 export type { ClientStats, RateLimit, RequestInfo, RequestVerb } from './clientStats.js';
+// Loading a kubeconfig without loading @kubernetes/client-node (for the common cases)
+export { KubeConfigError } from './kubeConfigError.js';
+export type { LoadKubeConfigOptions } from './loadKubeConfig.js';
+export { loadKubeConfig, loadKubeConfigDefaults } from './loadKubeConfig.js';
 // The read seam (implemented by the client and by the store's read handle)
 export type { GetOptions, ListOptions, Reader, RequestOptions } from './reader.js';
 // Resource mapping: discovery, or kinds registered up front

@@ -4,11 +4,10 @@
  * reconciles before it releases the lease.
  */
 import { hostname } from 'node:os';
-import type { KubeObject, RequestInfo } from '@dsoi/client';
+import type { KubeConfigSource, KubeObject, RequestInfo } from '@dsoi/client';
 import { type Client, type ClientOptions, createClient } from '@dsoi/client';
 import { createEventRecorder, type EventRecorder } from '@dsoi/events';
 import { createStoreFactory, type StoreFactory } from '@dsoi/store';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { type Controller, type ControllerOptions, createController } from '../controller/controller.js';
 import { MissingPermissionsError } from '../errors.js';
@@ -52,8 +51,8 @@ export interface ManagerLeaderElectionOptions {
 export interface ManagerOptions {
   /** The operator's name: field manager of every write and reporting controller of its Events, e.g. `pinot-operator`. */
   readonly name: string;
-  /** Cluster and credentials. */
-  readonly kubeConfig: KubeConfig;
+  /** Cluster and credentials: `loadKubeConfig()` of `@dsoi/client`, or a client-node `KubeConfig`. */
+  readonly kubeConfig: KubeConfigSource;
   /** Run controllers only while holding this Lease; `false` runs them at once. @default false */
   readonly leaderElection?: ManagerLeaderElectionOptions | false;
   /** `/healthz` and `/readyz`. @default { host: '127.0.0.1', port: 8081 } */
