@@ -311,7 +311,29 @@ export function describeChart(options: ChartSuiteOptions): void {
         '--metrics-bind-address=:8080',
         '--health-probe-bind-address=:8081',
       ]);
-      expect(envOf(container)).toMatchObject({ RECONCILE_WAIT: '10s', WATCH_NAMESPACE: '', LOG_LEVEL: 'info' });
+      expect(envOf(container)).toMatchObject({
+        RECONCILE_WAIT: '10s',
+        WATCH_NAMESPACE: '',
+        LOG_LEVEL: 'info',
+        NODE_OPTIONS: '--max-old-space-size=384',
+      });
+    });
+
+    it('caps the V8 heap at heapPercentOfMemoryLimit of the memory limit, unless extraEnv sets NODE_OPTIONS', async () => {
+      const nodeOptions = async (values: Record<string, unknown>) => {
+        const objects = await helmTemplate(chartDir, { name: 'heap', namespace: 'ops', values });
+        const env = deploymentOf(objects).spec.template.spec.containers[0].env as { name: string; value: string }[];
+        return env.filter((e) => e.name === 'NODE_OPTIONS').map((e) => e.value);
+      };
+      expect(await nodeOptions({ resources: { limits: { memory: '1Gi' } } })).toEqual(['--max-old-space-size=768']);
+      expect(await nodeOptions({ resources: { limits: { memory: '300M' } }, heapPercentOfMemoryLimit: 50 })).toEqual([
+        '--max-old-space-size=143',
+      ]);
+      expect(await nodeOptions({ heapPercentOfMemoryLimit: 0 })).toEqual([]);
+      expect(await nodeOptions({ resources: { limits: null } })).toEqual([]);
+      expect(await nodeOptions({ extraEnv: [{ name: 'NODE_OPTIONS', value: '--max-old-space-size=100' }] })).toEqual([
+        '--max-old-space-size=100',
+      ]);
     });
 
     it('renders every option into objects the API server accepts, with Roles only in the watched namespace, ClusterRoles only for secure metrics', async () => {
