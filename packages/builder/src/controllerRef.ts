@@ -1,25 +1,16 @@
 /** The controller owner reference that ties a child object to the custom resource that manages it. */
+import type { KubeObject } from '@dsoi/object';
 import type { V1OwnerReference } from '@kubernetes/client-node';
 import { BuilderValidationError } from './errors.js';
 
-/** The fields of an owner object that {@link controllerRef} reads; any Kubernetes object read from the API fits. */
-export interface OwnerObject {
-  /** The owner's API version, e.g. `datainfra.io/v1beta1`. */
-  readonly apiVersion?: string | undefined;
-  /** The owner's kind, e.g. `Pinot`. */
-  readonly kind?: string | undefined;
-  /** The owner's metadata: `name`, the server-assigned `uid`, and (for a namespaced owner) `namespace`. */
-  readonly metadata?:
-    | {
-        readonly name?: string | undefined;
-        readonly uid?: string | undefined;
-        readonly namespace?: string | undefined;
-      }
-    | undefined;
-}
+/**
+ * @deprecated {@link controllerRef} takes any `KubeObject` of `@dsoi/object`, the one object model of every dsoi
+ * package; import that instead.
+ */
+export type OwnerObject = KubeObject;
 
 /**
- * Returns the controller owner reference of `owner`:
+ * Returns the controller owner reference of `owner` (any object read from the API fits):
  * `{ apiVersion, kind, name, uid, controller: true, blockOwnerDeletion: true }`.
  *
  * A child must be in the owner's namespace (or the owner cluster-scoped): the garbage collector treats an owner in
@@ -32,7 +23,7 @@ export interface OwnerObject {
  * @throws BuilderValidationError (rule `required`) when the owner lacks `apiVersion`, `kind`, `metadata.name` or
  * `metadata.uid`. The uid exists only on an object read from the API server, never on a manifest.
  */
-export function controllerRef(owner: OwnerObject): V1OwnerReference {
+export function controllerRef(owner: KubeObject): V1OwnerReference {
   const apiVersion = required(owner.apiVersion, 'owner.apiVersion');
   const kind = required(owner.kind, 'owner.kind');
   const name = required(owner.metadata?.name, 'owner.metadata.name');

@@ -1,4 +1,5 @@
 /** Builds the children of one DSOI node: its config ConfigMap, its Service and its StatefulSet or Deployment. */
+import type { KubeObject } from '@dsoi/object';
 import type {
   V1Affinity,
   V1ContainerPort,
@@ -15,7 +16,6 @@ import type {
   V1VolumeMount,
 } from '@kubernetes/client-node';
 import type { BuiltConfigMap } from './configMap.js';
-import type { OwnerObject } from './controllerRef.js';
 import type { BuiltDeployment } from './deployment.js';
 import { assembleNodeWorkload } from './internal/nodeAssembly.js';
 import { nodeWorkloadDefaults as defaults } from './internal/nodeDefaults.js';
@@ -189,7 +189,7 @@ export interface NodeWorkloadOptions {
    * The custom resource that owns the node; every object gets `controllerRef(owner)`.
    * @default undefined (no owner references)
    */
-  readonly owner?: OwnerObject;
+  readonly owner?: KubeObject;
   /**
    * Object names. A name derived by default that breaks its kind's length rule is an error, never truncated.
    * @default { workload: node.name, service: node.name, configMap: `${node.name}-config`, container: node.name }

@@ -29,14 +29,14 @@ export interface ObjectMetaOptions {
 
 /**
  * The metadata of a built object: name and namespace are always present. A mapped copy of `V1ObjectMeta` (not the
- * class type itself), so that it is assignable to plain-object types such as `@dsoi/hash`'s `HashableObject`.
+ * class type itself), so that it is assignable to plain-object types such as `@dsoi/object`'s `KubeObject`.
  */
 export type BuiltMetadata = Pick<V1ObjectMeta, keyof V1ObjectMeta> & { name: string; namespace: string };
 
 /**
  * A built object: the client-node model type with `apiVersion`, `kind` and `metadata` present and narrowed.
  * It is a plain JSON-able object (no class instance), ready for server-side apply, assignable both to the model
- * type (`V1ConfigMap`, ...) and to plain-object types such as `@dsoi/hash`'s `HashableObject`.
+ * type (`V1ConfigMap`, ...) and to the object model, `@dsoi/object`'s `KubeObject`.
  */
 export type Built<TObject, TApiVersion extends string, TKind extends string> = Omit<
   TObject,

@@ -1,8 +1,10 @@
 // The client against a scripted HTTP server on 127.0.0.1: headers, bodies, retries, timeouts, abort, bus, counters.
+
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { ClientOperationEvent } from '@dsoi/events';
+import type { KubeObject } from '@dsoi/object';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ClientBus, ClientEvents } from './bus.js';
@@ -20,7 +22,6 @@ import {
   UnauthorizedError,
   UnknownKindError,
 } from './kubeApiError.js';
-import type { KubeObject } from './types.js';
 
 interface Recorded {
   readonly method: string;
@@ -638,11 +639,11 @@ describe('review kinds', () => {
       plural: 'selfsubjectaccessreviews',
       namespaced: false,
     });
-    const review = await client.create<KubeObject & { status?: { allowed: boolean } }>({
+    const review = await client.create<KubeObject<unknown, { allowed: boolean }>>({
       apiVersion: 'authorization.k8s.io/v1',
       kind: 'SelfSubjectAccessReview',
       spec: { resourceAttributes: { verb: 'list', resource: 'pods' } },
-    } as KubeObject);
+    });
     expect(review.status?.allowed).toBe(true);
     expect(requests[0]).toMatchObject({
       method: 'POST',

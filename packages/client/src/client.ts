@@ -3,7 +3,9 @@
  * wires the parts in `internal/`: the requester (attempts and retries), the caller (kind to path), and the read,
  * write, watch and event-sink operations built on them.
  */
+
 import type { EventSink } from '@dsoi/events';
+import type { KubeObject, Live, TypeMeta } from '@dsoi/object';
 import type { ClientBus } from './bus.js';
 import type { ClientStats, RateLimit, RequestInfo } from './clientStats.js';
 import { createCaller } from './internal/caller.js';
@@ -19,7 +21,7 @@ import { createWriteOperations } from './internal/writeOperations.js';
 import type { GetOptions, ListOptions, Reader } from './reader.js';
 import { createResourceMapper, type KindRegistration, type ResourceMapping } from './resourceMapper.js';
 import { type RetryOptions, retryDefaults } from './retry.js';
-import type { KubeConfigSource, KubeObject, Live, ObjectList, ObjectRefOrObject, TypeMeta } from './types.js';
+import type { KubeConfigSource, ObjectList, ObjectRefOrObject } from './types.js';
 import type { WatchEvent, WatchOptions } from './watch.js';
 import type { WriteOptions, Writer } from './writer.js';
 

@@ -1,6 +1,7 @@
 /** The read seam: `Reader` (get, list) and its options. The client and the store's read handle both implement it. */
+import type { KubeObject, Live, TypeMeta } from '@dsoi/object';
 import type { RetryOptions } from './retry.js';
-import type { KubeObject, Live, ObjectList, ObjectRefOrObject, TypeMeta } from './types.js';
+import type { ObjectList, ObjectRefOrObject } from './types.js';
 
 /** Options every method takes. */
 export interface RequestOptions {

@@ -1,6 +1,6 @@
 /** apiVersion + kind → REST resource (plural, namespaced), from discovery cached per group-version or registered. */
+import type { TypeMeta } from '@dsoi/object';
 import { isNotFound, splitApiVersion, UnknownKindError } from './kubeApiError.js';
-import type { TypeMeta } from './types.js';
 
 /** How the API server serves a kind. */
 export interface ResourceMapping {

@@ -1,68 +1,21 @@
-/** The shapes every client method speaks: type identity, object references and lists. Types only. */
+/**
+ * The shapes every client method speaks beyond the object model: a reference or an object, a list page, the
+ * `KubeConfig` it reads. The model's own names, once defined here, are deprecated aliases of `@dsoi/object`. Types only.
+ */
+import type * as Model from '@dsoi/object';
 import type { KubeConfig } from '@kubernetes/client-node';
 
-/**
- * The smallest shape of a Kubernetes object the client reads. Any object type fits: `@kubernetes/client-node`
- * models, `@dsoi/builder` output, your CRD interfaces.
- */
-export interface KubeObject {
-  readonly apiVersion?: string;
-  readonly kind?: string;
-  readonly metadata?: {
-    readonly name?: string;
-    readonly generateName?: string;
-    readonly namespace?: string;
-    readonly uid?: string;
-    readonly resourceVersion?: string;
-    /** Labels, as every kind has them. */
-    readonly labels?: Readonly<Record<string, string>>;
-    /** Annotations, as every kind has them. */
-    readonly annotations?: Readonly<Record<string, string>>;
-    /** The objects this one belongs to; the one with `controller: true` is its controller. Fields as read. */
-    readonly ownerReferences?: readonly {
-      readonly apiVersion?: string;
-      readonly kind?: string;
-      readonly name?: string;
-      readonly uid?: string;
-      readonly controller?: boolean;
-      readonly blockOwnerDeletion?: boolean;
-    }[];
-  };
-}
 /**
  * The two `KubeConfig` methods the client uses. Structural, so a `KubeConfig` from another copy or version of
  * `@kubernetes/client-node` fits too (the class has private members, which would make it nominal).
  */
 export type KubeConfigSource = Pick<KubeConfig, 'getCurrentCluster' | 'applyToHTTPSOptions'>;
 
-/** The fields the API server sets on every object it returns. */
-export interface ServerFields {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly uid: string; readonly resourceVersion: string };
-}
-
-/** An object as the API server returns it: `TObject` with `apiVersion`, `kind`, name, uid and resourceVersion set. */
-export type Live<TObject extends KubeObject> = TObject & ServerFields;
-
-/** Which kind: `{ apiVersion: 'apps/v1', kind: 'StatefulSet' }`. */
-export interface TypeMeta {
-  readonly apiVersion: string;
-  readonly kind: string;
-}
-
-/** One object by name: `{ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'pinot', name: 'broker-config' }`. */
-export interface ObjectRef extends TypeMeta {
-  readonly name: string;
-  /** Required for namespaced kinds; ignored for cluster-scoped ones. */
-  readonly namespace?: string | undefined;
-}
-
 /** Methods that take a reference also take the object itself (its `apiVersion`, `kind` and `metadata`). */
-export type ObjectRefOrObject = ObjectRef | KubeObject;
+export type ObjectRefOrObject = Model.ObjectRef | Model.KubeObject;
 
 /** A page of a list: the items (each with `apiVersion` and `kind` filled in) and the list's metadata. */
-export interface ObjectList<TObject extends KubeObject = KubeObject> {
+export interface ObjectList<TObject extends Model.KubeObject = Model.KubeObject> {
   readonly apiVersion: string;
   /** `<Kind>List`, e.g. `ConfigMapList`. */
   readonly kind: string;
@@ -74,5 +27,16 @@ export interface ObjectList<TObject extends KubeObject = KubeObject> {
     /** Estimated items after this page, when the server knows. */
     readonly remainingItemCount?: number;
   };
-  readonly items: Live<TObject>[];
+  readonly items: Model.Live<TObject>[];
 }
+
+/** @deprecated Import `KubeObject` from `@dsoi/object`, the one object model of every dsoi package. */
+export type KubeObject<TSpec = unknown, TStatus = unknown> = Model.KubeObject<TSpec, TStatus>;
+/** @deprecated Import `Live` from `@dsoi/object`, the one object model of every dsoi package. */
+export type Live<TObject extends Model.KubeObject = Model.KubeObject> = Model.Live<TObject>;
+/** @deprecated Import `ServerFields` from `@dsoi/object`, the one object model of every dsoi package. */
+export type ServerFields = Model.ServerFields;
+/** @deprecated Import `TypeMeta` from `@dsoi/object`, the one object model of every dsoi package. */
+export type TypeMeta = Model.TypeMeta;
+/** @deprecated Import `ObjectRef` from `@dsoi/object`, the one object model of every dsoi package. */
+export type ObjectRef = Model.ObjectRef;

@@ -1,5 +1,6 @@
 /** The raw watch stream: one HTTP connection, line-delimited JSON events, typed errors, a clean end on abort. */
 
+import type { KubeObject, Live } from '@dsoi/object';
 import { LineDecoder } from './internal/lineDecoder.js';
 import {
   ConnectionError,
@@ -12,7 +13,6 @@ import {
   TimeoutError,
 } from './kubeApiError.js';
 import type { RetryOptions } from './retry.js';
-import type { KubeObject, Live } from './types.js';
 
 /** The object of a BOOKMARK event: only the resourceVersion to resume from (and, maybe, annotations). */
 export interface BookmarkObject {

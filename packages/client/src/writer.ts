@@ -1,6 +1,7 @@
 /** The write seam: `Writer` (apply, patch, delete and their status forms), its options and the patch types. */
+import type { KubeObject, Live } from '@dsoi/object';
 import type { RequestOptions } from './reader.js';
-import type { KubeObject, Live, ObjectRefOrObject } from './types.js';
+import type { ObjectRefOrObject } from './types.js';
 
 /** Options of writes. */
 export interface WriteOptions extends RequestOptions {

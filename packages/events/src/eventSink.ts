@@ -1,5 +1,6 @@
 /** The `events.k8s.io/v1` Event shape and the small sink interface through which the recorder writes Events. */
-import type { KubeEventType, ObjectReference } from './standardEvents.js';
+import type { ObjectRef } from '@dsoi/object';
+import type { KubeEventType } from './standardEvents.js';
 
 /** An `EventSeries`: how often an isomorphic Event was seen and when last. */
 export interface EventSeries {
@@ -44,9 +45,9 @@ export interface EventsV1Event {
   /** Why: a short UpperCamelCase code. */
   readonly reason: string;
   /** The object the Event is about. */
-  readonly regarding: ObjectReference;
+  readonly regarding: ObjectRef;
   /** A second object involved. */
-  readonly related?: ObjectReference;
+  readonly related?: ObjectRef;
   /** Human-readable text, at most 1 KiB. */
   readonly note: string;
   /** `Normal` or `Warning`. */

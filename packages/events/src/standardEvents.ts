@@ -1,25 +1,8 @@
 /** The standard event map of dsoi: the facts that the client and the Event recorder announce on the in-process bus. */
+import type { ObjectRef } from '@dsoi/object';
 
-/**
- * A reference to one Kubernetes object, shaped like the API's `ObjectReference` (so it can go straight into an
- * Event's `regarding` or `related`).
- */
-export interface ObjectReference {
-  /** The object's `apiVersion`, such as `'apps/v1'` or `'datainfra.io/v1beta1'`. */
-  readonly apiVersion: string;
-  /** The object's `kind`, such as `'StatefulSet'`. */
-  readonly kind: string;
-  /** The object's namespace; absent for a cluster-scoped object. */
-  readonly namespace?: string;
-  /** The object's name. */
-  readonly name: string;
-  /** The object's UID; when present, the Event recorder tells objects apart by it. */
-  readonly uid?: string;
-  /** The object's `resourceVersion` when the reference was taken. */
-  readonly resourceVersion?: string;
-  /** A part of the object, such as `'spec.containers{broker}'`. */
-  readonly fieldPath?: string;
-}
+/** @deprecated Use `ObjectRef` of `@dsoi/object`, the one object model of every dsoi package: the same fields. */
+export type ObjectReference = ObjectRef;
 
 /** The write operations that `@dsoi/client` announces on the bus. */
 export type ClientVerb = 'create' | 'apply' | 'update' | 'patch' | 'delete';
@@ -29,7 +12,7 @@ export interface ClientOperationEvent {
   /** What the client did. */
   readonly verb: ClientVerb;
   /** The object it did it to. */
-  readonly ref: ObjectReference;
+  readonly ref: ObjectRef;
   /** The subresource written, such as `'status'`; absent for the object itself. */
   readonly subresource?: string;
   /** Wall time of the operation, retries included. */
@@ -50,9 +33,9 @@ export type KubeEventType = 'Normal' | 'Warning';
 /** What a caller passes to `EventRecorder.record()`: one occurrence of a Kubernetes Event. */
 export interface EventRecord {
   /** The object the Event is about; the Event goes to this object's namespace (`default` if cluster-scoped). */
-  readonly regarding: ObjectReference;
+  readonly regarding: ObjectRef;
   /** A second object involved, such as the Pod a StatefulSet created. */
-  readonly related?: ObjectReference;
+  readonly related?: ObjectRef;
   /** `Normal` for expected progress, `Warning` for something an operator should look at. */
   readonly type: KubeEventType;
   /** Why the Event happened: a short UpperCamelCase code such as `ScaledUp` (at most 128 characters). */

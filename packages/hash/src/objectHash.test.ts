@@ -61,7 +61,7 @@ describe('stampHash', () => {
 
 describe('typing', () => {
   it('accepts @kubernetes/client-node model objects without a cast', () => {
-    // A model class instance has no index signature; HashableObject must still accept it.
+    // A model class instance has no index signature; the model's KubeObject must still accept it.
     class V1ConfigMapLike {
       apiVersion?: string = 'v1';
       kind?: string = 'ConfigMap';

@@ -1,21 +1,15 @@
 /** The desired-state hash of a Kubernetes object, and the annotation that carries it on the live object. */
+import type { KubeObject } from '@dsoi/object';
 import { hash } from './hash.js';
 
 /** The annotation key used when none is given. */
 export const defaultHashAnnotation = 'dsoi.io/desired-hash';
 
-/** The smallest shape of a Kubernetes object that the hash helpers read. */
-export interface HashableObject {
-  readonly apiVersion?: string | undefined;
-  readonly kind?: string | undefined;
-  /** Any metadata; `annotations` (a string map), if present, is where the hash annotation lives. */
-  readonly metadata?: object | undefined;
-}
-
-/** The annotations of an object's metadata, if any. */
-function annotationsOf(obj: HashableObject): Readonly<Record<string, string>> | undefined {
-  return (obj.metadata as { annotations?: Readonly<Record<string, string>> } | undefined)?.annotations;
-}
+/**
+ * @deprecated The hash helpers take any `KubeObject` of `@dsoi/object`, the one object model of every dsoi package;
+ * import that instead.
+ */
+export type HashableObject = KubeObject;
 
 /** Options shared by the hash-annotation helpers. */
 export interface HashAnnotationOptions {
@@ -48,13 +42,13 @@ const serverOwnedMetadata = [
  *
  * @throws TypeError for an invalid `annotationKey`, or for values JSON cannot represent faithfully.
  */
-export function objectHash<TObject extends HashableObject>(obj: TObject, options: HashAnnotationOptions = {}): string {
+export function objectHash<TObject extends KubeObject>(obj: TObject, options: HashAnnotationOptions = {}): string {
   const annotationKey = checkedKey(options.annotationKey);
-  const { status: _status, metadata, ...rest } = obj as HashableObject & { readonly status?: unknown };
+  const { status: _status, metadata, ...rest } = obj;
   if (metadata === undefined) return hash(rest);
   const desiredMetadata: Record<string, unknown> = { ...metadata };
   for (const field of serverOwnedMetadata) delete desiredMetadata[field];
-  const annotations = annotationsOf(obj);
+  const annotations = metadata.annotations;
   if (annotations !== undefined) {
     const { [annotationKey]: _own, ...others } = annotations;
     if (Object.keys(others).length === 0) delete desiredMetadata.annotations;
@@ -64,14 +58,14 @@ export function objectHash<TObject extends HashableObject>(obj: TObject, options
 }
 
 /** `TObject` with its annotations present, as {@link stampHash} returns it. */
-export type Stamped<TObject extends HashableObject> = TObject & {
+export type Stamped<TObject extends KubeObject> = TObject & {
   readonly metadata: NonNullable<TObject['metadata']> & { readonly annotations: Readonly<Record<string, string>> };
 };
 
 /**
  * Returns a copy of `obj` whose hash annotation holds {@link objectHash} of `obj`. The input is not changed.
  */
-export function stampHash<TObject extends HashableObject>(
+export function stampHash<TObject extends KubeObject>(
   obj: TObject,
   options: HashAnnotationOptions = {},
 ): Stamped<TObject> {
@@ -79,16 +73,16 @@ export function stampHash<TObject extends HashableObject>(
   const digest = objectHash(obj, { annotationKey });
   return {
     ...obj,
-    metadata: { ...obj.metadata, annotations: { ...annotationsOf(obj), [annotationKey]: digest } },
+    metadata: { ...obj.metadata, annotations: { ...obj.metadata?.annotations, [annotationKey]: digest } },
   } as Stamped<TObject>;
 }
 
 /** Reads the hash annotation of a (live) object; `undefined` when it has none. */
-export function readHash<TObject extends HashableObject>(
+export function readHash<TObject extends KubeObject>(
   obj: TObject,
   options: HashAnnotationOptions = {},
 ): string | undefined {
-  return annotationsOf(obj)?.[checkedKey(options.annotationKey)];
+  return obj.metadata?.annotations?.[checkedKey(options.annotationKey)];
 }
 
 // A qualified name: optional DNS-1123 subdomain prefix (at most 253) and a name of at most 63 characters.

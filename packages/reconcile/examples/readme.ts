@@ -1,7 +1,7 @@
 // The README example of @dsoi/reconcile: a Widget owns one ConfigMap per entry of spec.files.
 // test/readme.test.ts runs it against a real API server.
 
-import type { KubeObject } from '@dsoi/client';
+import type { KubeObject } from '@dsoi/object';
 import { createManager, done, reconcileChildren, shutdownSignal } from '@dsoi/reconcile';
 import { generationChanged } from '@dsoi/reconcile/controller';
 import { KubeConfig } from '@kubernetes/client-node';

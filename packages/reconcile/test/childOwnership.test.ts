@@ -4,8 +4,10 @@
  * adopted again by an owner of the same name, is never taken over by another owner, and a child that was controlled
  * is released when its policy becomes retained.
  */
-import { type Client, createClient, type KubeObject } from '@dsoi/client';
+
+import { type Client, createClient } from '@dsoi/client';
 import { createTestNamespace, installCrds, testKubeConfig } from '@dsoi/envtest/testing';
+import type { KubeObject } from '@dsoi/object';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildOwnership, type ChildrenReport, done, reconcileChildren } from '../src/index.js';
 import { startOperator, type TestOperator } from './fixtures/operator.js';

@@ -3,8 +3,10 @@
  * config groups and a deploymentOrder): valid specs converge in rollout order and report Ready; a spec the schema or
  * the mapping refuses gets a Warning Event and a Degraded condition naming the field, and converges once fixed.
  */
-import { type Client, createClient, type KubeObject } from '@dsoi/client';
+
+import { type Client, createClient } from '@dsoi/client';
 import { createTestNamespace, installCrds, markWorkloadReady, testKubeConfig } from '@dsoi/envtest/testing';
+import type { KubeObject } from '@dsoi/object';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createDsoiReconciler, InvalidSpecError, nodeReferenceProblems } from '../src/dsoi/index.js';

@@ -1,5 +1,6 @@
-import { createClient, type KubeObject, type RequestInfo } from '@dsoi/client';
+import { createClient, type RequestInfo } from '@dsoi/client';
 import { createTestNamespace, installCrds, testKubeConfig } from '@dsoi/envtest/testing';
+import type { KubeObject } from '@dsoi/object';
 import { expect, it } from 'vitest';
 import { createManager, done } from '../src/index.js';
 import { type Widget, widget, widgetCrd, widgetType } from './fixtures/widget.js';

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createClient, type KubeObject } from '@dsoi/client';
+import { createClient } from '@dsoi/client';
 import { createTestNamespace, installCrds, testKubeConfig } from '@dsoi/envtest/testing';
+import type { KubeObject } from '@dsoi/object';
 import { expect, it } from 'vitest';
 import { widgetCrd } from './fixtures/widget.js';
 

@@ -1,5 +1,6 @@
-import { type Client, createClient, type KubeObject } from '@dsoi/client';
+import { type Client, createClient } from '@dsoi/client';
 import { createTestNamespace, installCrds, markWorkloadReady, testKubeConfig } from '@dsoi/envtest/testing';
+import type { KubeObject } from '@dsoi/object';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildrenReport, done, reconcileChildren } from '../src/index.js';
 import { startOperator, type TestOperator } from './fixtures/operator.js';

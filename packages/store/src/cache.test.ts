@@ -1,4 +1,4 @@
-import type { KubeObject } from '@dsoi/client';
+import type { KubeObject } from '@dsoi/object';
 import { describe, expect, it } from 'vitest';
 import { createCache, objectKey } from './cache.js';
 

@@ -1,5 +1,5 @@
 /** The keyed object map behind an informer: a cheap read side handed out freely, one write side for the informer. */
-import type { KubeObject } from '@dsoi/client';
+import type { KubeObject } from '@dsoi/object';
 import { StoreError } from './errors.js';
 import {
   builtInIndexers,

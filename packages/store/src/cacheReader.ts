@@ -1,15 +1,8 @@
 /** A `Reader` (the client's get/list interface) served from a factory's informers, so reconcilers read without requests. */
-import type {
-  GetOptions,
-  KubeObject,
-  ListOptions,
-  Live,
-  ObjectList,
-  ObjectRefOrObject,
-  Reader,
-  TypeMeta,
-} from '@dsoi/client';
+
+import type { GetOptions, ListOptions, ObjectList, ObjectRefOrObject, Reader } from '@dsoi/client';
 import { NotFoundError } from '@dsoi/client/errors';
+import type { KubeObject, Live, TypeMeta } from '@dsoi/object';
 import { StoreError } from './errors.js';
 import type { Informer } from './informer.js';
 import { parseFieldSelector } from './internal/fieldSelector.js';

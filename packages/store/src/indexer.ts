@@ -1,5 +1,5 @@
 /** Secondary indexes of the cache: by namespace, by controller owner UID, by label, and custom ones. */
-import type { KubeObject } from '@dsoi/client';
+import type { KubeObject } from '@dsoi/object';
 
 /**
  * Returns the index values of an object (none, one or many). It must be pure: the same object always gives the

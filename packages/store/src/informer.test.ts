@@ -1,5 +1,5 @@
-import type { KubeObject } from '@dsoi/client';
 import { ConnectionError, ForbiddenError, GoneError } from '@dsoi/client/errors';
+import type { KubeObject } from '@dsoi/object';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StoreError } from './errors.js';
 import { createInformer, type Informer, type InformerOptions } from './informer.js';

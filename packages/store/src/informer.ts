@@ -1,5 +1,7 @@
 /** The informer: a paginated list, then a watch from its resourceVersion, kept alive forever, into an indexed cache. */
-import type { Client, KubeObject, TypeMeta } from '@dsoi/client';
+
+import type { Client } from '@dsoi/client';
+import type { KubeObject, TypeMeta } from '@dsoi/object';
 import { type CacheListOptions, createCache, type LabelSelector } from './cache.js';
 import { StoreError } from './errors.js';
 import type { IndexFunction } from './indexer.js';

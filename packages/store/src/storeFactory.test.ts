@@ -1,5 +1,5 @@
-import type { KubeObject } from '@dsoi/client';
 import { ForbiddenError, isNotFound } from '@dsoi/client/errors';
+import type { KubeObject } from '@dsoi/object';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCacheReader } from './cacheReader.js';
 import { createFakeApi, eventually } from './internal/fakeApi.js';

@@ -1,6 +1,8 @@
 // Shared by the real-server tests: clients of a control plane, namespaces, bulk writes and an event recorder.
-import { type Client, createClient, type KubeObject } from '@dsoi/client';
+
+import { type Client, createClient } from '@dsoi/client';
 import { createTestNamespace, testKubeConfig } from '@dsoi/envtest/testing';
+import type { KubeObject } from '@dsoi/object';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Informer } from '../src/index.js';
 

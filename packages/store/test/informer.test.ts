@@ -1,7 +1,9 @@
 // The informer against the run's real kube-apiserver: sync, ordering, 410 relists, bookmarks, watchdog, RBAC.
-import { createClient, type KubeObject } from '@dsoi/client';
+
+import { createClient } from '@dsoi/client';
 import { ForbiddenError } from '@dsoi/client/errors';
 import { serviceAccountKubeConfig, testKubeConfig } from '@dsoi/envtest/testing';
+import type { KubeObject } from '@dsoi/object';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createInformer } from '../src/index.js';
 import {

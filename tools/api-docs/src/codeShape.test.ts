@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { entrySurface, longFunctions, shapeCasts } from './codeShape.ts';
+import { entrySurface, longFunctions, runtimeImports, shapeCasts } from './codeShape.ts';
 
 let root: string | undefined;
 afterEach(() => {
@@ -67,5 +67,26 @@ describe('shapeCasts', () => {
       'packages/a/src/a.test.ts': 'const x = y as unknown as Z;\n',
     });
     expect(shapeCasts(dir)).toEqual(['packages/a/src/a.ts:1', 'packages/a/src/a.ts:2']);
+  });
+});
+
+describe('runtimeImports', () => {
+  it('lists imports and re-exports that load the module, also those whose names are all `type`, not in tests', () => {
+    const dir = repo({
+      'packages/a/src/a.ts': [
+        "import type { KubeObject } from '@dsoi/object';",
+        "import { type Live } from '@dsoi/object';",
+        "import { hash } from '@dsoi/hash';",
+        "export type { ObjectRef } from '@dsoi/object';",
+        "export { TypeMeta } from '@dsoi/object';",
+        "import '@dsoi/object';",
+      ].join('\n'),
+      'packages/a/src/a.test.ts': "import { KubeObject } from '@dsoi/object';\n",
+    });
+    expect(runtimeImports(dir, '@dsoi/object')).toEqual([
+      'packages/a/src/a.ts:2',
+      'packages/a/src/a.ts:5',
+      'packages/a/src/a.ts:6',
+    ]);
   });
 });

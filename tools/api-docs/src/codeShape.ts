@@ -162,3 +162,38 @@ export function shapeCasts(root: string): string[] {
   }
   return found;
 }
+
+/**
+ * The imports and re-exports of `moduleName` in the non-test sources of `packages/` and `apps/` that are not
+ * type-only (`import type` / `export type` on the whole statement), each with its `path:line`. Under
+ * `verbatimModuleSyntax` an `import { type X }` still loads the module, so only the statement form counts.
+ */
+export function runtimeImports(root: string, moduleName: string): string[] {
+  const found: string[] = [];
+  for (const group of ['packages', 'apps']) {
+    for (const project of readdirSync(join(root, group), { withFileTypes: true })) {
+      if (!project.isDirectory()) continue;
+      let files: string[];
+      try {
+        files = sourceFiles(join(root, group, project.name, 'src'));
+      } catch {
+        continue;
+      }
+      for (const file of files) {
+        const source = parse(file);
+        for (const statement of source.statements) {
+          const typeOnly = ts.isImportDeclaration(statement)
+            ? statement.importClause?.isTypeOnly === true
+            : ts.isExportDeclaration(statement) && statement.isTypeOnly;
+          const specifier =
+            (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier;
+          if (specifier && ts.isStringLiteral(specifier) && specifier.text === moduleName && !typeOnly) {
+            const line = source.getLineAndCharacterOfPosition(statement.getStart(source)).line;
+            found.push(`${relative(root, file)}:${line + 1}`);
+          }
+        }
+      }
+    }
+  }
+  return found;
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { entrySurface, longFunctions, shapeCasts } from '../src/codeShape.ts';
+import { entrySurface, longFunctions, runtimeImports, shapeCasts } from '../src/codeShape.ts';
 import { entryPoints } from '../src/entryPoints.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -41,6 +41,10 @@ describe('the shape of the code', () => {
     const casts = shapeCasts(root);
     expect(casts.length).toBeLessThan(5);
     expect(casts.filter((cast) => !shapeCastsLeft.includes(cast.replace(/:\d+$/, '')))).toEqual([]);
+  });
+
+  it('imports the object model for types only, so no package loads @dsoi/object at run time', () => {
+    expect(runtimeImports(root, '@dsoi/object')).toEqual([]);
   });
 
   it('exports at most 25 runtime names from each published entry, each named in its package README', () => {

@@ -78,6 +78,7 @@ describe('a release through a real registry', () => {
       '@dsoi/envtest',
       '@dsoi/events',
       '@dsoi/hash',
+      '@dsoi/object',
       '@dsoi/reconcile',
       '@dsoi/store',
       '@dsoi/webhook',
@@ -107,11 +108,18 @@ describe('a release through a real registry', () => {
     }
   });
 
-  it('npm install @dsoi/hash brings no other @dsoi package and no @kubernetes/client-node', async () => {
+  it('npm install @dsoi/hash brings only the object model (types) and no @kubernetes/client-node', async () => {
     const footprint = await project('hash').install([version('@dsoi/hash')]);
     footprints.set('@dsoi/hash', footprint);
-    expect(installed(footprint, '@dsoi/')).toEqual(['@dsoi/hash']);
+    expect(installed(footprint, '@dsoi/')).toEqual(['@dsoi/hash', '@dsoi/object']);
     expect(installed(footprint, '@kubernetes/')).toEqual([]);
+  });
+
+  it('npm install @dsoi/object brings nothing else: the object model is a few kilobytes of types', async () => {
+    const footprint = await project('object').install([version('@dsoi/object')]);
+    footprints.set('@dsoi/object', footprint);
+    expect(footprint.packages).toBe(1);
+    expect(footprint.diskKb).toBeLessThan(64);
   });
 
   it('npm install @dsoi/builder brings @dsoi/hash and no @kubernetes/client-node (types only, an optional peer)', async () => {
@@ -197,7 +205,9 @@ describe('a release through a real registry', () => {
           const cjs = Object.keys(require(name));
           // As sets: with code splitting a CJS entry lists re-exports from a shared chunk in another order.
           const names = (keys) => keys.filter((k) => k !== 'default' && k !== '__esModule').sort().join();
-          if (esm.length === 0 || names(esm) !== names(cjs))
+          // The object model is types only: it loads, and exports nothing.
+          const typesOnly = name === '@dsoi/object';
+          if ((esm.length === 0) !== typesOnly || names(esm) !== names(cjs))
             throw new Error(name + ': ESM exports ' + esm + ' but CJS exports ' + cjs);
           console.log(name, esm.length);
         }`;

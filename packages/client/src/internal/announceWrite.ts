@@ -1,7 +1,8 @@
 /** Announces a client write on the bus: its success (with the object's uid and resourceVersion) or its failure. */
+
 import type { ClientVerb } from '@dsoi/events';
+import type { ObjectRef } from '@dsoi/object';
 import type { ClientBus } from '../bus.js';
-import type { ObjectRef } from '../types.js';
 import { isKubeObject } from './objectRefs.js';
 
 /** The bus event of each successful write. */

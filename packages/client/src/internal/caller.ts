@@ -1,9 +1,9 @@
 /** Turns a call on a kind (`get v1 ConfigMap pinot/broker`) into an HTTP request: resource mapping, path, query. */
 
+import type { TypeMeta } from '@dsoi/object';
 import type { RequestVerb } from '../clientStats.js';
 import type { ErrorTarget } from '../kubeApiError.js';
 import type { ResourceMapper } from '../resourceMapper.js';
-import type { TypeMeta } from '../types.js';
 import { type QueryValue, queryString, resourcePath } from './paths.js';
 import type { CallOptions, Requester } from './requester.js';
 

@@ -1,5 +1,6 @@
 /** Object references from what callers pass: a `{ apiVersion, kind, name, namespace }` or the object itself. */
-import type { KubeObject, ObjectRef, ObjectRefOrObject } from '../types.js';
+import type { KubeObject, ObjectRef } from '@dsoi/object';
+import type { ObjectRefOrObject } from '../types.js';
 
 /** Whether `value` is an object with `metadata`: what the API server returns, and what callers may pass for a ref. */
 export function isKubeObject(value: unknown): value is KubeObject {

@@ -1,7 +1,8 @@
 /** The client's reads (get, getStatus, list, and the paged listAll and iterate), each a `Call` of the caller. */
+import type { KubeObject, Live, TypeMeta } from '@dsoi/object';
 import type { Client, ListAllOptions } from '../client.js';
 import type { GetOptions, ListOptions, Reader } from '../reader.js';
-import type { KubeObject, Live, ObjectList, ObjectRefOrObject, TypeMeta } from '../types.js';
+import type { ObjectList, ObjectRefOrObject } from '../types.js';
 import type { Call } from './caller.js';
 import { toRef } from './objectRefs.js';
 

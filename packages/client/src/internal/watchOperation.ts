@@ -1,7 +1,7 @@
 /** The client's `watch`: the kind resolved when the stream opens, then the request plan of one watch connection. */
+import type { KubeObject, TypeMeta } from '@dsoi/object';
 import type { ErrorTarget } from '../kubeApiError.js';
 import type { ResourceMapper, ResourceMapping } from '../resourceMapper.js';
-import type { KubeObject, TypeMeta } from '../types.js';
 import { streamWatchEvents, type WatchEvent, type WatchOptions } from '../watch.js';
 import { queryString, resourcePath } from './paths.js';
 import type { Requester, RequestPlan } from './requester.js';

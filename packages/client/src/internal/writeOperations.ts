@@ -1,6 +1,7 @@
 /** The client's writes (create, replace, apply, patch, delete, and their status forms), each announced on the bus. */
+import type { KubeObject, Live } from '@dsoi/object';
 import type { ClientBus } from '../bus.js';
-import type { KubeObject, Live, ObjectRefOrObject } from '../types.js';
+import type { ObjectRefOrObject } from '../types.js';
 import type { ApplyOptions, DeleteOptions, Patch, WriteOptions, Writer } from '../writer.js';
 import { announceWrite } from './announceWrite.js';
 import type { Call } from './caller.js';

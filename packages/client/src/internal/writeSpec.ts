@@ -1,5 +1,5 @@
 /** The request of each kind of write: method, content type, query and whether a resend is safe. */
-import type { KubeObject, ObjectRef } from '../types.js';
+import type { KubeObject, ObjectRef } from '@dsoi/object';
 import type { ApplyOptions, DeleteOptions, Patch, WriteOptions } from '../writer.js';
 import type { CallSpec } from './caller.js';
 import { checkFieldManager } from './objectRefs.js';

@@ -1,7 +1,8 @@
 /** Validation and formatting of Event fields, following the API server's `events.k8s.io/v1` validation. */
 import { randomBytes } from 'node:crypto';
+import type { ObjectRef } from '@dsoi/object';
 import { InvalidEventError, type InvalidEventField } from '../errors.js';
-import type { EventRecord, ObjectReference } from '../standardEvents.js';
+import type { EventRecord } from '../standardEvents.js';
 
 // Limits of k8s.io/kubernetes pkg/apis/core/validation/events.go (Go len(), so bytes for the note).
 const reasonMaxLength = 128;
@@ -42,7 +43,7 @@ export function validateEventRecord(record: EventRecord): void {
   }
 }
 
-function validateReference(field: InvalidEventField, ref: ObjectReference | undefined): void {
+function validateReference(field: InvalidEventField, ref: ObjectRef | undefined): void {
   const ok =
     typeof ref === 'object' &&
     ref !== null &&
@@ -127,15 +128,15 @@ export function eventName(regardingName: string, suffix = randomBytes(8).toStrin
 }
 
 /** The identity of an object: its UID when known, else group, kind, namespace and name. */
-export function objectKey(ref: ObjectReference): string {
+export function objectKey(ref: ObjectRef): string {
   if (ref.uid) return `uid:${ref.uid}`;
   const slash = ref.apiVersion.indexOf('/');
   const group = slash >= 0 ? ref.apiVersion.slice(0, slash) : '';
   return `${group}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
 }
 
-/** Copies the fields of an ObjectReference, so the caller's object (or extra fields on it) never reaches the sink. */
-function copyReference(ref: ObjectReference): ObjectReference {
+/** Copies the fields of an ObjectRef, so the caller's object (or extra fields on it) never reaches the sink. */
+function copyReference(ref: ObjectRef): ObjectRef {
   const { apiVersion, kind, namespace, name, uid, resourceVersion, fieldPath } = ref;
   return Object.freeze({
     apiVersion,
@@ -165,6 +166,6 @@ export function normalizeEventRecord(event: EventRecord): EventRecord {
  * into one series (the reporter is fixed per recorder; the note is not part of the key).
  */
 export function seriesKey(event: EventRecord): string {
-  const ref = (r: ObjectReference | undefined) => (r ? `${objectKey(r)}#${r.fieldPath ?? ''}` : '');
+  const ref = (r: ObjectRef | undefined) => (r ? `${objectKey(r)}#${r.fieldPath ?? ''}` : '');
   return [event.type, event.reason, event.action, ref(event.regarding), ref(event.related)].join('\u0000');
 }

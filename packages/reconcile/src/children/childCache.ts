@@ -1,5 +1,5 @@
 /** The cache view a reconcile uses to read children: what the controller watches, by name or by owner. */
-import type { KubeObject, TypeMeta } from '@dsoi/client';
+import type { KubeObject, TypeMeta } from '@dsoi/object';
 import type { Informer } from '@dsoi/store';
 
 /** Reads objects of the kinds a controller watches from its informers; never makes a request. */

@@ -4,8 +4,10 @@
  * no longer desired); a `retained` child carries none and outlives its owner (data volumes), and is marked with the
  * owner it is kept for, so another owner never takes it over.
  */
+
 import type { controllerRef } from '@dsoi/builder';
-import type { KubeObject, Patch } from '@dsoi/client';
+import type { Patch } from '@dsoi/client';
+import type { KubeObject } from '@dsoi/object';
 
 /** How a child relates to its owner: `controlled` (the default) or `retained` (no ownerReference, kept). */
 export type ChildOwnership = 'controlled' | 'retained';

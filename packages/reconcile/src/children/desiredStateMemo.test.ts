@@ -1,5 +1,5 @@
-import type { KubeObject, TypeMeta } from '@dsoi/client';
 import { stampHash } from '@dsoi/hash';
+import type { KubeObject, TypeMeta } from '@dsoi/object';
 import { describe, expect, it } from 'vitest';
 import { createFakeClient } from '../testing/fakeClient.js';
 import type { ChildCache } from './childCache.js';

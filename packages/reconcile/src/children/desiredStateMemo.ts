@@ -4,8 +4,9 @@
  * stamped children and plans by object instance: the cache holds each object frozen and replaces it (a new instance)
  * when the server changes it, so the same live instance means the same live state.
  */
-import type { KubeObject } from '@dsoi/client';
+
 import { type HashAnnotationOptions, stampHash } from '@dsoi/hash';
+import type { KubeObject } from '@dsoi/object';
 
 /** Options of {@link createDesiredStateMemo}. */
 export interface DesiredStateMemoOptions {

@@ -1,5 +1,5 @@
-import type { KubeObject, TypeMeta } from '@dsoi/client';
 import type { EventRecord } from '@dsoi/events';
+import type { KubeObject, TypeMeta } from '@dsoi/object';
 import { describe, expect, it } from 'vitest';
 import { createFakeClient } from '../testing/fakeClient.js';
 import type { ChildCache } from './childCache.js';

@@ -3,10 +3,12 @@
  * writes are server-side apply, a child is written only when its desired hash or its live fields differ, workloads
  * roll out one at a time in `deploymentOrder`, and children that are no longer desired are pruned.
  */
-import { controllerRef, type OwnerObject } from '@dsoi/builder';
-import type { KubeObject, ObjectRef, Patch, Reader, TypeMeta, Writer } from '@dsoi/client';
+
+import { controllerRef } from '@dsoi/builder';
+import type { Patch, Reader, Writer } from '@dsoi/client';
 import type { EventRecord } from '@dsoi/events';
 import { readHash } from '@dsoi/hash';
+import type { KubeObject, ObjectRef, TypeMeta } from '@dsoi/object';
 import { ChildrenError } from '../errors.js';
 import { findDrift } from '../internal/drift.js';
 import type { ChildCache } from './childCache.js';
@@ -14,7 +16,7 @@ import { type ChildOwnership, ownershipConflict, releasePatch, withOwnership } f
 import { createDesiredStateMemo, type DesiredStateMemo } from './desiredStateMemo.js';
 import { takeOverFields } from './fieldOwnership.js';
 import { type KeptField, keepImmutableFields } from './immutableFields.js';
-import { type WorkloadObject, workloadReadiness } from './workloadReadiness.js';
+import { workloadReadiness } from './workloadReadiness.js';
 
 /** A desired child with its place in the ordered rollout. */
 export interface ChildSpec {
@@ -35,7 +37,7 @@ export interface ChildSpec {
 /** Options of {@link reconcileChildren}. */
 export interface ReconcileChildrenOptions {
   /** The owner (a custom resource read from the cache); it must have a uid. */
-  readonly owner: OwnerObject & KubeObject;
+  readonly owner: KubeObject;
   /** Every child the owner should have now: objects or {@link ChildSpec}s. */
   readonly desired: readonly (KubeObject | ChildSpec)[];
   /** Where writes go (`@dsoi/client`); `get` and `patch` are needed to take over fields (see `fieldManager`). */
@@ -367,7 +369,7 @@ async function rollOut(
     }
     if (child.plan === 'unchanged') {
       report.unchanged.push(child.ref);
-      const readiness = workloadReadiness(child.live as WorkloadObject);
+      const readiness = workloadReadiness(child.live as Parameters<typeof workloadReadiness>[0]);
       if (!readiness.ready) gate ??= { ...child.ref, reason: readiness.reason };
       continue;
     }

@@ -2,22 +2,27 @@
  * When a workload counts as rolled out, so the next one in `deploymentOrder` may change. Unlike the Go library,
  * a status the controller has not caught up with (`observedGeneration < generation`) is never "ready".
  */
+import type { KubeObject } from '@dsoi/object';
 
-/** The fields of a StatefulSet or Deployment that readiness reads. */
-export interface WorkloadObject {
-  readonly kind?: string;
-  readonly metadata?: { readonly generation?: number };
-  readonly spec?: { readonly replicas?: number };
-  readonly status?: {
-    readonly observedGeneration?: number;
-    readonly replicas?: number;
-    readonly readyReplicas?: number;
-    readonly availableReplicas?: number;
-    readonly updatedReplicas?: number;
-    readonly currentRevision?: string;
-    readonly updateRevision?: string;
-  };
-}
+/** The spec field of a StatefulSet or Deployment that readiness reads. */
+type ReplicasSpec = { readonly replicas?: number };
+
+/** The status fields of a StatefulSet or Deployment that readiness reads. */
+type RolloutStatus = {
+  readonly observedGeneration?: number;
+  readonly replicas?: number;
+  readonly readyReplicas?: number;
+  readonly availableReplicas?: number;
+  readonly updatedReplicas?: number;
+  readonly currentRevision?: string;
+  readonly updateRevision?: string;
+};
+
+/**
+ * @deprecated {@link workloadReadiness} takes a `KubeObject` of `@dsoi/object` narrowed to the replicas it reads;
+ * a `V1StatefulSet` or `V1Deployment` fits as it is.
+ */
+export type WorkloadObject = KubeObject<ReplicasSpec, RolloutStatus>;
 
 /** A readiness verdict with the reason, for status conditions and events. */
 export interface WorkloadReadiness {
@@ -33,7 +38,7 @@ export interface WorkloadReadiness {
  * - Deployment: `updatedReplicas == availableReplicas == spec.replicas`.
  * `spec.replicas` defaults to 1, and absent counters count as 0. Any other kind is ready.
  */
-export function workloadReadiness(workload: WorkloadObject): WorkloadReadiness {
+export function workloadReadiness(workload: KubeObject<ReplicasSpec, RolloutStatus>): WorkloadReadiness {
   const { kind, metadata = {}, spec = {}, status = {} } = workload;
   if (kind !== 'StatefulSet' && kind !== 'Deployment') return { ready: true, reason: 'ready' };
   const generation = metadata.generation ?? 0;

@@ -2,13 +2,13 @@
  * A controller: watches a kind (and what it owns), turns events into keys on a work queue, and runs the reconciler
  * on each key with bounded concurrency, retries with backoff, requeues and terminal errors.
  */
-import type { KubeObject, TypeMeta } from '@dsoi/client';
+import type { KubeObject, TypeMeta } from '@dsoi/object';
 import type { Informer, LabelSelector, StoreFactory } from '@dsoi/store';
 import { type ChildCache, informerChildCache } from '../children/childCache.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { ControllerMetrics } from '../manager/metrics.js';
 import { type EventHandler, enqueueOwner, enqueueSelf, keyOf, type ReconcileRequest } from './handlers.js';
-import type { Predicate, PredicateObject } from './predicates.js';
+import type { Predicate } from './predicates.js';
 import type { RateLimiter } from './rateLimiter.js';
 import { type KeyRun, reconcileKey } from './reconcileKey.js';
 import type { ReconcileResult } from './reconcileResult.js';
@@ -71,7 +71,7 @@ export interface ControllerOptions<TObject extends KubeObject = KubeObject> {
   /** Other kinds to watch with a mapping function. @default [] */
   readonly watches?: readonly WatchSpec[];
   /** Filters on the primary kind's events; object filters are also checked before every reconcile. @default [] */
-  readonly predicates?: readonly Predicate<TObject & PredicateObject>[];
+  readonly predicates?: readonly Predicate<TObject>[];
   /** The reconcile logic. */
   readonly reconciler: Reconciler<TObject> | ReconcileFunction<TObject>;
   /** The shared informers. */
@@ -203,7 +203,7 @@ function watchAll<TObject extends KubeObject>(
     ...(options.watches ?? []).map((w) => ({ ...ns, ...w, predicates: w.predicates ?? [] })),
   ];
   return specs.map((spec) => {
-    const handle = store.informer<PredicateObject>(spec.type, {
+    const handle = store.informer<KubeObject>(spec.type, {
       ...(spec.namespace !== undefined && { namespace: spec.namespace }),
       ...(spec.labelSelector !== undefined && { labelSelector: spec.labelSelector }),
     });

@@ -2,22 +2,21 @@
  * The finalizer dance: add the finalizer before any external side effect; on deletion run the cleanup and remove the
  * finalizer only after the cleanup succeeded. The Go Pinot operator removed it even when Pinot refused the delete.
  */
-import type { KubeObject, Writer } from '@dsoi/client';
+
+import type { Writer } from '@dsoi/client';
+import type { KubeObject } from '@dsoi/object';
 
 /** The annotation that lets a stuck deletion through: set it to `"true"` to remove the finalizer without cleanup. */
 export const skipCleanupAnnotation = 'dsoi.io/skip-finalizer-cleanup';
 
-/** The objects a finalizer works on. */
-export interface FinalizableObject extends KubeObject {
-  readonly metadata?: KubeObject['metadata'] & {
-    readonly finalizers?: readonly string[];
-    readonly deletionTimestamp?: string | Date;
-    readonly annotations?: Readonly<Record<string, string>>;
-  };
-}
+/**
+ * @deprecated {@link finalize} takes any `KubeObject` of `@dsoi/object` (its metadata has `finalizers` and
+ * `deletionTimestamp`), the one object model of every dsoi package; import that instead.
+ */
+export type FinalizableObject = KubeObject;
 
 /** Options of {@link finalize}. */
-export interface FinalizeOptions<TObject extends FinalizableObject> {
+export interface FinalizeOptions<TObject extends KubeObject> {
   /** Where the finalizer patches go. */
   readonly client: Pick<Writer, 'patch'>;
   /** The object as last read (its resourceVersion guards the patches). */
@@ -49,7 +48,7 @@ export type FinalizeOutcome = 'added' | 'present' | 'finalized' | 'deleting';
  * finalizer. A cleanup that can never succeed (the external system is gone for good) blocks deletion until someone
  * sets the `skipAnnotation` to `"true"`: document that for your users.
  */
-export async function finalize<TObject extends FinalizableObject>(
+export async function finalize<TObject extends KubeObject>(
   options: FinalizeOptions<TObject>,
 ): Promise<FinalizeOutcome> {
   const { client, object, finalizer, cleanup, signal, skipAnnotation = skipCleanupAnnotation } = options;

@@ -1,5 +1,5 @@
 /** Maps watch events to reconcile keys: the object itself, its controlling owner, or anything a function returns. */
-import type { KubeObject, TypeMeta } from '@dsoi/client';
+import type { KubeObject, TypeMeta } from '@dsoi/object';
 
 /** Which object to reconcile. `namespace` is absent for cluster-scoped kinds. */
 export interface ReconcileRequest {

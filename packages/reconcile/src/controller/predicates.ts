@@ -3,25 +3,22 @@
  * namespace, the paused annotation) are predicates that also hold inside the reconcile, so a periodic requeue cannot
  * slip past them, which the Go operators got wrong: their filters only guarded watch events.
  */
-import type { KubeObject } from '@dsoi/client';
+import type { KubeObject } from '@dsoi/object';
 
-/** The objects predicates read. */
-export interface PredicateObject extends KubeObject {
-  readonly metadata?: KubeObject['metadata'] & {
-    readonly generation?: number;
-    readonly labels?: Readonly<Record<string, string>>;
-    readonly annotations?: Readonly<Record<string, string>>;
-  };
-}
+/**
+ * @deprecated Predicates take any `KubeObject` of `@dsoi/object` (its metadata has `generation`, labels and
+ * annotations), the one object model of every dsoi package; import that instead.
+ */
+export type PredicateObject = KubeObject;
 
 /** A watch event as predicates see it. */
-export type ObjectEvent<TObject = PredicateObject> =
+export type ObjectEvent<TObject = KubeObject> =
   | { readonly type: 'add'; readonly object: TObject }
   | { readonly type: 'update'; readonly oldObject: TObject; readonly object: TObject }
   | { readonly type: 'delete'; readonly object: TObject };
 
 /** Whether an event should enqueue a reconcile. */
-export interface Predicate<TObject = PredicateObject> {
+export interface Predicate<TObject = KubeObject> {
   (event: ObjectEvent<TObject>): boolean;
   /**
    * Set on object filters: the same decision about one object, checked again at the start of every reconcile.
@@ -31,7 +28,7 @@ export interface Predicate<TObject = PredicateObject> {
 }
 
 /** Turns a function of the object into a predicate that filters every event and every reconcile. */
-export function objectFilter<TObject = PredicateObject>(filter: (object: TObject) => boolean): Predicate<TObject> {
+export function objectFilter<TObject = KubeObject>(filter: (object: TObject) => boolean): Predicate<TObject> {
   return Object.assign((event: ObjectEvent<TObject>) => filter(event.object), { objectFilter: filter });
 }
 
@@ -89,7 +86,7 @@ export function notPaused(annotation: string = pausedAnnotation): Predicate {
 }
 
 /** Passes when every predicate passes; the object filters of the parts combine the same way. */
-export function and<TObject = PredicateObject>(...predicates: Predicate<TObject>[]): Predicate<TObject> {
+export function and<TObject = KubeObject>(...predicates: Predicate<TObject>[]): Predicate<TObject> {
   const filters = predicates.flatMap((p) => (p.objectFilter ? [p.objectFilter] : []));
   const predicate = (event: ObjectEvent<TObject>) => predicates.every((p) => p(event));
   if (filters.length === 0) return predicate;
@@ -97,7 +94,7 @@ export function and<TObject = PredicateObject>(...predicates: Predicate<TObject>
 }
 
 /** Passes when any predicate passes. It is an object filter only if every part is one. */
-export function or<TObject = PredicateObject>(...predicates: Predicate<TObject>[]): Predicate<TObject> {
+export function or<TObject = KubeObject>(...predicates: Predicate<TObject>[]): Predicate<TObject> {
   const predicate = (event: ObjectEvent<TObject>) => predicates.some((p) => p(event));
   const filters = predicates.map((p) => p.objectFilter);
   if (predicates.length === 0 || filters.some((f) => f === undefined)) return predicate;
@@ -106,7 +103,7 @@ export function or<TObject = PredicateObject>(...predicates: Predicate<TObject>[
 }
 
 /** Passes when `predicate` does not. The negation of an object filter is an object filter. */
-export function not<TObject = PredicateObject>(predicate: Predicate<TObject>): Predicate<TObject> {
+export function not<TObject = KubeObject>(predicate: Predicate<TObject>): Predicate<TObject> {
   const negated = (event: ObjectEvent<TObject>) => !predicate(event);
   const filter = predicate.objectFilter;
   return filter ? Object.assign(negated, { objectFilter: (object: TObject) => !filter(object) }) : negated;

@@ -1,5 +1,5 @@
 /** One reconcile of one key: filters, timeout, the reconciler's result mapped onto the queue, and metrics. */
-import type { KubeObject } from '@dsoi/client';
+import type { KubeObject } from '@dsoi/object';
 import type { Informer } from '@dsoi/store';
 import type { ChildCache } from '../children/childCache.js';
 import { isTerminalError, ReconcileTimeoutError } from '../errors.js';
@@ -7,7 +7,6 @@ import type { Logger } from '../logger.js';
 import type { ControllerMetrics } from '../manager/metrics.js';
 import type { ReconcileFunction } from './controller.js';
 import { parseKey } from './handlers.js';
-import type { PredicateObject } from './predicates.js';
 import type { ReconcileResult } from './reconcileResult.js';
 import type { WorkQueue } from './workQueue.js';
 
@@ -17,7 +16,7 @@ export interface KeyRun<TObject extends KubeObject> {
   readonly queue: WorkQueue;
   readonly reconcile: ReconcileFunction<TObject>;
   /** The predicates' object filters: a key whose object fails one is skipped (and forgotten). */
-  readonly objectFilters: readonly ((object: TObject & PredicateObject) => boolean)[];
+  readonly objectFilters: readonly ((object: TObject) => boolean)[];
   readonly log: Logger;
   readonly metrics: ControllerMetrics | undefined;
   readonly reconcileTimeoutMs: number | undefined;
@@ -39,7 +38,7 @@ export async function reconcileKey<TObject extends KubeObject>(
   const request = parseKey(key);
   const object = run.primary()?.get(request.name, request.namespace);
   const keyLog = run.log.child({ key });
-  if (object && !run.objectFilters.every((filter) => filter(object as TObject & PredicateObject))) {
+  if (object && !run.objectFilters.every((filter) => filter(object as TObject))) {
     // Filters hold inside the reconcile too, so a periodic requeue cannot slip past a pause or a deny list.
     keyLog.debug({}, 'skipped: an object filter refuses it');
     queue.forget(key);

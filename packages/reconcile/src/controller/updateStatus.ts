@@ -2,9 +2,11 @@
  * Writes a status only when it differs from the live one (so a controller never wakes itself up in a loop), never
  * from a stale read, and reports a status too large to store as a condition instead of failing for ever.
  */
-import type { KubeObject, Reader, Writer } from '@dsoi/client';
+
+import type { Reader, Writer } from '@dsoi/client';
 import { isConflict, isKubeApiError } from '@dsoi/client/errors';
 import { canonicalJson } from '@dsoi/hash';
+import type { KubeObject } from '@dsoi/object';
 import { type Condition, setCondition } from './conditions.js';
 
 /** Options of {@link updateStatus}. */

@@ -1,5 +1,5 @@
-import type { KubeObject } from '@dsoi/client';
 import { stampHash } from '@dsoi/hash';
+import type { KubeObject } from '@dsoi/object';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ChildCache } from '../children/childCache.js';

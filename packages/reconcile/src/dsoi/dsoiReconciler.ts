@@ -4,8 +4,10 @@
  * → requeue. Bad input never throws out of it: it becomes a Warning Event and an `InvalidSpec` condition naming the
  * field, with no retry until the spec changes, and other objects keep reconciling.
  */
-import type { KubeObject, Reader, Writer } from '@dsoi/client';
+
+import type { Reader, Writer } from '@dsoi/client';
 import type { EventRecord } from '@dsoi/events';
+import type { KubeObject, ObjectMeta } from '@dsoi/object';
 import { createDesiredStateMemo, type DesiredStateMemo } from '../children/desiredStateMemo.js';
 import { type ChildrenReport, type ChildSpec, reconcileChildren } from '../children/reconcileChildren.js';
 import type { ReconcileContext, ReconcileFunction } from '../controller/controller.js';
@@ -15,19 +17,14 @@ import { ChildrenError } from '../errors.js';
 import { type DsoiOutcome, type RolloutStatusInput, rolloutStatus } from './rolloutStatus.js';
 import { InvalidSpecError, parseSpec, type SpecSchema } from './specProblems.js';
 
-/** A custom resource the DSOI reconciler works on: its identity, its spec and (what it reads of) its status. */
-export interface DsoiObject extends KubeObject {
+/**
+ * A custom resource the DSOI reconciler works on: the object model with its kind and name present (as the cache
+ * returns it) and (what the reconciler reads of) its status.
+ */
+export interface DsoiObject extends KubeObject<unknown, RolloutStatusInput> {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: {
-    readonly name: string;
-    readonly namespace?: string;
-    readonly uid?: string;
-    readonly generation?: number;
-    readonly deletionTimestamp?: string;
-  };
-  readonly spec?: unknown;
-  readonly status?: RolloutStatusInput;
+  readonly metadata: ObjectMeta & { readonly name: string };
 }
 
 /** What an app's mapping returns for one object: its children, and which node each workload belongs to. */
@@ -103,11 +100,7 @@ function memoName(request: { readonly name: string; readonly namespace?: string 
  * resourceVersion counts every change), its labels and annotations. Not its status, so a status write re-maps nothing.
  */
 function desiredInputs(object: DsoiObject): string {
-  const { uid, generation, resourceVersion, labels, annotations } = object.metadata as DsoiObject['metadata'] & {
-    readonly resourceVersion?: string;
-    readonly labels?: unknown;
-    readonly annotations?: unknown;
-  };
+  const { uid, generation, resourceVersion, labels, annotations } = object.metadata;
   const version = generation === undefined ? `rv ${resourceVersion}` : `generation ${generation}`;
   return `${uid}\n${version}\n${JSON.stringify(labels ?? {})}\n${JSON.stringify(annotations ?? {})}`;
 }

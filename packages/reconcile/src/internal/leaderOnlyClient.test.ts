@@ -1,5 +1,6 @@
-import type { Client, KubeObject } from '@dsoi/client';
+import type { Client } from '@dsoi/client';
 import type { EventsV1Event } from '@dsoi/events';
+import type { KubeObject } from '@dsoi/object';
 import { describe, expect, it } from 'vitest';
 import { LeaderElectionLostError } from '../manager/leaderElection.js';
 import { type Leadership, leaderOnlyClient } from './leaderOnlyClient.js';

@@ -1,5 +1,6 @@
-import type { KubeObject, ResourceMapping, TypeMeta } from '@dsoi/client';
+import type { ResourceMapping } from '@dsoi/client';
 import { ServerError, UnknownKindError } from '@dsoi/client/errors';
+import type { KubeObject, TypeMeta } from '@dsoi/object';
 import { describe, expect, it } from 'vitest';
 import { MissingPermissionsError } from '../errors.js';
 import { checkPermissions } from './checkPermissions.js';

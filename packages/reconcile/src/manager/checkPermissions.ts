@@ -3,8 +3,10 @@
  * all at once, whether the operator's own identity may do it (SelfSubjectAccessReview, which every authenticated
  * user may create).
  */
-import type { Client, ResourceMapping, TypeMeta } from '@dsoi/client';
+
+import type { Client, ResourceMapping } from '@dsoi/client';
 import { isKubeApiError, isUnknownKind } from '@dsoi/client/errors';
+import type { TypeMeta } from '@dsoi/object';
 import type { MissingPermission } from '../errors.js';
 import { delay } from '../internal/signals.js';
 import type { RequiredPermission } from './requiredPermissions.js';

@@ -1,5 +1,6 @@
-import type { GetOptions, KubeObject, Live, ObjectRefOrObject, WriteOptions } from '@dsoi/client';
+import type { GetOptions, ObjectRefOrObject, WriteOptions } from '@dsoi/client';
 import { AlreadyExistsError, ConflictError, ConnectionError, ForbiddenError, NotFoundError } from '@dsoi/client/errors';
+import type { KubeObject, Live } from '@dsoi/object';
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../logger.js';

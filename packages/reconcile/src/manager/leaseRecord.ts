@@ -1,5 +1,5 @@
 /** The Lease record: its shape, the spec a candidate writes, and what one replica observed of it and when. */
-import type { KubeObject } from '@dsoi/client';
+import type { KubeObject } from '@dsoi/object';
 
 /** The `spec` of a `coordination.k8s.io/v1` Lease; times are MicroTime strings (RFC 3339 with microseconds). */
 export interface LeaseSpec {

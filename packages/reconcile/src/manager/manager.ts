@@ -3,10 +3,12 @@
  * metrics and probes, a start-up check of its RBAC permissions, and a graceful shutdown that drains in-flight
  * reconciles before it releases the lease.
  */
+
 import { hostname } from 'node:os';
-import type { KubeConfigSource, KubeObject, RequestInfo } from '@dsoi/client';
+import type { KubeConfigSource, RequestInfo } from '@dsoi/client';
 import { type Client, type ClientOptions, createClient } from '@dsoi/client';
 import { createEventRecorder, type EventRecorder } from '@dsoi/events';
+import type { KubeObject } from '@dsoi/object';
 import { createStoreFactory, type StoreFactory } from '@dsoi/store';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { type Controller, type ControllerOptions, createController } from '../controller/controller.js';

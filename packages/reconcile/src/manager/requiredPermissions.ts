@@ -2,7 +2,9 @@
  * What an operator must be allowed to do, derived from its controllers (primary, owned and watched kinds and their
  * namespace scope), its leader election and what the app declares on top. Pure: the kinds are resolved later.
  */
-import type { RequestVerb, TypeMeta } from '@dsoi/client';
+
+import type { RequestVerb } from '@dsoi/client';
+import type { TypeMeta } from '@dsoi/object';
 import type { WatchSpec } from '../controller/controller.js';
 
 /**

@@ -1,18 +1,17 @@
 /** The typed handle of one custom resource kind: the client's calls with the kind filled in and the object type fixed. */
+
 import type {
   ApplyOptions,
   Client,
   GetOptions,
-  KubeObject,
   ListOptions,
-  Live,
   ObjectList,
   Reader,
-  TypeMeta,
   WatchEvent,
   WatchOptions,
   WriteOptions,
 } from '@dsoi/client';
+import type { KubeObject, Live, TypeMeta } from '@dsoi/object';
 import { type UpdateStatusOptions, updateStatus } from '../controller/updateStatus.js';
 
 type StatusOf<TObject> = TObject extends { readonly status?: infer TStatus } ? TStatus : never;
@@ -82,8 +81,10 @@ export function createHandle<TObject extends KubeObject>(
   return {
     get: (key, options) => client.get<TObject>(ref(key), options),
     list: (options) => client.list<TObject>(type, options),
+    // Server-side apply sends only the fields this manager owns, so the object sent is the model narrowed to the
+    // spec; what the server returns is the whole object, of this handle's kind.
     apply: ({ metadata, spec }, options) =>
-      can('apply').apply<TObject>({ ...type, metadata, spec } as KubeObject as TObject, options),
+      can('apply').apply<KubeObject<SpecOf<TObject>>>({ ...type, metadata, spec }, options) as Promise<Live<TObject>>,
     patchStatus: (key, status, options) =>
       can('patchStatus').patchStatus<TObject>(ref(key), { type: 'merge', body: { status } }, options),
     updateStatus: (object, status, options) =>

@@ -1,4 +1,4 @@
-import type { Live } from '@dsoi/client';
+import type { Live } from '@dsoi/object';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { type CustomResourceOf, defineCustomResource } from './defineCustomResource.js';

@@ -2,13 +2,15 @@
  * One custom resource from its spec and status schemas (zod, or any library implementing Standard Schema and Standard
  * JSON Schema): the CustomResourceDefinition, the TypeScript type of its objects, and a typed handle on a client.
  */
+
 import {
   type BuiltCustomResourceDefinition,
   buildCustomResourceDefinition,
   type CrdPrinterColumn,
   type JsonSchema,
 } from '@dsoi/builder/crd';
-import type { Client, KindRegistration, KubeObject, Reader, TypeMeta } from '@dsoi/client';
+import type { Client, KindRegistration, Reader } from '@dsoi/client';
+import type { KubeObject, TypeMeta } from '@dsoi/object';
 import type { StandardJSONSchemaV1, StandardSchemaV1 } from '@standard-schema/spec';
 import { type CustomResourceHandle, type CustomResourceReader, createHandle } from './customResourceHandle.js';
 

@@ -2,7 +2,9 @@
  * Test helpers for an operator run and what it reports: start a long-lived `start(signal)` in the background and stop
  * it with its drain awaited; list the Events regarding an object.
  */
-import type { KubeObject, Reader } from '@dsoi/client';
+
+import type { Reader } from '@dsoi/client';
+import type { KubeObject } from '@dsoi/object';
 
 /** A run started by {@link startInBackground}. */
 export interface BackgroundRun {

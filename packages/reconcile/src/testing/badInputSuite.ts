@@ -5,8 +5,10 @@
  * stops, a valid CR created after the bad ones converges, and the planted secret never shows in Events, status, logs
  * or the console. The operator supplies its CR, its mutations and what "converged" means for it.
  */
-import type { Client, KubeObject, TypeMeta } from '@dsoi/client';
+
+import type { Client } from '@dsoi/client';
 import { isKubeApiError } from '@dsoi/client/errors';
+import type { KubeObject, TypeMeta } from '@dsoi/object';
 import fc from 'fast-check';
 import type { Logger } from '../logger.js';
 import { startInBackground } from './background.js';

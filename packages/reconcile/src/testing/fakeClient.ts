@@ -3,8 +3,10 @@
  * and name, answers `get` with `NotFoundError` like the API server, and records every write in order. It does not
  * default, validate or garbage-collect anything: whatever the API server would do is proven against a real one.
  */
-import type { KubeObject, Live, ObjectList, ObjectRefOrObject, Patch, Reader, TypeMeta, Writer } from '@dsoi/client';
+
+import type { ObjectList, ObjectRefOrObject, Patch, Reader, Writer } from '@dsoi/client';
 import { NotFoundError } from '@dsoi/client/errors';
+import type { KubeObject, Live, TypeMeta } from '@dsoi/object';
 
 /** One write the fake received. */
 export interface FakeWrite {

@@ -1,5 +1,5 @@
 /** The field selectors a cache can evaluate itself: `metadata.name` and `metadata.namespace`, with `=`, `==` and `!=`. */
-import type { KubeObject } from '@dsoi/client';
+import type { KubeObject } from '@dsoi/object';
 import { StoreError } from '../errors.js';
 
 const fields = {

@@ -1,6 +1,8 @@
 /** What the informer's list-watch loop runs: paginated lists swapped into the cache, and watch events applied to it. */
-import type { KubeObject, TypeMeta, WatchEvent } from '@dsoi/client';
+
+import type { WatchEvent } from '@dsoi/client';
 import { isForbidden, isTimeout, isUnauthorized, isUnknownKind } from '@dsoi/client/errors';
+import type { KubeObject, TypeMeta } from '@dsoi/object';
 import { type CacheReader, type CacheWriter, keyOf } from '../cache.js';
 import type { InformerClient, InformerErrorInfo } from '../informer.js';
 import type { ListWatchSteps } from './listWatchLoop.js';

@@ -1,5 +1,5 @@
 /** How the informer makes a parsed object its own before caching it: managedFields stripped, transformed, frozen. */
-import type { KubeObject } from '@dsoi/client';
+import type { KubeObject } from '@dsoi/object';
 import { deepFreeze } from './deepFreeze.js';
 
 /** The informer options that shape cached objects. */

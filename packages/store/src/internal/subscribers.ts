@@ -1,5 +1,5 @@
 /** The informer's event handlers: synchronous fan-out where one failing handler cannot hurt the others. */
-import type { KubeObject } from '@dsoi/client';
+import type { KubeObject } from '@dsoi/object';
 import type { HandlerErrorInfo, InformerEventHandlers } from '../informer.js';
 
 /** What changed in one relist, emitted as one batch. */
