@@ -3,8 +3,10 @@ import mittModule, { type Emitter } from 'mitt';
 import type { StandardEvents } from './standardEvents.js';
 
 // mitt 3 ships one CommonJS-typed index.d.ts for both of its builds, so under NodeNext TypeScript sees the default
-// import as the module object; at runtime it is the factory in ESM and (through tsup's interop) in CJS alike.
-const mitt = mittModule as unknown as typeof mittModule.default;
+// import as the module object; at runtime it is the factory in ESM and (through tsup's interop) in CJS alike. The
+// check says so without a cast (the first branch is `never` to TypeScript), and a loader that hands over the module
+// object still gets the factory.
+const mitt = typeof mittModule === 'function' ? mittModule : mittModule.default;
 
 /** A handler of one event type. A returned promise is not awaited; its rejection is reported like a throw. */
 export type EventHandler<TPayload> = (payload: TPayload) => unknown;
