@@ -4,10 +4,12 @@
  * file given as argument), simulates the workloads becoming ready, prints the children, the tenant's conditions and
  * its Events, and stops. Run: `npm run demo [-- examples/parseable-persistent.yaml]` (Node 24).
  */
+
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createClient, type KubeObject } from '@dsoi/client';
+import { createClient } from '@dsoi/client';
 import { startControlPlane } from '@dsoi/envtest';
+import type { KubeObject } from '@dsoi/object';
 import { createLogger } from '@dsoi/reconcile';
 import { loadYaml } from '@kubernetes/client-node';
 import { parseableTenantCrd } from './api/crds.ts';

@@ -2,7 +2,7 @@
  * The Parseable operator: one manager running the ParseableTenant controller, with the Go operator's settings
  * (`RECONCILE_WAIT`, `DENY_LIST`, `WATCH_NAMESPACE`) honoured on watch events and on periodic re-checks alike.
  */
-import type { KubeObject, TypeMeta } from '@dsoi/client';
+import type { KubeObject, TypeMeta } from '@dsoi/object';
 import { createManager, type Manager, type ManagerOptions, type ReconcileRequest } from '@dsoi/reconcile';
 import {
   annotationsChanged,

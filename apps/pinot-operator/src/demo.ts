@@ -6,12 +6,14 @@
  * created, and leaves the sample running (delete its namespace to clean up).
  * Run: `npm run demo` in apps/pinot-operator (Node 24; the @dsoi packages must be built).
  */
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Client, createClient, type KubeObject } from '@dsoi/client';
+import { type Client, createClient } from '@dsoi/client';
 import { startControlPlane } from '@dsoi/envtest';
 import { markWorkloadReady } from '@dsoi/envtest/testing';
+import type { KubeObject } from '@dsoi/object';
 import { createLogger } from '@dsoi/reconcile';
 import { KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';

@@ -2,7 +2,7 @@
  * The Pinot operator: one manager running four controllers (Pinot clusters and the REST-backed PinotSchema,
  * PinotTable and PinotTenant), with the Go operator's settings (`RECONCILE_WAIT`, `DENY_LIST`, `WATCH_NAMESPACE`).
  */
-import type { KubeObject, TypeMeta } from '@dsoi/client';
+import type { KubeObject, TypeMeta } from '@dsoi/object';
 import { createManager, type Manager, type ManagerOptions, type ReconcileRequest } from '@dsoi/reconcile';
 import {
   annotationsChanged,

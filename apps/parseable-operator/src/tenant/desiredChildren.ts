@@ -8,6 +8,7 @@
  * names one (`P_PASSWORD`, `P_S3_SECRET_KEY`, ...; `isCredentialKey`) go into a Secret of the same name as the
  * ConfigMap they would have joined, which the pods read through `envFrom` (and `secretKeyRef` for `k8sConfig.env`).
  */
+
 import {
   type BuiltConfigMap,
   type BuiltSecret,
@@ -18,10 +19,10 @@ import {
   controllerRef,
   isBuilderValidationError,
   type NodeK8sConfig,
-  type OwnerObject,
   withConfigChecksum,
 } from '@dsoi/builder';
 import { nameLimits } from '@dsoi/builder/validation';
+import type { KubeObject, ObjectMeta } from '@dsoi/object';
 import type { ChildSpec } from '@dsoi/reconcile';
 import {
   duplicateChildNames,
@@ -43,10 +44,10 @@ import {
 } from '../api/parseableTenant.ts';
 
 /** The identity of the tenant the children belong to. */
-export interface TenantOwner extends OwnerObject {
+export interface TenantOwner extends KubeObject {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace: string; readonly uid?: string };
+  readonly metadata: ObjectMeta & { readonly name: string; readonly namespace: string };
   readonly spec: unknown;
 }
 

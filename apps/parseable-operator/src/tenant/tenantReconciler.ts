@@ -3,8 +3,10 @@
  * `deploymentOrder`, data claims retained or controlled as `persistentVolumeClaimRetentionPolicy` says) and its
  * default status (Ready, Progressing, Degraded, waitingOn, rollout times).
  */
-import type { Client, TypeMeta } from '@dsoi/client';
+
+import type { Client } from '@dsoi/client';
 import type { EventRecorder } from '@dsoi/events';
+import type { TypeMeta } from '@dsoi/object';
 import type { ReconcileFunction } from '@dsoi/reconcile';
 import { createDsoiReconciler } from '@dsoi/reconcile/dsoi';
 import { type ParseableTenant, type ParseableTenantSpec, parseableTenantSpecSchema } from '../api/parseableTenant.ts';

@@ -8,6 +8,7 @@
  * of the same name, mounted at the same place; a `k8sConfig.env` credential given as a literal is read from the
  * Secret `<node>-<k8sConfig>-env`.
  */
+
 import {
   type BuiltSecret,
   buildNodeWorkload,
@@ -16,10 +17,10 @@ import {
   isBuilderValidationError,
   type NodeK8sConfig,
   type NodeStorage,
-  type OwnerObject,
   withConfigChecksum,
 } from '@dsoi/builder';
 import { nameLimits } from '@dsoi/builder/validation';
+import type { KubeObject, ObjectMeta } from '@dsoi/object';
 import type { ChildSpec } from '@dsoi/reconcile';
 import {
   duplicateChildNames,
@@ -42,10 +43,10 @@ import {
 import { pinotNodeLabels } from './pinotLabels.ts';
 
 /** The object a Pinot reconcile works on: the CR's identity and its spec. */
-export interface PinotOwner extends OwnerObject {
+export interface PinotOwner extends KubeObject {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace: string; readonly uid?: string };
+  readonly metadata: ObjectMeta & { readonly name: string; readonly namespace: string };
   readonly spec: unknown;
 }
 

@@ -3,8 +3,10 @@
  * `deploymentOrder`), its default status (Ready, Progressing, Degraded, waitingOn, rollout times) and one quirk: the
  * field manager, so children adopted from the Go operator lose the fields it set and we no longer do.
  */
-import type { Client, TypeMeta } from '@dsoi/client';
+
+import type { Client } from '@dsoi/client';
 import type { EventRecorder } from '@dsoi/events';
+import type { TypeMeta } from '@dsoi/object';
 import type { ReconcileFunction } from '@dsoi/reconcile';
 import { createDsoiReconciler } from '@dsoi/reconcile/dsoi';
 import { type Pinot, type PinotSpec, pinotSpecSchema } from '../api/pinot.ts';

@@ -5,8 +5,10 @@
  * tenant could create one and receive the credentials). Secrets are read from the CR's own namespace unless the
  * operator allows others, are cached, and their values are never logged or put in errors.
  */
-import type { KubeObject, Reader } from '@dsoi/client';
+
+import type { Reader } from '@dsoi/client';
 import { isNotFound } from '@dsoi/client/errors';
+import type { KubeObject } from '@dsoi/object';
 import { Agent, type Dispatcher } from 'undici';
 import type { Pinot } from '../api/pinot.ts';
 import type { PinotCredentials } from './pinotHttpClient.ts';

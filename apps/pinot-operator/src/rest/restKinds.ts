@@ -2,7 +2,7 @@
  * What differs between PinotSchema, PinotTable and PinotTenant: their JSON field, the key that names the object in
  * Pinot, the REST paths (the Go operator's), how "missing" looks, the finalizer and the status field.
  */
-import type { TypeMeta } from '@dsoi/client';
+import type { TypeMeta } from '@dsoi/object';
 import type { ZodType } from 'zod';
 import { pinotApiVersion } from '../api/common.ts';
 import { pinotSchemaSpecSchema, pinotTableSpecSchema, pinotTenantSpecSchema } from '../api/pinotRest.ts';
