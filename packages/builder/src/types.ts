@@ -1,4 +1,5 @@
 /** Types shared by every builder: label maps, the common metadata options and the shape of a built object. */
+import type { KubeObject } from '@dsoi/object';
 import type { V1ObjectMeta, V1OwnerReference } from '@kubernetes/client-node';
 
 /** A label (or annotation) map: key to value. */
@@ -38,7 +39,7 @@ export type BuiltMetadata = Pick<V1ObjectMeta, keyof V1ObjectMeta> & { name: str
  * It is a plain JSON-able object (no class instance), ready for server-side apply, assignable both to the model
  * type (`V1ConfigMap`, ...) and to the object model, `@dsoi/object`'s `KubeObject`.
  */
-export type Built<TObject, TApiVersion extends string, TKind extends string> = Omit<
+export type Built<TObject extends KubeObject, TApiVersion extends string, TKind extends string> = Omit<
   TObject,
   'apiVersion' | 'kind' | 'metadata'
 > & {
