@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type Client, createClient, type KubeObject } from '@dsoi/client';
+import { type Client, createClient } from '@dsoi/client';
 import {
   createTestNamespace,
   installCrds,
@@ -14,6 +14,7 @@ import {
   serviceAccountKubeConfig,
   testKubeConfig,
 } from '@dsoi/envtest/testing';
+import type { KubeObject } from '@dsoi/object';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createOperator } from '../src/operator.ts';

@@ -16,6 +16,7 @@ const versions = {
   '@dsoi/envtest': '1.2.5',
   '@dsoi/events': '1.2.6',
   '@dsoi/reconcile': '1.2.7',
+  '@dsoi/object': '1.2.8',
   '@types/node': '^24.0.0',
   typescript: '~5.9.0',
   vitest: '^5.0.0',
@@ -124,6 +125,7 @@ describe('renderProject', () => {
     });
     expect(Object.keys(manifest.devDependencies)).toEqual([
       '@dsoi/envtest',
+      '@dsoi/object',
       '@types/node',
       'typescript',
       'vitest',
