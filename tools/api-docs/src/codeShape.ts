@@ -136,29 +136,34 @@ export function longFunctions(root: string, maxLines: number): LongFunction[] {
   return found.sort((a, b) => b.lines - a.lines || a.where.localeCompare(b.where));
 }
 
+/** The non-test source files of every project under `root`'s `packages/` and `apps/` (those with a `src/`). */
+function productSourceFiles(root: string): string[] {
+  const found: string[] = [];
+  for (const group of ['packages', 'apps']) {
+    for (const project of readdirSync(join(root, group), { withFileTypes: true })) {
+      if (!project.isDirectory()) continue;
+      try {
+        found.push(...sourceFiles(join(root, group, project.name, 'src')));
+      } catch {
+        // A project without src/ has no sources to read.
+      }
+    }
+  }
+  return found;
+}
+
 /**
  * The casts that bridge one object shape to another in the non-test sources of `packages/` and `apps/`:
  * `as unknown as` and `as KubeObject`, each with its `path:line`.
  */
 export function shapeCasts(root: string): string[] {
   const found: string[] = [];
-  for (const group of ['packages', 'apps']) {
-    for (const project of readdirSync(join(root, group), { withFileTypes: true })) {
-      if (!project.isDirectory()) continue;
-      let files: string[];
-      try {
-        files = sourceFiles(join(root, group, project.name, 'src'));
-      } catch {
-        continue;
-      }
-      for (const file of files) {
-        readFileSync(file, 'utf8')
-          .split('\n')
-          .forEach((line, i) => {
-            if (/\bas unknown as\b|\bas KubeObject\b/.test(line)) found.push(`${relative(root, file)}:${i + 1}`);
-          });
-      }
-    }
+  for (const file of productSourceFiles(root)) {
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (/\bas unknown as\b|\bas KubeObject\b/.test(line)) found.push(`${relative(root, file)}:${i + 1}`);
+      });
   }
   return found;
 }
@@ -170,28 +175,17 @@ export function shapeCasts(root: string): string[] {
  */
 export function runtimeImports(root: string, moduleName: string): string[] {
   const found: string[] = [];
-  for (const group of ['packages', 'apps']) {
-    for (const project of readdirSync(join(root, group), { withFileTypes: true })) {
-      if (!project.isDirectory()) continue;
-      let files: string[];
-      try {
-        files = sourceFiles(join(root, group, project.name, 'src'));
-      } catch {
-        continue;
-      }
-      for (const file of files) {
-        const source = parse(file);
-        for (const statement of source.statements) {
-          const typeOnly = ts.isImportDeclaration(statement)
-            ? statement.importClause?.isTypeOnly === true
-            : ts.isExportDeclaration(statement) && statement.isTypeOnly;
-          const specifier =
-            (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier;
-          if (specifier && ts.isStringLiteral(specifier) && specifier.text === moduleName && !typeOnly) {
-            const line = source.getLineAndCharacterOfPosition(statement.getStart(source)).line;
-            found.push(`${relative(root, file)}:${line + 1}`);
-          }
-        }
+  for (const file of productSourceFiles(root)) {
+    const source = parse(file);
+    for (const statement of source.statements) {
+      const typeOnly = ts.isImportDeclaration(statement)
+        ? statement.importClause?.isTypeOnly === true
+        : ts.isExportDeclaration(statement) && statement.isTypeOnly;
+      const specifier =
+        (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier;
+      if (specifier && ts.isStringLiteral(specifier) && specifier.text === moduleName && !typeOnly) {
+        const line = source.getLineAndCharacterOfPosition(statement.getStart(source)).line;
+        found.push(`${relative(root, file)}:${line + 1}`);
       }
     }
   }
