@@ -3,9 +3,11 @@
  * ClusterRoles grant, what a recorded run of the operator used, the grants nobody used, and the chart with one grant
  * taken out (to prove the start-up check names it).
  */
-import { type Client, createClient, type KubeObject, type RequestInfo } from '@dsoi/client';
+
+import { type Client, createClient, type RequestInfo } from '@dsoi/client';
 import { isForbidden } from '@dsoi/client/errors';
 import { kubeconfigEnv, serviceAccountKubeConfig } from '@dsoi/envtest/testing';
+import type { KubeObject } from '@dsoi/object';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { helm, valuesFile } from './helm.ts';

@@ -5,9 +5,11 @@
  * Then (a) nothing it did was denied, (b) every rule the chart grants was used or is allowlisted with the reason, and
  * (c) a rule taken out of the chart makes the start-up fail with a MissingPermissionsError naming exactly it.
  */
+
 import { type AddressInfo, createServer } from 'node:net';
-import type { Client, KubeObject, RequestInfo } from '@dsoi/client';
+import type { Client, RequestInfo } from '@dsoi/client';
 import { createTestNamespace, serviceAccountKubeConfig } from '@dsoi/envtest/testing';
+import type { KubeObject } from '@dsoi/object';
 import { createLogger, type Logger, MissingPermissionsError } from '@dsoi/reconcile';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -3,7 +3,8 @@
  * front of the API server, a stand-in for the workload controllers and kubelets, and the operator under test talking
  * through the proxy; plus the checks every scenario ends with (writes the server committed, children owned once).
  */
-import { type Client, createClient, type KubeObject, type TypeMeta } from '@dsoi/client';
+
+import { type Client, createClient } from '@dsoi/client';
 import {
   createFaultProxy,
   createTestNamespace,
@@ -11,6 +12,7 @@ import {
   markWorkloadReady,
   type ProxyRequestRecord,
 } from '@dsoi/envtest/testing';
+import type { KubeObject, TypeMeta } from '@dsoi/object';
 import type { KubeConfig } from '@kubernetes/client-node';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

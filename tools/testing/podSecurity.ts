@@ -3,8 +3,10 @@
  * server-side dry run in a namespace that enforces a Pod Security level, must pass the API server's PodSecurity
  * admission. Nothing is persisted; only the namespace is created.
  */
-import type { Client, KubeObject } from '@dsoi/client';
+
+import type { Client } from '@dsoi/client';
 import { isForbidden } from '@dsoi/client/errors';
+import type { KubeObject } from '@dsoi/object';
 
 /** A workload child (StatefulSet or Deployment) as an operator derives it: only its pod template is read. */
 export interface WorkloadWithPodTemplate {

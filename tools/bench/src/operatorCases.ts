@@ -5,9 +5,11 @@
  * `kind: Statefulset` spelled that way, and the Go Parseable operator builds only the node type named first in
  * `deploymentOrder` and panics on `external`.
  */
+
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { KindRegistration, KubeObject } from '@dsoi/client';
+import type { KindRegistration } from '@dsoi/client';
+import type { KubeObject } from '@dsoi/object';
 import type { PeerName } from '@dsoi/peers';
 import { loadYaml } from '@kubernetes/client-node';
 

@@ -4,13 +4,15 @@
  * the readiness a kubelet would report, requests per minute once converged, the time from a spec change on one CR to
  * its updated children, peak RSS and CPU seconds of the operator process.
  */
+
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Client, createClient, type KindRegistration, type KubeObject } from '@dsoi/client';
+import { type Client, createClient, type KindRegistration } from '@dsoi/client';
 import { startControlPlane } from '@dsoi/envtest';
 import { createFaultProxy } from '@dsoi/envtest/testing';
+import type { KubeObject } from '@dsoi/object';
 import { type OperatorCommand, type OperatorProcess, startOperator } from '@dsoi/peers';
 import {
   createRequestTally,

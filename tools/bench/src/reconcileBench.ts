@@ -2,8 +2,10 @@
  * The reconcile engine on a real control plane: N parents × 10 children. Time to converge from empty, API requests
  * per reconcile (cold and steady), steady-state reconciles per second, peak memory of the process.
  */
-import { createClient, type KubeObject } from '@dsoi/client';
+
+import { createClient } from '@dsoi/client';
 import { startControlPlane } from '@dsoi/envtest';
+import type { KubeObject } from '@dsoi/object';
 import { createManager, done, type ManagerOptions, reconcileChildren } from '@dsoi/reconcile';
 import { type BenchSection, fmt, markdownTable, verdict } from './table.ts';
 

@@ -9,14 +9,16 @@
  * same real objects replayed as MODIFIED events by a loopback list+watch server in its own process
  * (replayServer.ts); that measures what the informer itself can take on one core.
  */
+
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createClient, type KubeObject } from '@dsoi/client';
+import { createClient } from '@dsoi/client';
 import { startControlPlane } from '@dsoi/envtest';
+import type { KubeObject } from '@dsoi/object';
 import { type BenchSection, fmt, markdownTable, verdict } from './table.ts';
 
 const configMapType = { apiVersion: 'v1', kind: 'ConfigMap' } as const;
