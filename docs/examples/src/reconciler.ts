@@ -1,6 +1,7 @@
 /** The WebApp reconciler: spec → a Deployment and a Service, then status conditions and Events from what is live. */
 import { buildDeployment, buildService } from '@dsoi/builder';
-import type { Client } from '@dsoi/client';
+import type { Client, KubeObject } from '@dsoi/client';
+import { NotFoundError } from '@dsoi/client/errors';
 import type { EventRecord } from '@dsoi/events';
 import { done, type ReconcileFunction, reconcileChildren, setCondition } from '@dsoi/reconcile';
 import { type WebApp, webAppResource, webAppSpecSchema } from './webApp.ts';
@@ -58,7 +59,13 @@ export function createWebAppReconciler({ client, recorder }: WebAppReconcilerDep
     await reconcileChildren({ owner: webApp, desired: [deployment, service], client, cache, recorder, signal });
 
     // Status from what is live (the cache), never from what was just written.
-    const live = cache.get(deploymentType, name, namespace) as { status?: { readyReplicas?: number } } | undefined;
+    // `cache` is the store's cache reader (the client's `Reader`): a missing object rejects with `NotFoundError`.
+    const live = await cache
+      .get<KubeObject & { status?: { readyReplicas?: number } }>({ ...deploymentType, name, namespace }, { signal })
+      .catch((err: unknown) => {
+        if (err instanceof NotFoundError) return undefined;
+        throw err;
+      });
     const readyReplicas = live?.status?.readyReplicas ?? 0;
     const available = readyReplicas >= spec.replicas;
     const wasAvailable = webApp.status?.conditions?.find((c) => c.type === 'Available')?.status === 'True';

@@ -32,7 +32,8 @@ async function childWriteFailure({ dsoi, testing }: Pick<Entries, 'dsoi' | 'test
     }),
     client,
   });
-  const cache = { get: () => undefined, ownedBy: () => [], ownedKinds: () => [configMapType] };
+  // An empty cache: the fake client is a `Reader` too.
+  const cache = { ...testing.createFakeClient(), ownedKinds: () => [configMapType] };
   const { logger } = testing.createMemoryLogger();
   const request = { namespace: 'ns', name: 'w' };
   try {

@@ -6,19 +6,30 @@ import type { KubeObject, Live, TypeMeta } from '@dsoi/object';
 import { StoreError } from './errors.js';
 import type { Informer } from './informer.js';
 import { parseFieldSelector } from './internal/fieldSelector.js';
-import type { InformerLookup, StoreFactory } from './storeFactory.js';
+import type { InformerLookup } from './storeFactory.js';
 
 /**
- * Returns a `Reader` whose `get` and `list` answer from the informers `factory` holds, waiting for their sync first.
- * It never creates an informer (no hidden watches): reading a kind or namespace no informer covers rejects with
- * `StoreError` (`NotCached`). A missing object rejects with the client's `NotFoundError`, as the server would.
+ * Where a cache reader finds the informer that answers a read: a `StoreFactory` (every informer it holds), or a
+ * narrower set such as one controller's informers. `find` returns `undefined` when none covers the read (the reader
+ * then rejects with `NotCached`), or throws its own error to say what to do instead.
+ */
+export interface InformerSource {
+  /** The informer that answers a read of `type` as `lookup` describes it, or `undefined` when none covers it. */
+  find(type: TypeMeta, lookup: InformerLookup): Informer | undefined;
+}
+
+/**
+ * Returns a `Reader` whose `get` and `list` answer from the informers `source` holds (a `StoreFactory`), waiting for
+ * their sync first: the one read seam over the cache, which a test replaces with any other `Reader`. It never creates
+ * an informer (no hidden watches): reading a kind or namespace no informer covers rejects with `StoreError`
+ * (`NotCached`). A missing object rejects with the client's `NotFoundError`, as the server would.
  *
  * Caveats: results lag the server by the watch latency; `limit`/`continue` are ignored (everything is returned at
  * once); a `get` served by an informer with selectors reads objects outside them as absent.
  */
-export function createCacheReader(factory: StoreFactory): Reader {
-  const informerFor = <TObject extends KubeObject>(operation: string, type: TypeMeta, lookup: InformerLookup) => {
-    const informer = factory.find<TObject>(type, lookup);
+export function createCacheReader(source: InformerSource): Reader {
+  const informerFor = (operation: string, type: TypeMeta, lookup: InformerLookup) => {
+    const informer = source.find(type, lookup);
     if (informer === undefined) {
       const where = lookup.namespace ? ` in namespace ${lookup.namespace}` : ' in all namespaces';
       const filters = [lookup.labelSelector, lookup.fieldSelector].filter(Boolean).map((s) => JSON.stringify(s));
@@ -34,7 +45,7 @@ export function createCacheReader(factory: StoreFactory): Reader {
   return {
     async get<TObject extends KubeObject = KubeObject>(target: ObjectRefOrObject, options: GetOptions = {}) {
       const ref = refOf(target);
-      const informer = informerFor<TObject>('get', ref, { namespace: ref.namespace, byName: true });
+      const informer = informerFor('get', ref, { namespace: ref.namespace, byName: true });
       await informer.waitForSync(options.signal);
       const found = lookUp(informer, ref.name, ref.namespace);
       // Cached objects came from the server (a transform must keep name, uid and resourceVersion).
@@ -50,11 +61,11 @@ export function createCacheReader(factory: StoreFactory): Reader {
     },
     async list<TObject extends KubeObject = KubeObject>(type: TypeMeta, options: ListOptions = {}) {
       const { namespace, labelSelector, fieldSelector } = options;
-      const informer = informerFor<TObject>('list', type, { namespace, labelSelector, fieldSelector });
+      const informer = informerFor('list', type, { namespace, labelSelector, fieldSelector });
       await informer.waitForSync(options.signal);
       let items = informer.list({ namespace, labelSelector });
       // An informer created with this very field selector already applied it on the server.
-      const filteredByServer = factory.find(type, { namespace }) !== informer;
+      const filteredByServer = source.find(type, { namespace }) !== informer;
       if (fieldSelector && !filteredByServer) items = items.filter(parseFieldSelector(fieldSelector));
       const list: ObjectList<TObject> = {
         apiVersion: type.apiVersion,

@@ -3,6 +3,7 @@
 // Cache reads: list filters, the cache key, and the client's Reader served from a factory's informers
 export type { CacheListOptions, LabelSelector } from './cache.js';
 export { objectKey } from './cache.js';
+export type { InformerSource } from './cacheReader.js';
 export { createCacheReader } from './cacheReader.js';
 // Errors
 export type { StoreErrorReason } from './errors.js';

@@ -1,23 +1,24 @@
-/** The cache view a reconcile uses to read children: what the controller watches, by name or by owner. */
+/**
+ * The cache a reconcile reads: the store's cache reader (`createCacheReader`) over one controller's informers, plus
+ * the kinds the controller owns. There is one read seam: a test fakes a `Reader`.
+ */
+import type { Reader } from '@dsoi/client';
 import type { KubeObject, TypeMeta } from '@dsoi/object';
-import type { Informer } from '@dsoi/store';
+import { createCacheReader, type Informer } from '@dsoi/store';
 
-/** Reads objects of the kinds a controller watches from its informers; never makes a request. */
-export interface ChildCache {
-  /**
-   * The live object of `type` with this name, or `undefined`.
-   * @throws Error when the controller does not watch `type` (add it to `owns`).
-   */
-  get(type: TypeMeta, name: string, namespace?: string): KubeObject | undefined;
-  /** Objects of `type` whose controller ownerReference has this uid (the owner index). */
-  ownedBy(type: TypeMeta, ownerUid: string): readonly KubeObject[];
-  /** The kinds the controller owns (its `owns` list). */
+/**
+ * The client's `Reader` (`get`, `list`) served from the informers of the kinds a controller watches; never makes a
+ * request. `get` of a missing object rejects with the client's `NotFoundError`, as the server would; reading a kind
+ * the controller does not watch rejects with an Error naming it (add it to `owns`).
+ */
+export interface ChildCache extends Reader {
+  /** The kinds the controller owns (its `owns` list): what `reconcileChildren` prunes by default. */
   ownedKinds(): readonly TypeMeta[];
 }
 
 /**
- * A {@link ChildCache} over a controller's informers (its primary kind, `owns` and `watches`), keyed by kind; the
- * owner lookup uses each informer's `owner` index.
+ * A {@link ChildCache}: the store's cache reader over a controller's informers (its primary kind, `owns` and
+ * `watches`), keyed by kind, so a read uses the informer the controller holds whatever its label selector.
  */
 export function informerChildCache(
   controller: string,
@@ -26,16 +27,14 @@ export function informerChildCache(
 ): ChildCache {
   const key = (type: TypeMeta) => `${type.apiVersion}/${type.kind}`;
   const informers = new Map(handles.map((h) => [key(h.type), h.informer]));
-  const informerOf = (type: TypeMeta) => {
-    const informer = informers.get(key(type));
-    if (!informer) {
-      throw new Error(`controller ${controller} does not watch ${key(type)}: add it to \`owns\` (or \`watches\`)`);
-    }
-    return informer;
-  };
-  return {
-    get: (type, name, namespace) => informerOf(type).get(name, namespace),
-    ownedBy: (type, ownerUid) => informerOf(type).byIndex('owner', ownerUid),
-    ownedKinds: () => owns,
-  };
+  const reader = createCacheReader({
+    find(type) {
+      const informer = informers.get(key(type));
+      if (!informer) {
+        throw new Error(`controller ${controller} does not watch ${key(type)}: add it to \`owns\` (or \`watches\`)`);
+      }
+      return informer;
+    },
+  });
+  return { get: reader.get, list: reader.list, ownedKinds: () => owns };
 }

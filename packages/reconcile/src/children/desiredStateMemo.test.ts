@@ -1,8 +1,8 @@
 import { stampHash } from '@dsoi/hash';
-import type { KubeObject, TypeMeta } from '@dsoi/object';
+import type { KubeObject } from '@dsoi/object';
 import { describe, expect, it } from 'vitest';
 import { createFakeClient } from '../testing/fakeClient.js';
-import type { ChildCache } from './childCache.js';
+import { createFrozenCache } from '../testing/frozenCache.js';
 import { createDesiredStateMemo } from './desiredStateMemo.js';
 import { reconcileChildren } from './reconcileChildren.js';
 
@@ -15,17 +15,7 @@ const configMapType = { apiVersion: 'v1', kind: 'ConfigMap' } as const;
 const serviceType = { apiVersion: 'v1', kind: 'Service' } as const;
 
 /** The cache a controller would hold after its informers saw `objects`: frozen, one instance per object. */
-function cacheOf(objects: readonly KubeObject[]): ChildCache {
-  const frozen = objects.map((o) => Object.freeze(structuredClone(o)));
-  const same = (type: TypeMeta, o: KubeObject) => o.apiVersion === type.apiVersion && o.kind === type.kind;
-  return {
-    get: (type, name, namespace) =>
-      frozen.find((o) => same(type, o) && o.metadata?.name === name && o.metadata?.namespace === namespace),
-    ownedBy: (type, uid) =>
-      frozen.filter((o) => same(type, o) && o.metadata?.ownerReferences?.some((r) => r.uid === uid && r.controller)),
-    ownedKinds: () => [configMapType, serviceType],
-  };
-}
+const cacheOf = (objects: readonly KubeObject[]) => createFrozenCache(objects, [configMapType, serviceType]);
 
 /** A memo whose hashing is counted through its `stamp` seam. */
 function countingMemo() {
@@ -74,7 +64,9 @@ describe('createDesiredStateMemo', () => {
     const edited = client.objects().map((o) => (o.kind === 'ConfigMap' ? { ...o, data: { 'app.conf': 'a=2' } } : o));
     const cache = cacheOf(edited);
     // The live ConfigMap drifted while keeping its desired-state hash.
-    expect(cache.get(configMapType, 'w-config', 'ns')).toMatchObject({ data: { 'app.conf': 'a=2' } });
+    expect(await cache.get({ ...configMapType, name: 'w-config', namespace: 'ns' })).toMatchObject({
+      data: { 'app.conf': 'a=2' },
+    });
 
     const report = await reconcileChildren({ owner, desired: children, client, cache, memo });
     expect(report.updated).toEqual([expect.objectContaining({ name: 'w-config', because: 'drifted' })]);

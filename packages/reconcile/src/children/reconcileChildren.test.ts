@@ -2,7 +2,7 @@ import type { EventRecord } from '@dsoi/events';
 import type { KubeObject, TypeMeta } from '@dsoi/object';
 import { describe, expect, it } from 'vitest';
 import { createFakeClient } from '../testing/fakeClient.js';
-import type { ChildCache } from './childCache.js';
+import { createFrozenCache } from '../testing/frozenCache.js';
 import { reconcileChildren } from './reconcileChildren.js';
 
 const owner = {
@@ -11,7 +11,7 @@ const owner = {
   metadata: { name: 'w', namespace: 'ns', uid: 'uid-w' },
 };
 const configMapType: TypeMeta = { apiVersion: 'v1', kind: 'ConfigMap' };
-const emptyCache: ChildCache = { get: () => undefined, ownedBy: () => [], ownedKinds: () => [configMapType] };
+const emptyCache = createFrozenCache([], [configMapType]);
 
 const configMaps = (count: number, prefix = 'w'): KubeObject[] =>
   Array.from({ length: count }, (_, i) => ({

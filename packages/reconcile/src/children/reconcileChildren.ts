@@ -6,6 +6,7 @@
 
 import { controllerRef } from '@dsoi/builder';
 import type { Patch, Reader, Writer } from '@dsoi/client';
+import { NotFoundError } from '@dsoi/client/errors';
 import type { EventRecord } from '@dsoi/events';
 import { readHash } from '@dsoi/hash';
 import type { KubeObject, ObjectRef, TypeMeta } from '@dsoi/object';
@@ -50,9 +51,12 @@ export interface ReconcileChildrenOptions {
    * cache drops managedFields) and, when some other writer owns spec fields, a patch. @default none (they stay)
    */
   readonly fieldManager?: string;
-  /** Where reads come from: the controller's cache (`context.cache`). */
-  readonly cache: ChildCache;
-  /** Kinds whose owned-but-undesired children are deleted. @default cache.ownedKinds() */
+  /**
+   * Where reads come from: the controller's cache (`context.cache`, the store's cache reader over its informers).
+   * Any `Reader` over cached objects will do with `pruneKinds` set; `ownedKinds` only gives their default.
+   */
+  readonly cache: Pick<ChildCache, 'get' | 'list'> & Partial<Pick<ChildCache, 'ownedKinds'>>;
+  /** Kinds whose owned-but-undesired children are deleted. @default cache.ownedKinds(), or none without it */
   readonly pruneKinds?: readonly TypeMeta[];
   /** The desired-state hash annotation. @default 'dsoi.io/desired-hash' */
   readonly hashAnnotation?: string;
@@ -138,7 +142,9 @@ export async function reconcileChildren(options: ReconcileChildrenOptions): Prom
   const ownerRef = controllerRef(owner);
   const hashOptions = hashAnnotation === undefined ? {} : { annotationKey: hashAnnotation };
   const memo = options.memo ?? createDesiredStateMemo();
-  const planned = options.desired.map((entry) => plan(entry, ownerRef, cache, hashOptions, memo));
+  const planned = await Promise.all(
+    options.desired.map((entry) => plan(entry, ownerRef, cache, hashOptions, memo, signal)),
+  );
   const report = {
     created: [] as ObjectRef[],
     updated: [] as ChildrenReport['updated'],
@@ -262,13 +268,14 @@ function announceCreated(created: readonly ObjectRef[], note: (event: Omit<Event
   });
 }
 
-function plan(
+async function plan(
   entry: KubeObject | ChildSpec,
   ownerRef: ReturnType<typeof controllerRef>,
-  cache: ChildCache,
+  cache: Pick<Reader, 'get'>,
   hashOptions: { annotationKey?: string },
   memo: DesiredStateMemo,
-): Planned {
+  signal: AbortSignal | undefined,
+): Promise<Planned> {
   const spec: ChildSpec = 'object' in entry ? (entry as ChildSpec) : { object: entry };
   const ownership = spec.ownership ?? 'controlled';
   const key = `${ownerRef.uid}/${ownership}/${hashOptions.annotationKey ?? ''}`;
@@ -277,7 +284,7 @@ function plan(
     return memo.stamp({ ...source, metadata: withOwnership(source.metadata, ownership, ownerRef) }, hashOptions);
   });
   const ref = refOf(stamped);
-  const live = cache.get(ref, ref.name, ref.namespace);
+  const live = await liveChild(cache, ref, signal);
   return memo.planned(entry, key, live, () => planAgainst(spec, stamped, ref, live, ownerRef, hashOptions));
 }
 
@@ -400,8 +407,8 @@ async function prune(
   const { owner, cache, client, signal } = options;
   const uid = owner.metadata!.uid!; // controllerRef() refused an owner without one
   const wanted = new Set(planned.map((c) => identity(c.ref)));
-  for (const kind of options.pruneKinds ?? cache.ownedKinds()) {
-    for (const live of cache.ownedBy(kind, uid)) {
+  for (const kind of options.pruneKinds ?? cache.ownedKinds?.() ?? []) {
+    for (const live of await ownedChildren(cache, kind, uid, owner.metadata?.namespace, signal)) {
       const ref = refOf({ ...live, apiVersion: kind.apiVersion, kind: kind.kind });
       if (wanted.has(identity(ref))) continue;
       try {
@@ -437,6 +444,31 @@ function refOf(object: KubeObject): ObjectRef {
 
 function identity(ref: ObjectRef): string {
   return `${ref.apiVersion.split('/').length > 1 ? ref.apiVersion.split('/')[0] : ''}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+}
+
+/** The cached child `ref` names, or `undefined` when the cache has none. */
+async function liveChild(cache: Pick<Reader, 'get'>, ref: ObjectRef, signal: AbortSignal | undefined) {
+  try {
+    return await cache.get(ref, signal ? { signal } : {});
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The cached objects of `kind` whose controller ownerReference has `uid`: listed in the owner's `namespace` (a
+ * namespaced owner's children live there; a cluster-scoped owner's anywhere), then matched by uid, not by labels.
+ */
+async function ownedChildren(
+  cache: Pick<Reader, 'list'>,
+  kind: TypeMeta,
+  uid: string,
+  namespace: string | undefined,
+  signal: AbortSignal | undefined,
+): Promise<readonly KubeObject[]> {
+  const list = await cache.list(kind, { ...(namespace ? { namespace } : {}), ...(signal ? { signal } : {}) });
+  return list.items.filter((o) => o.metadata?.ownerReferences?.some((r) => r.controller === true && r.uid === uid));
 }
 
 function describe(ref: ObjectRef): string {

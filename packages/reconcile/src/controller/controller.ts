@@ -26,7 +26,10 @@ export interface ReconcileContext<TObject extends KubeObject = KubeObject> {
   readonly retries: number;
   /** A logger bound to the controller and the key. */
   readonly log: Logger;
-  /** Reads of the kinds this controller watches, from its informers (pass it to `reconcileChildren`). */
+  /**
+   * The store's cache reader over this controller's informers (the kinds it watches), with the kinds it owns: read
+   * with `get`/`list` like the client, without requests; pass it to `reconcileChildren`.
+   */
   readonly cache: ChildCache;
 }
 

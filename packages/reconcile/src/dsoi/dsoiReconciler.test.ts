@@ -2,9 +2,9 @@ import { stampHash } from '@dsoi/hash';
 import type { KubeObject } from '@dsoi/object';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { ChildCache } from '../children/childCache.js';
 import { createDesiredStateMemo } from '../children/desiredStateMemo.js';
 import { createFakeClient } from '../testing/fakeClient.js';
+import { createFrozenCache } from '../testing/frozenCache.js';
 import { createMemoryLogger } from '../testing/memoryLogger.js';
 import { createDsoiReconciler, type DsoiObject } from './dsoiReconciler.js';
 
@@ -12,16 +12,7 @@ const configMapType = { apiVersion: 'v1', kind: 'ConfigMap' } as const;
 const specSchema = z.object({ data: z.string() });
 
 /** A frozen cache over `objects`, one instance per object, as informers hold them. */
-function cacheOf(objects: readonly KubeObject[]): ChildCache {
-  const frozen = objects.map((o) => Object.freeze(structuredClone(o)));
-  return {
-    get: (type, name, namespace) =>
-      frozen.find((o) => o.kind === type.kind && o.metadata?.name === name && o.metadata?.namespace === namespace),
-    ownedBy: (type, uid) =>
-      frozen.filter((o) => o.kind === type.kind && o.metadata?.ownerReferences?.some((r) => r.uid === uid)),
-    ownedKinds: () => [configMapType],
-  };
-}
+const cacheOf = (objects: readonly KubeObject[]) => createFrozenCache(objects, [configMapType]);
 
 describe('createDsoiReconciler', () => {
   it('a periodic re-check of an unchanged object, status written meanwhile, neither maps its spec again nor hashes', async () => {
