@@ -3,7 +3,7 @@ import type { KubeObject } from '@dsoi/object';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCacheReader } from './cacheReader.js';
 import { createFakeApi, eventually } from './internal/fakeApi.js';
-import { createStoreFactory } from './storeFactory.js';
+import { createStoreFactory, type StoreFactoryState, storeFactoryOver } from './storeFactory.js';
 
 const configMaps = { apiVersion: 'v1', kind: 'ConfigMap' };
 const cm = (name: string, namespace: string, labels: Record<string, string> = {}): KubeObject =>
@@ -46,6 +46,30 @@ describe('store factory', () => {
     await eventually(() => api.openWatches === 0);
     controller.abort();
     await expect(done).resolves.toBeUndefined();
+  });
+
+  it('keeps its entries, runs and run signal in one state: acquired, running, released, stopped', async () => {
+    const api = createFakeApi();
+    const state: StoreFactoryState = { entries: new Map(), running: new Set(), runSignal: undefined, failures: [] };
+    const factory = storeFactoryOver(state, api.client, quiet);
+    const first = factory.informer(configMaps, { namespace: 'a' });
+    const second = factory.informer(configMaps, { namespace: 'a' });
+    expect([...state.entries.values()].map((e) => [e.namespace, e.references])).toEqual([['a', 2]]);
+    expect(state.running.size).toBe(0);
+
+    const { controller, done } = startFactory(factory);
+    expect(state.runSignal).toBe(controller.signal);
+    expect(state.running.size).toBe(1);
+    first.release();
+    expect([...state.entries.values()].map((e) => e.references)).toEqual([1]);
+    second.release();
+    expect(state.entries.size).toBe(0);
+    await eventually(() => state.running.size === 0);
+
+    controller.abort();
+    await done;
+    expect(state.runSignal).toBeUndefined();
+    expect(state.failures).toEqual([]);
   });
 
   it('starts an informer acquired while running at once, and ends a handle’s subscriptions on release', async () => {

@@ -91,6 +91,7 @@ export interface StoreFactory {
   find<TObject extends KubeObject = KubeObject>(type: TypeMeta, lookup?: InformerLookup): Informer<TObject> | undefined;
 }
 
+/** One shared informer: what identifies it, its internals, how many users hold it, and how to stop its run. */
 interface Entry {
   readonly key: string;
   readonly type: TypeMeta;
@@ -103,133 +104,174 @@ interface Entry {
 }
 
 /**
+ * Everything a factory holds, in one value a test can read: the shared informers by key, the informer runs in
+ * flight, the signal of the running `start()` (`undefined` while stopped) and the errors informers rejected with.
+ */
+export interface StoreFactoryState {
+  readonly entries: Map<string, Entry>;
+  readonly running: Set<Promise<void>>;
+  runSignal: AbortSignal | undefined;
+  /** Informers reject only on misuse; the first such error is rethrown by `start()` after everything stopped. */
+  readonly failures: unknown[];
+}
+
+/**
  * Creates a factory of shared informers over `client`. Each informer lists and watches once, however many
  * controllers acquire it; nothing is shared between factories.
  */
 export function createStoreFactory(client: InformerClient, options: StoreFactoryOptions = {}): StoreFactory {
-  const { informerOptions = {}, transform } = options;
-  const entries = new Map<string, Entry>();
-  const running = new Set<Promise<void>>();
-  let runSignal: AbortSignal | undefined;
-  // Informers reject only on misuse; the first such error is rethrown by start() after everything stopped.
-  const failures: unknown[] = [];
+  return storeFactoryOver(
+    { entries: new Map(), running: new Set(), runSignal: undefined, failures: [] },
+    client,
+    options,
+  );
+}
 
-  const launch = (entry: Entry, signal: AbortSignal) => {
-    const stop = new AbortController();
-    entry.stop = stop;
-    const done = entry.internals.informer
-      .start(AbortSignal.any([signal, stop.signal]))
-      .catch((error: unknown) => {
-        failures.push(error);
-      })
-      .finally(() => running.delete(done));
-    running.add(done);
-  };
-
-  const create = (key: string, type: TypeMeta, shared: SharedInformerOptions): Entry => {
-    const labelSelector = labelSelectorString(shared.labelSelector);
-    const internals = buildInformer<KubeObject>(client, type, {
-      ...informerOptions,
-      namespace: shared.namespace,
-      labelSelector,
-      fieldSelector: shared.fieldSelector,
-      transform: transform === undefined ? undefined : (obj) => transform(obj, type),
-    });
-    return {
-      key,
-      type,
-      namespace: shared.namespace || undefined,
-      labelSelector,
-      fieldSelector: shared.fieldSelector || undefined,
-      internals,
-      references: 0,
-    };
-  };
-
-  const addIndexers = (entry: Entry, indexers: Readonly<Record<string, IndexFunction<KubeObject>>>) => {
-    for (const [name, fn] of Object.entries(indexers)) {
-      const existing = entry.internals.indexFunction(name);
-      if (existing === fn) continue;
-      if (existing !== undefined) {
-        throw new StoreError(
-          'IndexConflict',
-          `shared informer ${entry.type.apiVersion} ${entry.type.kind}: index "${name}" is already defined with another function`,
-        );
-      }
-      entry.internals.defineIndex(name, fn);
-    }
-  };
-
-  const factory: StoreFactory = {
-    informer<TObject extends KubeObject = KubeObject>(type: TypeMeta, shared: SharedInformerOptions<TObject> = {}) {
-      const key = [
-        type.apiVersion,
-        type.kind,
-        shared.namespace ?? '',
-        labelSelectorString(shared.labelSelector) ?? '',
-        shared.fieldSelector ?? '',
-      ].join('\u0000');
-      let entry = entries.get(key);
-      const isNew = entry === undefined;
-      entry ??= create(key, type, shared as SharedInformerOptions);
-      addIndexers(entry, (shared.indexers ?? {}) as Readonly<Record<string, IndexFunction<KubeObject>>>);
-      if (isNew) {
-        entries.set(key, entry);
-        if (runSignal !== undefined && !runSignal.aborted) launch(entry, runSignal);
-      }
-      entry.references++;
-      return handleOf<TObject>(entry, () => {
-        const current = entry;
-        if (--current.references > 0) return;
-        entries.delete(current.key);
-        current.stop?.abort();
-      });
-    },
-    async start(signal) {
-      if (runSignal !== undefined)
-        throw new StoreError('AlreadyStarted', 'store factory: start() called while it is running');
-      runSignal = signal;
-      failures.length = 0;
-      try {
-        for (const entry of entries.values()) launch(entry, signal);
-        await new Promise<void>((resolve) => {
-          if (signal.aborted) resolve();
-          else signal.addEventListener('abort', () => resolve(), { once: true });
-        });
-        while (running.size > 0) await Promise.all(running);
-      } finally {
-        runSignal = undefined;
-      }
-      if (failures.length > 0) throw failures[0];
-    },
+/** The factory whose state is `state` (a test passes its own to watch entries come, run and go). */
+export function storeFactoryOver(
+  state: StoreFactoryState,
+  client: InformerClient,
+  options: StoreFactoryOptions,
+): StoreFactory {
+  return {
+    informer: (type, shared = {}) =>
+      acquire(state, type, shared, (key) => createEntry(client, options, key, type, shared)),
+    start: (signal) => runAll(state, signal),
     async waitForSync(signal) {
-      await Promise.all([...entries.values()].map((entry) => entry.internals.informer.waitForSync(signal)));
+      await Promise.all([...state.entries.values()].map((entry) => entry.internals.informer.waitForSync(signal)));
     },
-    hasSynced: () => [...entries.values()].every((entry) => entry.internals.informer.hasSynced()),
-    find<TObject extends KubeObject = KubeObject>(type: TypeMeta, lookup: InformerLookup = {}) {
-      const candidates = [...entries.values()].filter(
-        (entry) =>
-          entry.type.apiVersion === type.apiVersion &&
-          entry.type.kind === type.kind &&
-          (entry.namespace === undefined || entry.namespace === lookup.namespace),
-      );
-      const labelSelector = labelSelectorString(lookup.labelSelector);
-      const pick =
-        candidates.find((entry) => entry.labelSelector === undefined && entry.fieldSelector === undefined) ??
-        candidates.find(
-          (entry) =>
-            entry.labelSelector === labelSelector && entry.fieldSelector === (lookup.fieldSelector || undefined),
-        ) ??
-        (lookup.byName ? candidates[0] : undefined);
-      return pick?.internals.informer as Informer<TObject> | undefined;
-    },
+    hasSynced: () => [...state.entries.values()].every((entry) => entry.internals.informer.hasSynced()),
+    find: <TObject extends KubeObject>(type: TypeMeta, lookup: InformerLookup = {}) =>
+      findInformer(state, type, lookup) as Informer<TObject> | undefined,
   };
-  return factory;
+}
+
+/** The key of the shared informer of (`type`, namespace, label selector, field selector). */
+function sharedInformerKey(type: TypeMeta, shared: SharedInformerOptions<never>): string {
+  const labelSelector = labelSelectorString(shared.labelSelector) ?? '';
+  return [type.apiVersion, type.kind, shared.namespace ?? '', labelSelector, shared.fieldSelector ?? ''].join('\u0000');
+}
+
+/**
+ * Hands out a hold on the shared informer of `shared`'s key, creating its entry with `create` on first use (and
+ * starting it at once while the factory runs); the last release stops it and removes the entry.
+ */
+function acquire<TObject extends KubeObject>(
+  state: StoreFactoryState,
+  type: TypeMeta,
+  shared: SharedInformerOptions<TObject>,
+  create: (key: string) => Entry,
+): SharedInformerHandle<TObject> {
+  const key = sharedInformerKey(type, shared);
+  const existing = state.entries.get(key);
+  const entry = existing ?? create(key);
+  addIndexers(entry, shared.indexers ?? {});
+  if (existing === undefined) {
+    state.entries.set(key, entry);
+    if (state.runSignal !== undefined && !state.runSignal.aborted) launch(state, entry, state.runSignal);
+  }
+  entry.references++;
+  return handleOf<TObject>(entry, () => {
+    if (--entry.references > 0) return;
+    state.entries.delete(entry.key);
+    entry.stop?.abort();
+  });
+}
+
+function createEntry(
+  client: InformerClient,
+  { informerOptions = {}, transform }: StoreFactoryOptions,
+  key: string,
+  type: TypeMeta,
+  shared: SharedInformerOptions<never>,
+): Entry {
+  const labelSelector = labelSelectorString(shared.labelSelector);
+  const internals = buildInformer<KubeObject>(client, type, {
+    ...informerOptions,
+    namespace: shared.namespace,
+    labelSelector,
+    fieldSelector: shared.fieldSelector,
+    transform: transform === undefined ? undefined : (obj) => transform(obj, type),
+  });
+  const namespace = shared.namespace || undefined;
+  const fieldSelector = shared.fieldSelector || undefined;
+  return { key, type, namespace, labelSelector, fieldSelector, internals, references: 0 };
+}
+
+/** Adds the indexes a user needs to a shared informer; the same name with another function is a conflict. */
+function addIndexers<TObject extends KubeObject>(
+  entry: Entry,
+  indexers: Readonly<Record<string, IndexFunction<TObject>>>,
+): void {
+  for (const [name, fn] of Object.entries(indexers)) {
+    const existing = entry.internals.indexFunction(name);
+    if (existing === fn) continue;
+    if (existing !== undefined) {
+      throw new StoreError(
+        'IndexConflict',
+        `shared informer ${entry.type.apiVersion} ${entry.type.kind}: index "${name}" is already defined with another function`,
+      );
+    }
+    // The user's objects are of this kind: an index over them reads the cached objects of the kind.
+    entry.internals.defineIndex(name, fn as IndexFunction<KubeObject>);
+  }
+}
+
+/** Starts one entry's informer under `signal` (or its own release), remembering a misuse rejection. */
+function launch(state: StoreFactoryState, entry: Entry, signal: AbortSignal): void {
+  const stop = new AbortController();
+  entry.stop = stop;
+  const done = entry.internals.informer
+    .start(AbortSignal.any([signal, stop.signal]))
+    .catch((error: unknown) => {
+      state.failures.push(error);
+    })
+    .finally(() => state.running.delete(done));
+  state.running.add(done);
+}
+
+/** Runs every entry, and those added later, until `signal` aborts; resolves when all stopped. */
+async function runAll(state: StoreFactoryState, signal: AbortSignal): Promise<void> {
+  if (state.runSignal !== undefined) {
+    throw new StoreError('AlreadyStarted', 'store factory: start() called while it is running');
+  }
+  state.runSignal = signal;
+  state.failures.length = 0;
+  try {
+    for (const entry of state.entries.values()) launch(state, entry, signal);
+    await new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    while (state.running.size > 0) await Promise.all(state.running);
+  } finally {
+    state.runSignal = undefined;
+  }
+  if (state.failures.length > 0) throw state.failures[0];
+}
+
+/** The informer a cache read should use: an unfiltered one covering the namespace, else one with these selectors. */
+function findInformer(state: StoreFactoryState, type: TypeMeta, lookup: InformerLookup): Informer | undefined {
+  const candidates = [...state.entries.values()].filter(
+    (entry) =>
+      entry.type.apiVersion === type.apiVersion &&
+      entry.type.kind === type.kind &&
+      (entry.namespace === undefined || entry.namespace === lookup.namespace),
+  );
+  const labelSelector = labelSelectorString(lookup.labelSelector);
+  const pick =
+    candidates.find((entry) => entry.labelSelector === undefined && entry.fieldSelector === undefined) ??
+    candidates.find(
+      (entry) => entry.labelSelector === labelSelector && entry.fieldSelector === (lookup.fieldSelector || undefined),
+    ) ??
+    (lookup.byName ? candidates[0] : undefined);
+  return pick?.internals.informer;
 }
 
 /** A handle: the shared informer seen through one user's subscriptions. */
 function handleOf<TObject extends KubeObject>(entry: Entry, releaseEntry: () => void): SharedInformerHandle<TObject> {
-  const shared = entry.internals.informer as unknown as Informer<TObject>;
+  // The kind's objects are what the user typed them as (`TObject`), as with the client's `get<TObject>`.
+  const shared = entry.internals.informer as Informer<TObject>;
   const unsubscribes = new Set<() => void>();
   let released = false;
   const informer: Informer<TObject> = {

@@ -51,167 +51,208 @@ export interface FakeApi {
   readonly watchCalls: WatchOptions[];
 }
 
+/** What the fake server holds, readable by a test: objects, the event history, open watches, failures to inject. */
+export interface FakeApiState {
+  readonly objects: Map<string, StoredObject>;
+  readonly history: { rv: number; event: WatchEvent }[];
+  readonly watches: Set<OpenWatch>;
+  readonly listFailures: unknown[];
+  readonly watchFailures: unknown[];
+  readonly listCalls: ListOptions[];
+  readonly watchCalls: WatchOptions[];
+  /** The current resourceVersion, and the oldest one a watch may resume from. */
+  rv: number;
+  oldestRv: number;
+  maxOpen: number;
+}
+
 export function createFakeApi(): FakeApi {
-  const objects = new Map<string, StoredObject>();
-  const history: { rv: number; event: WatchEvent }[] = [];
-  const watches = new Set<OpenWatch>();
-  const listFailures: unknown[] = [];
-  const watchFailures: unknown[] = [];
-  const listCalls: ListOptions[] = [];
-  const watchCalls: WatchOptions[] = [];
-  let rv = 1;
-  let oldestRv = 1;
-  let maxOpen = 0;
-
-  const keyOf = (name: string, namespace?: string) => (namespace ? `${namespace}/${name}` : name);
-  // Every reader gets its own copy, as JSON parsing gives a real client's caller.
-  const copy = <T>(value: T): T => structuredClone(value);
-
-  const store = (obj: KubeObject): { stored: StoredObject; existed: boolean } => {
-    rv++;
-    const name = obj.metadata?.name ?? '';
-    const metadata = { uid: `uid-${name}`, ...(obj.metadata as Record<string, unknown>), resourceVersion: String(rv) };
-    const stored = { ...obj, metadata } as StoredObject;
-    const key = keyOf(stored.metadata.name, stored.metadata.namespace);
-    const existed = objects.has(key);
-    objects.set(key, stored);
-    return { stored, existed };
+  const state: FakeApiState = {
+    objects: new Map(),
+    history: [],
+    watches: new Set(),
+    listFailures: [],
+    watchFailures: [],
+    listCalls: [],
+    watchCalls: [],
+    rv: 1,
+    oldestRv: 1,
+    maxOpen: 0,
   };
-  const drop = (name: string, namespace?: string): StoredObject | undefined => {
-    const key = keyOf(name, namespace);
-    const old = objects.get(key);
-    if (old === undefined) return undefined;
-    objects.delete(key);
-    rv++;
-    return { ...old, metadata: { ...old.metadata, resourceVersion: String(rv) } };
-  };
-  const publish = (event: WatchEvent) => {
-    history.push({ rv, event });
-    for (const watch of watches) watch.push(copy(event));
-  };
-
   const client = {
-    async list<TObject extends KubeObject = KubeObject>(type: TypeMeta, options: ListOptions = {}) {
-      listCalls.push(options);
-      await Promise.resolve();
-      if (listFailures.length > 0) throw listFailures.shift();
-      const all = [...objects.values()].filter(
-        (obj) => !options.namespace || obj.metadata.namespace === options.namespace,
-      );
-      const start = options.continue ? Number(options.continue) : 0;
-      const end = options.limit ? start + options.limit : all.length;
-      const list: ObjectList<TObject> = {
-        apiVersion: type.apiVersion,
-        kind: `${type.kind}List`,
-        metadata: { resourceVersion: String(rv), ...(end < all.length ? { continue: String(end) } : {}) },
-        items: copy(all.slice(start, end)) as unknown as Live<TObject>[],
-      };
-      return list;
-    },
-    watch<TObject extends KubeObject = KubeObject>(_type: TypeMeta, options: WatchOptions = {}) {
-      watchCalls.push(options);
-      const iterate = async function* (): AsyncGenerator<WatchEvent<TObject>> {
-        if (watchFailures.length > 0) throw watchFailures.shift();
-        const from = Number(options.resourceVersion ?? '0');
-        if (from < oldestRv - 1) {
-          throw new GoneError({
-            reason: 'Expired',
-            code: 410,
-            message: `watch: Expired: too old resource version: ${from}`,
-          });
-        }
-        const queue: WatchEvent[] = history.filter((entry) => entry.rv > from).map((entry) => copy(entry.event));
-        let ended = false;
-        let failure: { error: unknown } | undefined;
-        let wake: (() => void) | undefined;
-        const watch: OpenWatch = {
-          push: (event) => {
-            queue.push(event);
-            wake?.();
-          },
-          end: () => {
-            ended = true;
-            wake?.();
-          },
-          fail: (error) => {
-            failure = { error };
-            wake?.();
-          },
-        };
-        const onAbort = () => watch.end();
-        options.signal?.addEventListener('abort', onAbort);
-        watches.add(watch);
-        maxOpen = Math.max(maxOpen, watches.size);
-        try {
-          while (!options.signal?.aborted) {
-            const event = queue.shift();
-            if (event !== undefined) {
-              yield event as WatchEvent<TObject>;
-              continue;
-            }
-            if (failure !== undefined) throw failure.error;
-            if (ended) return;
-            await new Promise<void>((resolve) => {
-              wake = resolve;
-            });
-            wake = undefined;
-          }
-        } finally {
-          watches.delete(watch);
-          options.signal?.removeEventListener('abort', onAbort);
-        }
-      };
-      return iterate();
-    },
+    list: <TObject extends KubeObject = KubeObject>(type: TypeMeta, options: ListOptions = {}) =>
+      listFrom<TObject>(state, type, options),
+    watch: <TObject extends KubeObject = KubeObject>(_type: TypeMeta, options: WatchOptions = {}) =>
+      watchFrom<TObject>(state, options),
   } satisfies InformerClient;
-
+  const toWatches = (event: WatchEvent) => {
+    for (const watch of state.watches) watch.push(copyAs<WatchEvent>(event));
+  };
   return {
     client,
     put(obj) {
-      const { stored, existed } = store(obj);
-      publish({ type: existed ? 'MODIFIED' : 'ADDED', object: stored });
+      const { stored, existed } = storeObject(state, obj);
+      publish(state, { type: existed ? 'MODIFIED' : 'ADDED', object: stored });
       return stored;
     },
     remove(name, namespace) {
-      const deleted = drop(name, namespace);
-      if (deleted !== undefined) publish({ type: 'DELETED', object: deleted });
+      const deleted = dropObject(state, name, namespace);
+      if (deleted !== undefined) publish(state, { type: 'DELETED', object: deleted });
     },
-    send(event) {
-      for (const watch of watches) watch.push(copy(event));
-    },
-    bookmark() {
-      const event: WatchEvent = { type: 'BOOKMARK', object: { metadata: { resourceVersion: String(rv) } } };
-      for (const watch of watches) watch.push(copy(event));
-    },
+    send: toWatches,
+    bookmark: () => toWatches({ type: 'BOOKMARK', object: { metadata: { resourceVersion: String(state.rv) } } }),
     compact() {
-      oldestRv = rv + 1;
-      history.length = 0;
+      state.oldestRv = state.rv + 1;
+      state.history.length = 0;
     },
-    putSilently(obj) {
-      return store(obj).stored;
-    },
-    removeSilently(name, namespace) {
-      drop(name, namespace);
-    },
-    failLists: (...errors) => void listFailures.push(...errors),
-    failWatches: (...errors) => void watchFailures.push(...errors),
+    putSilently: (obj) => storeObject(state, obj).stored,
+    removeSilently: (name, namespace) => void dropObject(state, name, namespace),
+    failLists: (...errors) => void state.listFailures.push(...errors),
+    failWatches: (...errors) => void state.watchFailures.push(...errors),
     endWatches: () => {
-      for (const watch of [...watches]) watch.end();
+      for (const watch of [...state.watches]) watch.end();
     },
     breakWatches: (error) => {
-      for (const watch of [...watches]) watch.fail(error);
+      for (const watch of [...state.watches]) watch.fail(error);
     },
     get resourceVersion() {
-      return String(rv);
+      return String(state.rv);
     },
     get openWatches() {
-      return watches.size;
+      return state.watches.size;
     },
     get maxOpenWatches() {
-      return maxOpen;
+      return state.maxOpen;
     },
-    listCalls,
-    watchCalls,
+    listCalls: state.listCalls,
+    watchCalls: state.watchCalls,
+  };
+}
+
+const keyOf = (name: string, namespace?: string) => (namespace ? `${namespace}/${name}` : name);
+
+/** A deep copy typed as what the caller asked for: every reader gets its own, as JSON parsing gives a real client's. */
+function copyAs<T>(value: unknown): T {
+  return structuredClone(value) as T;
+}
+
+/** Creates or replaces an object under a new resourceVersion. */
+function storeObject(state: FakeApiState, obj: KubeObject): { stored: StoredObject; existed: boolean } {
+  state.rv++;
+  const name = obj.metadata?.name ?? '';
+  const metadata = { uid: `uid-${name}`, ...obj.metadata, resourceVersion: String(state.rv) };
+  // The server's fields (uid, resourceVersion) are set here; apiVersion and kind are the test's to give.
+  const stored = { ...obj, metadata } as StoredObject;
+  const key = keyOf(name, stored.metadata.namespace);
+  const existed = state.objects.has(key);
+  state.objects.set(key, stored);
+  return { stored, existed };
+}
+
+/** Deletes an object; returns it with the resourceVersion of its deletion. */
+function dropObject(state: FakeApiState, name: string, namespace?: string): StoredObject | undefined {
+  const key = keyOf(name, namespace);
+  const old = state.objects.get(key);
+  if (old === undefined) return undefined;
+  state.objects.delete(key);
+  state.rv++;
+  return { ...old, metadata: { ...old.metadata, resourceVersion: String(state.rv) } };
+}
+
+/** Records an event in the history (for watches that resume) and sends it to open watches. */
+function publish(state: FakeApiState, event: WatchEvent): void {
+  state.history.push({ rv: state.rv, event });
+  for (const watch of state.watches) watch.push(copyAs<WatchEvent>(event));
+}
+
+/** One page of the list, `limit` objects from the `continue` offset, or the next injected failure. */
+async function listFrom<TObject extends KubeObject>(
+  state: FakeApiState,
+  type: TypeMeta,
+  options: ListOptions,
+): Promise<ObjectList<TObject>> {
+  state.listCalls.push(options);
+  await Promise.resolve();
+  if (state.listFailures.length > 0) throw state.listFailures.shift();
+  const all = [...state.objects.values()].filter(
+    (obj) => !options.namespace || obj.metadata.namespace === options.namespace,
+  );
+  const start = options.continue ? Number(options.continue) : 0;
+  const end = options.limit ? start + options.limit : all.length;
+  return {
+    apiVersion: type.apiVersion,
+    kind: `${type.kind}List`,
+    metadata: { resourceVersion: String(state.rv), ...(end < all.length ? { continue: String(end) } : {}) },
+    items: copyAs<Live<TObject>[]>(all.slice(start, end)),
+  };
+}
+
+/**
+ * A watch from `options.resourceVersion`: the history after it, then live events until it is ended, broken or
+ * aborted; 410 Gone when the history no longer reaches back that far, or the next injected failure.
+ */
+async function* watchFrom<TObject extends KubeObject>(
+  state: FakeApiState,
+  options: WatchOptions,
+): AsyncGenerator<WatchEvent<TObject>> {
+  state.watchCalls.push(options);
+  if (state.watchFailures.length > 0) throw state.watchFailures.shift();
+  const from = Number(options.resourceVersion ?? '0');
+  if (from < state.oldestRv - 1) {
+    throw new GoneError({ reason: 'Expired', code: 410, message: `watch: Expired: too old resource version: ${from}` });
+  }
+  const queue = state.history
+    .filter((entry) => entry.rv > from)
+    .map((entry) => copyAs<WatchEvent<TObject>>(entry.event));
+  const inbox = openInbox<TObject>(queue);
+  const onAbort = () => inbox.watch.end();
+  options.signal?.addEventListener('abort', onAbort);
+  state.watches.add(inbox.watch);
+  state.maxOpen = Math.max(state.maxOpen, state.watches.size);
+  try {
+    while (!options.signal?.aborted) {
+      const event = queue.shift();
+      if (event !== undefined) yield event;
+      else if (inbox.failure() !== undefined) throw inbox.failure()!.error;
+      else if (inbox.ended()) return;
+      else await inbox.next();
+    }
+  } finally {
+    state.watches.delete(inbox.watch);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** An open watch's inbox: events pushed into `queue`, its end or failure, and a promise of the next change. */
+function openInbox<TObject extends KubeObject>(queue: WatchEvent<TObject>[]) {
+  let ended = false;
+  let failure: { error: unknown } | undefined;
+  let wake: (() => void) | undefined;
+  const watch: OpenWatch = {
+    push: (event) => {
+      queue.push(event as WatchEvent<TObject>); // every sender passes its own copy
+      wake?.();
+    },
+    end: () => {
+      ended = true;
+      wake?.();
+    },
+    fail: (error) => {
+      failure = { error };
+      wake?.();
+    },
+  };
+  return {
+    watch,
+    ended: () => ended,
+    failure: () => failure,
+    next: () =>
+      new Promise<void>((resolve) => {
+        wake = () => {
+          wake = undefined;
+          resolve();
+        };
+      }),
   };
 }
 
