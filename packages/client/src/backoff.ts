@@ -1,4 +1,7 @@
-/** Jittered exponential backoff: the delay before retry number `attempt`, and an abortable sleep. */
+/**
+ * Jittered exponential backoff: the delay before retry number `attempt`, and an abortable sleep. The one backoff of
+ * dsoi: the client's retries, `retryOnConflict` and the store's informer reconnects all compute their delays here.
+ */
 
 /** The knobs of an exponential backoff. */
 export interface BackoffPolicy {
@@ -14,13 +17,14 @@ export interface BackoffPolicy {
 
 /**
  * The delay before retry `retry` (1 for the first retry): `initialDelayMs * factor^(retry-1)`, of which the fraction
- * `jitter` is replaced by `random()` times itself, capped at `maxDelayMs`. `random` returns a number in [0, 1).
+ * `jitter` is replaced by `random()` times itself, capped at `maxDelayMs`. `random` returns a number in [0, 1) (one
+ * outside is clamped).
  */
 export function backoffDelayMs(retry: number, policy: BackoffPolicy, random: () => number): number {
   const exponent = Math.max(0, retry - 1);
   const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.factor ** exponent);
   const jitter = Math.min(1, Math.max(0, policy.jitter));
-  const delay = base * (1 - jitter) + base * jitter * random();
+  const delay = base * (1 - jitter) + base * jitter * Math.min(1, Math.max(0, random()));
   return Math.round(Math.min(policy.maxDelayMs, Math.max(0, delay)));
 }
 

@@ -3,6 +3,9 @@
  * the `@dsoi/client/errors` entry.
  */
 
+// Retries: the client's policy, retryOnConflict, and the jittered backoff every retry of dsoi uses
+export type { BackoffPolicy } from './backoff.js';
+export { backoffDelayMs } from './backoff.js';
 // What the client announces on an @dsoi/events bus
 export type { ClientBus, ClientEvents } from './bus.js';
 // The client: createClient, its interface and options
@@ -18,7 +21,6 @@ export { loadKubeConfig, loadKubeConfigDefaults } from './loadKubeConfig.js';
 export type { GetOptions, ListOptions, Reader, RequestOptions } from './reader.js';
 // Resource mapping: discovery, or kinds registered up front
 export type { KindRegistration, ResourceMapping } from './resourceMapper.js';
-// Retries: the client's policy and retryOnConflict
 export type { RetryOnConflictOptions, RetryOptions } from './retry.js';
 export { retryDefaults, retryOnConflict, retryOnConflictDefaults } from './retry.js';
 // Object shapes

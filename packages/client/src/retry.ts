@@ -1,6 +1,6 @@
 /** Retry policies: the client's automatic retries of transient failures, and `retryOnConflict` for read-modify-write. */
 
-import { backoffDelayMs, sleep } from './internal/backoff.js';
+import { backoffDelayMs, sleep } from './backoff.js';
 import { isConflict } from './kubeApiError.js';
 
 /** A jittered exponential backoff with a bounded number of attempts. */

@@ -81,7 +81,7 @@ export interface InformerOptions<TObject extends KubeObject = KubeObject> {
   readonly allowWatchBookmarks?: boolean;
   /** The first reconnect waits 1-2× this; each further failure doubles it. @default 800 */
   readonly initialBackoffMs?: number;
-  /** No reconnect waits longer than this. @default 30_000 */
+  /** No reconnect waits longer than this; at this cap the waits spread over its upper half. @default 30_000 */
   readonly maxBackoffMs?: number;
   /** A watch connection that stayed up this long resets the backoff to `initialBackoffMs`. @default 60_000 */
   readonly backoffResetMs?: number;

@@ -2,8 +2,9 @@
  * Client-side limits on what one client sends: at most N requests in flight at once, and optionally a token bucket
  * of requests per second (client-go's QPS/burst). Watches take a slot only until their headers arrive.
  */
+
+import { sleep } from '../backoff.js';
 import type { RateLimit } from '../clientStats.js';
-import { sleep } from './backoff.js';
 
 /** Settings of {@link createRequestLimiter}. */
 export interface RequestLimiterSettings {

@@ -3,10 +3,10 @@
  * answer decoded (`decodeResponse`), all counted (`requestCounters`).
  */
 import type { IncomingMessage } from 'node:http';
+import { sleep } from '../backoff.js';
 import type { ClientStats, RequestInfo, RequestVerb } from '../clientStats.js';
 import type { ErrorTarget } from '../kubeApiError.js';
 import type { RetryOptions } from '../retry.js';
-import { sleep } from './backoff.js';
 import { decodeJson, decodeStatusError, isSuccess } from './decodeResponse.js';
 import { createRequestCounters } from './requestCounters.js';
 import type { RequestLimiter } from './requestLimiter.js';

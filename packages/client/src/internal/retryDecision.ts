@@ -1,7 +1,8 @@
 /** What follows a failed attempt: another attempt after a wait, or giving up (and why). */
+
+import { type BackoffPolicy, backoffDelayMs } from '../backoff.js';
 import { type ConnectionError, isTransientConnectionError, type KubeApiError } from '../kubeApiError.js';
 import type { RetryOptions } from '../retry.js';
-import { type BackoffPolicy, backoffDelayMs } from './backoff.js';
 
 /** The decision after a failed attempt. */
 export type RetryDecision =

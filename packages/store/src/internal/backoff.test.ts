@@ -7,8 +7,14 @@ describe('reconnect backoff', () => {
   it('doubles from 0.8 s, jitters up to as much again, and never leaves [0.8 s, 30 s]', () => {
     const low = (n: number) => reconnectDelayMs(n, { ...defaults, random: () => 0 });
     const high = (n: number) => reconnectDelayMs(n, { ...defaults, random: () => 0.999_999 });
-    expect([1, 2, 3, 4, 5, 6, 7].map(low)).toEqual([800, 1_600, 3_200, 6_400, 12_800, 25_600, 30_000]);
-    expect([1, 2, 3, 4, 5].map(high)).toEqual([1_600, 3_200, 6_400, 12_800, 25_600]);
+    expect([1, 2, 3, 4, 5].map(low)).toEqual([800, 1_600, 3_200, 6_400, 12_800]);
+    expect([1, 2, 3, 4].map(high)).toEqual([1_600, 3_200, 6_400, 12_800]);
+    // At the cap the delays spread over its upper half, so informers that failed together do not retry together.
+    expect([6, 7, 500].map(low)).toEqual([15_000, 15_000, 15_000]);
+    expect([5, 6, 500].map(high)).toEqual([25_600, 30_000, 30_000]);
+    // Never below the base: with the base at the cap every delay is the cap.
+    const fixed = { initialMs: 40, maxMs: 40 };
+    expect([1, 5].map((n) => reconnectDelayMs(n, { ...fixed, random: () => 0 }))).toEqual([40, 40]);
     for (let failures = 1; failures <= 200; failures++) {
       const delay = reconnectDelayMs(failures, { ...defaults, random: Math.random });
       expect(delay).toBeGreaterThanOrEqual(800);

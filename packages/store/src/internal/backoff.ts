@@ -1,8 +1,9 @@
-/** The informer's reconnect delays (exponential, jittered, bounded) and its abortable pause. */
+/** The informer's reconnect delays (the client's jittered exponential backoff) and its abortable pause. */
+import { backoffDelayMs } from '@dsoi/client';
 
 /** The bounds of the informer's reconnect delays. */
 export interface ReconnectBackoffOptions {
-  /** The base delay of the first retry; every delay is at least this. */
+  /** The base delay of the first retry; every delay is at least this (or `maxMs` when that is lower). */
   readonly initialMs: number;
   /** No delay is longer than this. */
   readonly maxMs: number;
@@ -11,13 +12,15 @@ export interface ReconnectBackoffOptions {
 }
 
 /**
- * Delay before retry `failures` (1 for the first): `initialMs * 2^(failures-1)`, plus up to as much again at random
- * ("equal jitter" the other way round, so delays never fall below the base and retries of many informers spread out),
- * capped at `maxMs`. With the defaults: 0.8-1.6 s, 1.6-3.2 s, ..., then 30 s.
+ * Delay before retry `failures` (1 for the first): `initialMs * 2^(failures-1)`, plus up to as much again at random,
+ * so delays never fall below the base and retries of many informers spread out: the client's `backoffDelayMs` from
+ * twice the base with half of it random. Capped at `maxMs`, where delays spread over its upper half (never below
+ * `initialMs`).
+ * With the defaults: 0.8-1.6 s, 1.6-3.2 s, ..., then 15-30 s.
  */
 export function reconnectDelayMs(failures: number, { initialMs, maxMs, random }: ReconnectBackoffOptions): number {
-  const base = Math.min(maxMs, initialMs * 2 ** Math.max(0, Math.min(failures - 1, 30)));
-  return Math.round(Math.min(maxMs, base * (1 + Math.min(1, Math.max(0, random())))));
+  const policy = { initialDelayMs: 2 * initialMs, maxDelayMs: maxMs, factor: 2, jitter: 0.5 };
+  return Math.max(Math.min(initialMs, maxMs), backoffDelayMs(failures, policy, random));
 }
 
 /** Resolves after `ms`, or at once (without rejecting) when `signal` aborts. */
