@@ -1,10 +1,11 @@
-import { type Client, createClient } from '@dsoi/client';
+import { type Client, createClient, type KubeObject } from '@dsoi/client';
+import { isNotFound } from '@dsoi/client/errors';
 import { createTestNamespace, installCrds, testKubeConfig } from '@dsoi/envtest/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createItemBackoffRateLimiter, namespaceFilter, notPaused } from '../src/controller/index.js';
 import { done, requeueAfter, TerminalError } from '../src/index.js';
 import { startOperator, type TestOperator } from './fixtures/operator.js';
-import { widget, widgetCrd, widgetType } from './fixtures/widget.js';
+import { configMapType, widget, widgetCrd, widgetType } from './fixtures/widget.js';
 
 const kubeConfig = testKubeConfig();
 let admin: Client;
@@ -105,6 +106,45 @@ describe('controller', () => {
       { type: 'merge', body: { spec: { value: 'now valid' } } },
     );
     await expect.poll(() => seen.count('bad'), { timeout: 15_000 }).toBe(2);
+  });
+
+  it('reads through context.cache: the store cache reader over its own informers, whatever their label selector', async () => {
+    const ns = await createTestNamespace(kubeConfig, 'cache');
+    const configMap = (name: string, labels: Record<string, string>) =>
+      admin.create({ ...configMapType, metadata: { name, namespace: ns, labels }, data: { name } });
+    await configMap('labelled', { app: 'widget' });
+    await configMap('unlabelled', {});
+    const reads: unknown[] = [];
+    operator = await startOperator(
+      async ({ object, cache, signal }) => {
+        if (!object) return done();
+        const ref = { ...configMapType, namespace: ns };
+        const labelled = await cache.get<KubeObject & { data?: object }>({ ...ref, name: 'labelled' }, { signal });
+        // The owned informer selects by label: an unlabelled object reads as absent, as the server would say.
+        const unlabelled = await cache.get({ ...ref, name: 'unlabelled' }).catch((error: unknown) => error);
+        const secret = { apiVersion: 'v1', kind: 'Secret', namespace: ns, name: 'x' };
+        const unwatched = await cache.get(secret).catch((error: unknown) => error);
+        const listed = await cache.list(configMapType, { namespace: ns, signal });
+        reads.push({
+          data: labelled.data,
+          unlabelledNotFound: isNotFound(unlabelled),
+          unwatched: String(unwatched),
+          listed: listed.items.map((item) => item.metadata.name),
+          owned: cache.ownedKinds().map((type) => type.kind),
+        });
+        return done();
+      },
+      { namespace: ns, ownedLabelSelector: { app: 'widget' } },
+    );
+    await admin.create(widget(ns, 'reader', {}));
+    await expect.poll(() => reads.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+    expect(reads[0]).toEqual({
+      data: { name: 'labelled' },
+      unlabelledNotFound: true,
+      unwatched: expect.stringContaining('does not watch v1/Secret: add it to `owns`'),
+      listed: ['labelled'],
+      owned: ['ConfigMap', 'StatefulSet'],
+    });
   });
 
   it('checks object filters inside the reconcile, so a requeue cannot pass a pause or a deny list', async () => {
