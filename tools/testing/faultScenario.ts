@@ -3,8 +3,7 @@
  * front of the API server, a stand-in for the workload controllers and kubelets, and the operator under test talking
  * through the proxy; plus the checks every scenario ends with (writes the server committed, children owned once).
  */
-
-import { type Client, createClient } from '@dsoi/client';
+import { type Client, createClient, type Live } from '@dsoi/client';
 import {
   createFaultProxy,
   createTestNamespace,
@@ -160,6 +159,28 @@ export async function withFaultScenario(
     await simulator;
     await proxy.close();
   }
+}
+
+/**
+ * `check(cr)` for each named CR of `crType` in `namespace` (one list), `['the CR does not exist']` for a missing one:
+ * the shape of the per-CR reports the fault suites wait on.
+ */
+export async function problemsOfEach<TCr extends KubeObject>(
+  admin: Pick<Client, 'listAll'>,
+  {
+    namespace,
+    crType,
+    names,
+  }: { readonly namespace: string; readonly crType: TypeMeta; readonly names: readonly string[] },
+  check: (cr: Live<TCr>) => string[],
+): Promise<Map<string, string[]>> {
+  const crs = new Map((await admin.listAll<TCr>(crType, { namespace })).items.map((cr) => [cr.metadata?.name, cr]));
+  return new Map(
+    names.map((name) => {
+      const cr = crs.get(name);
+      return [name, cr === undefined ? ['the CR does not exist'] : check(cr)];
+    }),
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * @dsoi/chart-testing: the Helm chart suites of the reference operators (private; tests only). Real Helm, the chart
- * checks every operator's chart must pass, the least-privilege RBAC suite, the fault-scenario runner and the Pod Security check of child pods.
+ * checks every operator's chart must pass, the least-privilege RBAC suite, the fault-scenario runner, the leader-failover
+ * runner and cases, and the Pod Security check of child pods.
  */
 export type { ChartInstaller, Grant } from './chartRbac.ts';
 export {
@@ -22,6 +23,7 @@ export type { FaultScenario, FaultScenarioOptions, SimulatorOptions } from './fa
 export {
   committed,
   ownedChildrenProblems,
+  problemsOfEach,
   simulateWorkloads,
   waitUntil,
   withFaultScenario,
@@ -30,6 +32,12 @@ export {
 export { chartAndGeneratedRules, checkGeneratedFiles } from './generatedFiles.ts';
 export type { ChartRelease } from './helm.ts';
 export { HelmError, helm, helmBinary, helmTemplate, valuesFile } from './helm.ts';
+export type { LeaderFailoverOptions } from './leaderFailoverSuite.ts';
+export { describeLeaderFailover } from './leaderFailoverSuite.ts';
+export type { OperatorPair, OperatorPairOptions, OperatorProcess } from './operatorPair.ts';
+export { withOperatorPair } from './operatorPair.ts';
 export { compactEtcd, compactWhileCutOff } from './planeFaults.ts';
 export type { PodSecurityLevel, PodSecurityRefusal, WorkloadWithPodTemplate } from './podSecurity.ts';
 export { createPodSecurityNamespace, podOf, podSecurityRefusals, privilegedProbe } from './podSecurity.ts';
+export type { RolloutInFlightOptions } from './rolloutInFlight.ts';
+export { waitForRolloutInFlight } from './rolloutInFlight.ts';

@@ -9,6 +9,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { controllerRef } from '@dsoi/builder';
+import { problemsOfEach } from '@dsoi/chart-testing';
 import type { Client, KubeObject } from '@dsoi/client';
 import { NotFoundError } from '@dsoi/client/errors';
 import type { CustomResourceDefinitionObject } from '@dsoi/envtest';
@@ -49,8 +50,6 @@ export function withRevision<T extends { spec: any }>(cr: T, revision: number): 
   return next;
 }
 
-const workloadKinds = [{ apiVersion: 'apps/v1', kind: 'StatefulSet' }] as const;
-
 interface LivePinot extends KubeObject {
   spec: any;
   metadata: { name: string; namespace: string; uid: string; generation: number };
@@ -73,23 +72,13 @@ export async function convergenceProblems(
   namespace: string,
   names: readonly string[],
 ): Promise<Map<string, string[]>> {
-  const crs = new Map(
-    (await admin.listAll<LivePinot>(pinotType, { namespace })).items.map((cr) => [cr.metadata.name, cr] as const),
-  );
   const live = new Map<string, KubeObject>();
   for (const type of childKinds) {
     for (const child of (await admin.listAll(type, { namespace })).items)
       live.set(`${type.kind}/${child.metadata!.name}`, child);
   }
-  const report = new Map<string, string[]>();
-  for (const name of names) {
-    const cr = crs.get(name);
+  return problemsOfEach<LivePinot>(admin, { namespace, crType: pinotType, names }, (cr) => {
     const problems: string[] = [];
-    report.set(name, problems);
-    if (cr === undefined) {
-      problems.push('the CR does not exist');
-      continue;
-    }
     if (cr.status?.observedGeneration !== cr.metadata.generation)
       problems.push(
         `status.observedGeneration ${cr.status?.observedGeneration} != generation ${cr.metadata.generation}`,
@@ -105,8 +94,8 @@ export async function convergenceProblems(
       if (child === undefined) problems.push(`${key} missing`);
       else if (readHash(child as HashableObject) !== want) problems.push(`${key} not at the desired spec`);
     }
-  }
-  return report;
+    return problems;
+  });
 }
 
 /** The `Kind/name` of every child a live CR should control, for `ownedChildrenProblems`. */
@@ -125,64 +114,6 @@ export async function childRefsOf(admin: Client, namespace: string, name: string
     namespace,
     name: object.metadata!.name!,
   }));
-}
-
-/**
- * What keeps each named CR from having a rollout in flight (`[]` when it has one): its status must describe the
- * current generation and wait on a node (Progressing, `waitingOn` set), and one of its StatefulSets must have been
- * rewritten without being rolled out yet (`status.observedGeneration` behind `metadata.generation`).
- */
-export async function rolloutProblems(
-  admin: Client,
-  namespace: string,
-  names: readonly string[],
-): Promise<Map<string, string[]>> {
-  const crs = new Map(
-    (await admin.listAll<LivePinot>(pinotType, { namespace })).items.map((cr) => [cr.metadata.name, cr] as const),
-  );
-  type Workload = KubeObject & {
-    metadata: { generation?: number; ownerReferences?: { uid: string }[] };
-    status?: { observedGeneration?: number };
-  };
-  const workloads = (await admin.listAll<Workload>(workloadKinds[0], { namespace })).items;
-  const report = new Map<string, string[]>();
-  for (const name of names) {
-    const cr = crs.get(name);
-    const problems: string[] = [];
-    report.set(name, problems);
-    if (cr === undefined) {
-      problems.push('the CR does not exist');
-      continue;
-    }
-    const status = cr.status as (LivePinot['status'] & { waitingOn?: string }) | undefined;
-    if (status?.observedGeneration !== cr.metadata.generation) problems.push('status is not at the new generation');
-    const progressing = status?.conditions?.find((c) => c.type === 'Progressing');
-    if (progressing?.status !== 'True' || !status?.waitingOn)
-      problems.push(`not waiting on a node (Progressing ${progressing?.status} ${progressing?.reason ?? ''})`);
-    const owned = workloads.filter((w) => w.metadata?.ownerReferences?.some((o) => o.uid === cr.metadata.uid));
-    if (!owned.some((w) => w.status?.observedGeneration !== w.metadata.generation))
-      problems.push('no StatefulSet is rewritten and waiting to roll out');
-  }
-  return report;
-}
-
-/** Polls until {@link rolloutProblems} finds none; on timeout throws an error listing them. */
-export async function waitForRolloutInFlight(
-  admin: Client,
-  namespace: string,
-  names: readonly string[],
-  { timeoutMs = 60_000, intervalMs = 200 } = {},
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let report: string[] = [];
-  while (Date.now() < deadline) {
-    report = [];
-    for (const [name, problems] of await rolloutProblems(admin, namespace, names))
-      if (problems.length > 0) report.push(`${name}: ${problems.join('; ')}`);
-    if (report.length === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-  throw new Error(`no rollout in flight after ${timeoutMs} ms:\n  ${report.join('\n  ')}`);
 }
 
 /** Options of {@link waitForConvergence}. */
