@@ -31,7 +31,7 @@ export interface LeaderFailoverOptions {
   readonly crType: TypeMeta;
   /** The kind of the workloads a new revision rewrites first (its `deploymentOrder` rolls them one at a time). */
   readonly workloadType: TypeMeta;
-  /** Creates the named CRs in `namespace`; workload names start with `<cr name>-`. */
+  /** Creates the named CRs in `namespace`; their workload names contain `<cr name>-` (Parseable's do not start with it). */
   create(admin: Client, namespace: string, names: readonly string[]): Promise<void>;
   /** Gives a live CR a new revision of its spec that rolls its workloads (read again on a Conflict). */
   setRevision(admin: Client, namespace: string, name: string, revision: number): Promise<void>;
@@ -137,7 +137,7 @@ function sigstopPastLease({ withConverged, setRevision, converged, workloads }: 
       for (const name of crs) await setRevision(namespace, name, 2);
       const nextRetryInMs = (cr: string) => {
         const failed = a.proxy.log.filter(
-          (r) => r.resource === workloads && r.fault === 'status' && r.name.startsWith(`${cr}-`),
+          (r) => r.resource === workloads && r.fault === 'status' && r.name.includes(`${cr}-`),
         );
         const last = failed.at(-1);
         return last ? last.time.getTime() + 5 * 2 ** (failed.length - 1) - Date.now() : Number.NEGATIVE_INFINITY;
