@@ -52,6 +52,7 @@ export type {
   ManagerLeaderElectionOptions,
   ManagerOptions,
   ManagerRunnable,
+  ManagerState,
 } from './manager/manager.js';
 export { createManager } from './manager/manager.js';
 export type { ControllerPermissions, PermissionRequest, RequiredPermission } from './manager/requiredPermissions.js';

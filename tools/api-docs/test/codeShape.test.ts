@@ -10,10 +10,7 @@ const root = join(import.meta.dirname, '..', '..', '..');
  * Functions over 80 lines that were there when the check came (issue 20), with their length then. Each may only
  * shrink; one that is split below 80 lines should leave this list in the same change. Nothing may join it.
  */
-const longerThanAScreenAlready: Record<string, number> = {
-  'packages/reconcile/src/manager/manager.ts createManager': 224,
-  'packages/reconcile/src/manager/healthServer.ts createHealthServer': 106,
-};
+const longerThanAScreenAlready: Record<string, number> = {};
 
 /**
  * The files whose `as unknown as` / `as KubeObject` casts were left when the count came under five (issue 20): a cast

@@ -1,11 +1,11 @@
 /** The HTTP server of the probes (`/healthz`, `/readyz`, in kube-apiserver's format) and of `/metrics`. */
-import { readFileSync, unwatchFile, watchFile } from 'node:fs';
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import { createServer as createTlsServer } from 'node:https';
+import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { whenAborted } from '../internal/signals.js';
 import { createLogger, type Logger } from '../logger.js';
+import { createHealthRoutes, type HealthRoutes, send } from './healthRoutes.js';
+import { close, createHttpServer, listen } from './httpServer.js';
 import type { MetricsAuthFilter } from './metricsAuth.js';
 
 /** A named check: healthy when it returns (or resolves to) `true`; `false`, a throw or a rejection is a failure. */
@@ -67,10 +67,13 @@ export interface HealthServer {
   url(): string;
 }
 
-interface CheckResult {
-  readonly name: string;
-  readonly ok: boolean;
-}
+/**
+ * Where a health server is: `idle` until `start`, `starting` until it listens, `listening` (on `port`) until its signal
+ * aborts and every connection closed, then `closed` (also when it could not listen). It never starts twice.
+ */
+type HealthServerState =
+  | { readonly name: 'idle' | 'starting' | 'closed' }
+  | { readonly name: 'listening'; readonly port: number };
 
 /**
  * Creates a {@link HealthServer}. `GET /healthz` and `GET /readyz` answer 200 `ok` when every check passes, else 500
@@ -83,176 +86,66 @@ export function createHealthServer(options: HealthServerOptions = {}): HealthSer
     port = healthServerDefaults.port,
     checks = {},
     registry,
+    metricsAuth,
+    tls,
     checkTimeoutMs = healthServerDefaults.checkTimeoutMs,
   } = options;
   const log = (options.logger ?? createLogger()).child({ component: 'health-server' });
-  const scheme = options.tls ? 'https' : 'http';
-  const endpoints: Readonly<Record<string, Readonly<Record<string, HealthCheck>>>> = {
-    healthz: withPing(checks.healthz),
-    readyz: withPing(checks.readyz),
-  };
-  let started = false;
-  let boundPort: number | undefined;
+  const routes = createHealthRoutes({ checks, registry, metricsAuth, checkTimeoutMs, log });
+  const urlOf = (boundPort: number) => `${tls ? 'https' : 'http'}://${hostForUrl(host)}:${boundPort}`;
+  let state: HealthServerState = { name: 'idle' };
   let resolveListening: (value: { port: number }) => void = () => {};
   let rejectListening: (err: unknown) => void = () => {};
-  const listeningPromise = new Promise<{ port: number }>((resolve, reject) => {
+  const listening = new Promise<{ port: number }>((resolve, reject) => {
     resolveListening = resolve;
     rejectListening = reject;
   });
-  listeningPromise.catch(() => {}); // `start` reports the same failure; no unhandled rejection if nobody asks
-
-  async function serveChecks(endpoint: string, only: string | undefined, url: URL, res: ServerResponse): Promise<void> {
-    const all = endpoints[endpoint] ?? {};
-    if (only !== undefined && !Object.hasOwn(all, only)) return send(res, 404, `${endpoint} check ${only} not found\n`);
-    const excluded = new Set(url.searchParams.getAll('exclude'));
-    const selected = Object.entries(all).filter(([name]) => (only === undefined ? !excluded.has(name) : name === only));
-    const results = await Promise.all(selected.map(([name, check]) => runCheck(name, check, checkTimeoutMs, log)));
-    const failed = results.some((r) => !r.ok);
-    const verbose = url.searchParams.has('verbose');
-    if (!failed && !verbose) return send(res, 200, 'ok');
-    const skipped = only === undefined ? [...excluded].filter((name) => Object.hasOwn(all, name)) : [];
-    const lines = [
-      ...results
-        .filter((r) => verbose || !r.ok)
-        .map((r) => (r.ok ? `[+]${r.name} ok\n` : `[-]${r.name} failed: reason withheld\n`)),
-      ...skipped.map((name) => `[+]${name} excluded: ok\n`),
-    ];
-    const label = only ?? endpoint;
-    send(res, failed ? 500 : 200, `${lines.join('')}${label} check ${failed ? 'failed' : 'passed'}\n`);
-  }
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const [, endpoint, only, ...rest] = url.pathname.split('/');
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('Allow', 'GET, HEAD');
-      return send(res, 405, 'method not allowed\n');
-    }
-    if ((endpoint === 'healthz' || endpoint === 'readyz') && rest.length === 0) {
-      return serveChecks(endpoint, only === '' ? undefined : only, url, res);
-    }
-    if (endpoint === 'metrics' && only === undefined && registry) {
-      const decision = await options.metricsAuth?.(req.headers.authorization);
-      if (decision && decision.status !== 200) {
-        if (decision.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
-        return send(res, decision.status, decision.message);
-      }
-      const body = await registry.metrics();
-      return send(res, 200, body, registry.contentType);
-    }
-    send(res, 404, 'not found\n');
-  }
+  listening.catch(() => {}); // `start` reports the same failure; no unhandled rejection if nobody asks
 
   return {
     async start(signal) {
-      if (started) throw new Error('createHealthServer: start() was already called');
-      started = true;
+      if (state.name !== 'idle') throw new Error('createHealthServer: start() was already called');
+      state = { name: 'starting' };
       if (signal.aborted) {
-        rejectListening(signal.reason);
-        return;
+        state = { name: 'closed' };
+        return rejectListening(signal.reason);
       }
-      const handler: RequestListener = (req, res) => {
-        handle(req, res).catch((err: unknown) => {
-          log.error({ err, url: req.url }, 'health server request failed');
-          if (!res.headersSent) send(res, 500, 'internal error\n');
-          else res.destroy();
-        });
-      };
-      const { server, stopWatching } = serverFor(options.tls, handler, log);
+      const { server, stopWatching } = createHttpServer(requestListener(routes, log), tls, log);
       await listen(server, host, port).catch((err: unknown) => {
         stopWatching();
+        state = { name: 'closed' };
         rejectListening(err);
         throw err;
       });
-      boundPort = (server.address() as AddressInfo).port;
-      log.info({ url: `${scheme}://${hostForUrl(host)}:${boundPort}` }, 'health server listening');
+      const boundPort = (server.address() as AddressInfo).port;
+      state = { name: 'listening', port: boundPort };
+      log.info({ url: urlOf(boundPort) }, 'health server listening');
       resolveListening({ port: boundPort });
       await whenAborted(signal);
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections(); // keep-alive connections would hold `close` open
-      });
+      await close(server);
       stopWatching();
-      boundPort = undefined;
+      state = { name: 'closed' };
     },
-    listening: () => listeningPromise,
+    listening: () => listening,
     url() {
-      if (boundPort === undefined)
+      if (state.name !== 'listening')
         throw new Error('createHealthServer: url() called while the server is not listening');
-      return `${scheme}://${hostForUrl(host)}:${boundPort}`;
+      return urlOf(state.port);
     },
   };
 }
 
-/** Runs one check, bounded by `timeoutMs`; a failure is logged (never its value). */
-async function runCheck(name: string, check: HealthCheck, checkTimeoutMs: number, log: Logger): Promise<CheckResult> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), checkTimeoutMs);
-  });
-  try {
-    const ok = await Promise.race([Promise.resolve().then(check), timeout]);
-    if (ok !== true) log.warn({ check: name }, 'health check failed');
-    return { name, ok: ok === true };
-  } catch (err) {
-    log.warn({ err, check: name }, 'health check failed');
-    return { name, ok: false };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** controller-runtime answers with a `ping` check when none is registered, so `?verbose` is never empty. */
-function withPing(checks: Readonly<Record<string, HealthCheck>> = {}): Readonly<Record<string, HealthCheck>> {
-  return Object.keys(checks).length > 0 ? checks : { ping: () => true };
-}
-
-/** An http server, or an https one whose certificate is read again when its files change. */
-function serverFor(tls: HealthServerOptions['tls'], handler: RequestListener, log: Logger) {
-  if (!tls) return { server: createServer(handler), stopWatching: () => {} };
-  const read = () => ({
-    cert: readFileSync(tls.certFile),
-    key: readFileSync(tls.keyFile),
-    minVersion: 'TLSv1.2' as const,
-  });
-  const server = createTlsServer(read(), handler);
-  const reload = () => {
-    try {
-      server.setSecureContext(read());
-      log.info({ certFile: tls.certFile }, 'serving certificate reloaded');
-    } catch (err) {
-      // A half-done rotation (new certificate, old key) lands here; the next change picks up the rest.
-      log.warn({ err, certFile: tls.certFile }, 'new serving certificate not used; keeping the previous one');
-    }
-  };
-  for (const file of [tls.certFile, tls.keyFile]) watchFile(file, { interval: 10_000, persistent: false }, reload);
-  return {
-    server,
-    stopWatching: () => {
-      for (const file of [tls.certFile, tls.keyFile]) unwatchFile(file, reload);
-    },
-  };
-}
-
-function listen(server: Server, host: string, port: number): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host, port }, () => {
-      server.off('error', reject);
-      resolve();
+/** The routes as a Node request listener: a failure of their own answers 500 (or cuts a started answer). */
+function requestListener(routes: HealthRoutes, log: Logger): RequestListener {
+  return (req, res) => {
+    routes(req, res).catch((err: unknown) => {
+      log.error({ err, url: req.url }, 'health server request failed');
+      if (!res.headersSent) send(res, 500, 'internal error\n');
+      else res.destroy();
     });
-  });
+  };
 }
 
 function hostForUrl(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
-}
-
-function send(res: ServerResponse, code: number, body: string, contentType = 'text/plain; charset=utf-8'): void {
-  res.writeHead(code, {
-    'Content-Type': contentType,
-    'Content-Length': Buffer.byteLength(body),
-    'X-Content-Type-Options': 'nosniff',
-  });
-  res.end(res.req.method === 'HEAD' ? undefined : body);
 }

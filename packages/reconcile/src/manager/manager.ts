@@ -3,23 +3,18 @@
  * metrics and probes, a start-up check of its RBAC permissions, and a graceful shutdown that drains in-flight
  * reconciles before it releases the lease.
  */
-
-import { hostname } from 'node:os';
-import type { KubeConfigSource, RequestInfo } from '@dsoi/client';
-import { type Client, type ClientOptions, createClient } from '@dsoi/client';
-import { createEventRecorder, type EventRecorder } from '@dsoi/events';
+import type { Client, ClientOptions, KubeConfigSource, RequestInfo } from '@dsoi/client';
+import type { EventRecorder } from '@dsoi/events';
 import type { KubeObject } from '@dsoi/object';
-import { createStoreFactory, type StoreFactory } from '@dsoi/store';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { StoreFactory } from '@dsoi/store';
+import type { Registry } from 'prom-client';
 import { type Controller, type ControllerOptions, createController } from '../controller/controller.js';
-import { MissingPermissionsError } from '../errors.js';
-import { leaderOnlyClient } from '../internal/leaderOnlyClient.js';
-import { createLogger, type Logger } from '../logger.js';
-import { checkPermissions } from './checkPermissions.js';
-import { createHealthServer, type HealthCheck } from './healthServer.js';
-import { createLeaderElector, LeaderElectionLostError, type LeaderElector } from './leaderElection.js';
+import type { Logger } from '../logger.js';
+import { managerDefaults } from './managerDefaults.js';
+import { ManagerLifecycle, type ManagerState } from './managerLifecycle.js';
+import { createManagerParts } from './managerParts.js';
+import { ManagerServers } from './managerServers.js';
 import { createControllerMetrics } from './metrics.js';
-import { createMetricsAuthFilter } from './metricsAuth.js';
 import {
   type ControllerNeeds,
   type ControllerPermissions,
@@ -27,7 +22,7 @@ import {
   type RequiredPermission,
   requiredPermissions,
 } from './requiredPermissions.js';
-import { createRestClientMetrics } from './restClientMetrics.js';
+import { metricsAuthPermissions, verifyPermissions } from './verifyPermissions.js';
 
 /** Where a server listens. */
 export interface BindAddress {
@@ -122,17 +117,6 @@ export interface ManagerRunnable {
   ready?(): boolean | Promise<boolean>;
 }
 
-/** Defaults of {@link ManagerOptions}. */
-export const managerDefaults = Object.freeze({
-  probes: Object.freeze({ host: '127.0.0.1', port: 8081 }),
-  metrics: Object.freeze({ host: '127.0.0.1', port: 8080 }),
-  readyWhenStandby: true,
-  shutdownTimeoutMs: 30_000,
-  checkPermissions: true,
-  /** controller-runtime's defaults up to v0.20 (client-go's rest.Config QPS 20, Burst 30). */
-  clientRateLimit: Object.freeze({ qps: 20, burst: 30 }),
-});
-
 /** What {@link Manager.addController} takes: a controller's options, and what its reconciler writes. */
 export type ManagedControllerOptions<TObject extends KubeObject = KubeObject> = Omit<
   ControllerOptions<TObject>,
@@ -175,8 +159,14 @@ export interface Manager {
    * and `extraPermissions` need, one entry per verb. `dsoi generate rbac` writes the Role from this list.
    */
   requiredPermissions(): RequiredPermission[];
-  /** Whether this instance runs the controllers now. */
+  /** Whether this instance runs the controllers now: leading, or draining their in-flight reconciles. */
   isLeader(): boolean;
+  /**
+   * Where the manager is in its life: `created` → `starting` → (`standby` under leader election) → `leading` →
+   * `draining` → `stopping` → `stopped`; a failure or a stop before leading goes from `starting` or `standby` straight
+   * to `stopping` (see `ManagerState`).
+   */
+  state(): ManagerState;
   /** The URL of the probe server, once listening. */
   probeUrl(): string | undefined;
   /** The URL of the metrics server, once listening. */
@@ -184,151 +174,61 @@ export interface Manager {
 }
 
 export { LeaderElectionLostError } from './leaderElection.js';
+export { managerDefaults } from './managerDefaults.js';
+export type { ManagerState };
 
-/** Creates a {@link Manager}. */
+/** Creates a {@link Manager}; nothing runs and nothing is requested until `start`. */
 export function createManager(options: ManagerOptions): Manager {
   const {
     name,
-    kubeConfig,
-    leaderElection = false,
     probes = managerDefaults.probes,
     metrics = managerDefaults.metrics,
     readyWhenStandby = managerDefaults.readyWhenStandby,
     shutdownTimeoutMs = managerDefaults.shutdownTimeoutMs,
-    checkPermissions: checkingPermissions = managerDefaults.checkPermissions,
+    checkPermissions = managerDefaults.checkPermissions,
     extraPermissions = [],
-    onRequest,
     runnables = [],
   } = options;
-  const logger = options.logger ?? createLogger({ name });
-  const registry = options.registry ?? defaultRegistry();
-  const metricsObserver = createRestClientMetrics(registry);
-  const observe = onRequest
-    ? (info: RequestInfo) => {
-        metricsObserver(info);
-        onRequest(info);
-      }
-    : metricsObserver;
-  // The store and the permission check use this one; reconcilers get `client`, guarded below.
-  const { rateLimit = managerDefaults.clientRateLimit, maxConcurrentRequests } = options.clientLimits ?? {};
-  const apiClient = createClient({
-    kubeConfig,
-    fieldManager: name,
-    onRequest: observe,
-    rateLimit,
-    ...(maxConcurrentRequests !== undefined && { maxConcurrentRequests }),
-  });
-  // Informer trouble goes to the operator's structured log, not to the console: a retried list/watch failure is a
-  // warning (one retried at once, such as a first 410 Gone, only debug); a throwing event handler is an error.
-  const store = createStoreFactory(apiClient, {
-    informerOptions: {
-      onError: (err, info) =>
-        logger[info.retryInMs === 0 ? 'debug' : 'warn']({ err, ...info }, `informer ${info.operation} failed`),
-      onHandlerError: (err, info) => logger.error({ err, event: info.event }, 'informer event handler failed'),
-    },
-  });
-  const identity = (leaderElection ? leaderElection.identity : undefined) ?? `${hostname()}_${process.pid}`;
+  const parts = createManagerParts(options);
+  const { client, store, recorder, registry, logger, apiClient, leaseClient, elector, lease } = parts;
   const controllerMetrics = createControllerMetrics(registry);
   const controllers: Controller[] = [];
   const controllerNeeds: ControllerNeeds[] = [];
-  const lease = leaderElection && {
-    namespace: leaderElection.namespace,
-    leaseName: leaderElection.leaseName ?? `${name}-leader`,
-  };
-  // The elector's client has no token bucket: a renewal never waits behind reconcile writes (controller-runtime's
-  // leader election likewise builds a REST client, and so a rate limiter, of its own).
-  const leaseClient = leaderElection ? createClient({ kubeConfig, fieldManager: name, onRequest: observe }) : undefined;
-  const elector: LeaderElector | undefined =
-    leaderElection && lease && leaseClient
-      ? createLeaderElector({
-          client: leaseClient,
-          name: lease.leaseName,
-          namespace: lease.namespace,
-          identity,
-          logger,
-          registry,
-          ...pick(leaderElection, ['leaseDurationMs', 'renewDeadlineMs', 'retryPeriodMs']),
-        })
-      : undefined;
-  // Every write of a reconciler, and every Event, checks the lease deadline first (see `Manager.client`).
-  const client =
-    elector && lease ? leaderOnlyClient(apiClient, elector, `${lease.namespace}/${lease.leaseName}`) : apiClient;
-  const recorder = createEventRecorder({
-    sink: client.eventSink(),
-    reportingController: name,
-    reportingInstance: identity.slice(0, 128),
-  });
-  let leading = false;
-  const servers: Servers = {};
-
-  const ready = () => (leading ? store.hasSynced() : readyWhenStandby && elector !== undefined);
-  const runnableChecks = Object.fromEntries(
-    runnables.flatMap((r) => (r.ready ? [[r.name, () => r.ready?.() ?? true] as const] : [])),
-  );
-
   /** The start-up check: every permission at once, so the error lists them all, not the first one an informer hits. */
-  function required(): RequiredPermission[] {
-    return requiredPermissions({
+  const required = (): RequiredPermission[] =>
+    requiredPermissions({
       controllers: controllerNeeds,
       ...(lease && { leaderElection: lease }),
       extra: options.metricsAuth ? [...extraPermissions, ...metricsAuthPermissions] : extraPermissions,
     });
-  }
-
-  async function verifyPermissions(signal: AbortSignal): Promise<void> {
-    let result: Awaited<ReturnType<typeof checkPermissions>>;
-    try {
-      // Access reviews are creates, made before this instance leads: they go around the leader-only client.
-      result = await checkPermissions(apiClient, required(), { signal });
-    } catch (err) {
-      if (signal.aborted) throw err;
-      // The check could not run (the API server failed it, retries included): say so, and start as without it.
-      logger.warn({ err }, 'could not check permissions; starting without the check');
-      return;
-    }
-    if (result.unknownKinds.length > 0) {
-      const kinds = result.unknownKinds.map((type) => `${type.apiVersion} ${type.kind}`);
-      logger.warn({ kinds }, 'not served by the API server (yet): permissions on these kinds were not checked');
-    }
-    if (result.missing.length > 0) {
-      const error = new MissingPermissionsError(name, result.missing);
-      logger.error({ missing: result.missing.length, checked: result.checked, err: error }, 'missing permissions');
-      throw error;
-    }
-    logger.info({ checked: result.checked }, 'permissions checked: all granted');
-  }
-
-  async function runControllers(signal: AbortSignal): Promise<void> {
-    const work = new AbortController();
-    const storeStop = new AbortController();
-    const onStop = () => work.abort(signal.reason);
-    signal.addEventListener('abort', onStop, { once: true });
-    if (signal.aborted) onStop();
-    const storeRun = store.start(storeStop.signal);
-    const runs = controllers.map((c) => c.start(work.signal));
-    leading = true;
-    try {
-      await Promise.race([
-        // With no controllers (a manager of webhooks only) there is nothing to finish: run until the signal aborts.
-        ...(runs.length > 0 ? [Promise.all(runs)] : []),
-        new Promise((resolve) =>
-          work.signal.aborted ? resolve(undefined) : work.signal.addEventListener('abort', resolve, { once: true }),
-        ),
-      ]);
-      // Draining: in-flight reconciles finish, bounded by the shutdown timeout.
-      const drained = await Promise.race([
-        Promise.all(runs).then(() => true),
-        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), shutdownTimeoutMs).unref()),
-      ]);
-      if (!drained) logger.warn({ shutdownTimeoutMs }, 'in-flight reconciles did not finish in time; stopping anyway');
-    } finally {
-      leading = false;
-      storeStop.abort();
-      await storeRun.catch((err: unknown) => logger.error({ err }, 'store stopped with an error'));
-      signal.removeEventListener('abort', onStop);
-    }
-  }
-
+  const servers: ManagerServers = new ManagerServers({
+    probes,
+    metrics,
+    runnables,
+    registry,
+    logger,
+    apiClient,
+    metricsAuth: options.metricsAuth,
+    metricsTls: options.metricsTls,
+    ready: () => (lifecycle.isLeader() ? store.hasSynced() : readyWhenStandby && elector !== undefined),
+  });
+  const lifecycle: ManagerLifecycle = new ManagerLifecycle({
+    identity: parts.identity,
+    logger,
+    shutdownTimeoutMs,
+    servers,
+    store,
+    elector,
+    controllers: () => controllers,
+    verifyPermissions: checkPermissions
+      ? (signal) => verifyPermissions(apiClient, required(), { name, logger, signal })
+      : undefined,
+    flushEvents: () => recorder.close(),
+    close: () => {
+      apiClient.close();
+      leaseClient?.close();
+    },
+  });
   return {
     client,
     store,
@@ -342,148 +242,11 @@ export function createManager(options: ManagerOptions): Manager {
       return controller;
     },
     controllers: () => controllers,
-    requiredPermissions: () => required(),
-    isLeader: () => leading,
-    probeUrl: () => servers.probes?.url(),
-    metricsUrl: () => servers.metrics?.url(),
-    async start(outerSignal) {
-      const serverStop = new AbortController();
-      const serverRuns: Promise<void>[] = [];
-      // A failing runnable stops everything else as a shutdown would, then the manager rejects with its error.
-      const failed = new AbortController();
-      const signal = AbortSignal.any([outerSignal, failed.signal]);
-      let runnableError: unknown;
-      for (const runnable of runnables) {
-        const run = runnable.start(serverStop.signal).catch((err: unknown) => {
-          logger.error({ err, runnable: runnable.name }, 'runnable failed; stopping the manager');
-          runnableError ??= err;
-          failed.abort(err);
-        });
-        serverRuns.push(run);
-      }
-      const serverConfig = { probes, metrics, registry, logger, ready, runnableChecks, apiClient };
-      await startServers(
-        { ...serverConfig, ...pick(options, ['metricsAuth', 'metricsTls']) },
-        servers,
-        serverRuns,
-        serverStop.signal,
-      );
-      logger.info(
-        { controllers: controllers.map((c) => c.name), leaderElection: Boolean(elector) },
-        'manager starting',
-      );
-      try {
-        if (checkingPermissions) await verifyPermissions(signal);
-        if (!elector) {
-          await runControllers(signal);
-          return;
-        }
-        const electorStop = new AbortController();
-        const electorRun = elector.start(electorStop.signal);
-        try {
-          await elector.whenLeader(signal);
-          if (signal.aborted) return;
-          logger.info({ identity }, 'became leader; starting controllers');
-          const lost = elector.leadingSignal();
-          await runControllers(AbortSignal.any([signal, lost]));
-          if (lost.aborted && !signal.aborted)
-            throw new LeaderElectionLostError(`${identity} lost the lease; stopping`);
-        } finally {
-          // Release the lease only after the controllers drained and the pending Events were written (while this
-          // instance still leads: after the release the guard refuses them), so two leaders never act at once.
-          await recorder.close();
-          electorStop.abort();
-          await electorRun;
-        }
-      } catch (err) {
-        if (!(err instanceof Error && err.name === 'AbortError' && signal.aborted)) throw err;
-      } finally {
-        await recorder.close();
-        serverStop.abort();
-        await Promise.all(serverRuns);
-        apiClient.close();
-        leaseClient?.close();
-        logger.info({}, 'manager stopped');
-        // biome-ignore lint/correctness/noUnsafeFinally: the runnable's failure is the outcome, even after a return
-        if (runnableError !== undefined) throw runnableError;
-      }
-    },
+    requiredPermissions: required,
+    isLeader: () => lifecycle.isLeader(),
+    state: () => lifecycle.state(),
+    probeUrl: () => servers.probeUrl(),
+    metricsUrl: () => servers.metricsUrl(),
+    start: (signal) => lifecycle.start(signal),
   };
-}
-
-interface Servers {
-  probes?: { url(): string };
-  metrics?: { url(): string };
-}
-
-/** What `/metrics` behind `metricsAuth` makes the operator do: both reviews, cluster-wide. */
-const metricsAuthPermissions: readonly PermissionRequest[] = [
-  {
-    verbs: ['create'],
-    group: 'authentication.k8s.io',
-    resource: 'tokenreviews',
-    purpose: 'authenticates scrapers of /metrics',
-  },
-  {
-    verbs: ['create'],
-    group: 'authorization.k8s.io',
-    resource: 'subjectaccessreviews',
-    purpose: 'authorises scrapers of /metrics',
-  },
-];
-
-/** Starts the probe and the metrics servers (each until `stop` aborts) and resolves once both listen. */
-async function startServers(
-  config: Pick<ManagerOptions, 'probes' | 'metrics' | 'metricsAuth' | 'metricsTls'> & {
-    readonly registry: Registry;
-    readonly logger: Logger;
-    readonly ready: HealthCheck;
-    readonly runnableChecks: Readonly<Record<string, HealthCheck>>;
-    readonly apiClient: Client;
-  },
-  servers: Servers,
-  runs: Promise<void>[],
-  stop: AbortSignal,
-): Promise<void> {
-  const { probes, metrics, registry, logger } = config;
-  if (probes) {
-    const server = createHealthServer({
-      host: probes.host ?? '127.0.0.1',
-      port: probes.port,
-      checks: {
-        healthz: { ping: () => true },
-        readyz: { 'informers-synced-or-standby': config.ready, ...config.runnableChecks },
-      },
-      logger,
-    });
-    runs.push(server.start(stop));
-    await server.listening();
-    servers.probes = server;
-  }
-  if (metrics) {
-    const server = createHealthServer({
-      host: metrics.host ?? '127.0.0.1',
-      port: metrics.port,
-      checks: { healthz: {}, readyz: {} },
-      registry,
-      logger,
-      ...(config.metricsAuth && { metricsAuth: createMetricsAuthFilter({ client: config.apiClient, logger }) }),
-      ...(config.metricsTls && { tls: config.metricsTls }),
-    });
-    runs.push(server.start(stop));
-    await server.listening();
-    servers.metrics = server;
-  }
-}
-
-function defaultRegistry(): Registry {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  return registry;
-}
-
-function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Partial<Pick<T, K>> {
-  return Object.fromEntries(keys.filter((k) => source[k] !== undefined).map((k) => [k, source[k]])) as Partial<
-    Pick<T, K>
-  >;
 }

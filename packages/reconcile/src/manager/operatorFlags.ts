@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RateLimit } from '@dsoi/client';
 import { parseNamespaceList } from '../controller/predicates.js';
-import { type BindAddress, managerDefaults } from './manager.js';
+import type { BindAddress } from './manager.js';
+import { managerDefaults } from './managerDefaults.js';
 
 /** A bad flag or variable; the message names it and what is expected. A CLI should print it and exit with code 2. */
 export class OperatorFlagsError extends Error {
