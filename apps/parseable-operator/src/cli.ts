@@ -8,22 +8,30 @@
  */
 import { KubeConfigError, loadKubeConfig } from '@dsoi/client';
 import { createLogger, shutdownSignal } from '@dsoi/reconcile';
-import { type ExtraFlag, OperatorFlagsError, operatorFlagsUsage, parseOperatorFlags } from '@dsoi/reconcile/manager';
+import type { ExtraFlag } from '@dsoi/reconcile/manager';
+import {
+  managerOptionsFromFlags,
+  OperatorFlagsError,
+  operatorFlagsUsage,
+  parseOperatorFlags,
+} from '@dsoi/reconcile/manager';
 import { createParseableOperator, parseableOperatorDefaults } from './operator.ts';
 
-const extraFlags: Record<string, ExtraFlag> = {
+const extraFlags = {
   'allow-privileged-pods': {
     type: 'boolean',
     env: 'ALLOW_PRIVILEGED_PODS',
     description:
       'Let tenants give their pods hostPath volumes, Service externalIPs and a ServiceAccount (default: refused as InvalidSpec); or ALLOW_PRIVILEGED_PODS=true.',
   },
-};
+} satisfies Record<string, ExtraFlag>;
 
 async function main(): Promise<number> {
   let flags: ReturnType<typeof parseOperatorFlags>;
+  let managerOptions: ReturnType<typeof managerOptionsFromFlags>;
   try {
     flags = parseOperatorFlags({ extraFlags });
+    managerOptions = managerOptionsFromFlags(flags, { leaseName: parseableOperatorDefaults.leaderElectionId });
   } catch (err) {
     if (!(err instanceof OperatorFlagsError)) throw err;
     console.error(`parseable-operator: ${err.message}`);
@@ -34,11 +42,6 @@ async function main(): Promise<number> {
     return 0;
   }
   const logger = createLogger({ name: parseableOperatorDefaults.name, level: process.env.LOG_LEVEL ?? 'info' });
-  const namespace = flags.leaderElectionNamespace;
-  if (flags.leaderElect && !namespace) {
-    console.error('parseable-operator: --leader-elect needs --leader-election-namespace or POD_NAMESPACE');
-    return 2;
-  }
   let kubeConfig: Awaited<ReturnType<typeof loadKubeConfig>>;
   try {
     kubeConfig = await loadKubeConfig({ file: flags.kubeconfig });
@@ -49,16 +52,10 @@ async function main(): Promise<number> {
   }
   const operator = createParseableOperator({
     kubeConfig,
+    ...managerOptions,
     reconcileWaitMs: flags.reconcileWaitMs,
     denyList: flags.denyList,
     watchNamespaces: flags.watchNamespaces,
-    leaderElection:
-      flags.leaderElect && namespace ? { namespace, leaseName: parseableOperatorDefaults.leaderElectionId } : false,
-    probes: flags.healthProbeBindAddress,
-    metrics: flags.metricsBindAddress,
-    metricsAuth: flags.metricsSecure,
-    ...(flags.metricsTls && { metricsTls: flags.metricsTls }),
-    clientLimits: { rateLimit: flags.clientRateLimit },
     allowPrivilegedPods: flags.extra['allow-privileged-pods'] === true,
     logger,
   });

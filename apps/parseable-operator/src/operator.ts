@@ -3,7 +3,7 @@
  * (`RECONCILE_WAIT`, `DENY_LIST`, `WATCH_NAMESPACE`) honoured on watch events and on periodic re-checks alike.
  */
 import type { KubeObject, TypeMeta } from '@dsoi/object';
-import { createManager, type Manager, type ManagerOptions, type ReconcileRequest } from '@dsoi/reconcile';
+import { createManager, type Manager, type ReconcileRequest } from '@dsoi/reconcile';
 import {
   annotationsChanged,
   generationChanged,
@@ -13,7 +13,7 @@ import {
   or,
   type Predicate,
 } from '@dsoi/reconcile/controller';
-import type { OperatorFlags } from '@dsoi/reconcile/manager';
+import type { OperatorFlags, OperatorManagerOptions } from '@dsoi/reconcile/manager';
 import { type ParseableTenant, parseableApiVersion } from './api/parseableTenant.ts';
 import { createTenantReconciler, persistentVolumeClaimType, tenantOwnedKinds } from './tenant/tenantReconciler.ts';
 
@@ -24,22 +24,11 @@ export const parseableTenantType: TypeMeta = Object.freeze({
 });
 
 /**
- * Options of {@link createParseableOperator}: what the manager takes (see `ManagerOptions` of `@dsoi/reconcile`),
- * plus the Go operator's settings (`RECONCILE_WAIT`, `DENY_LIST`, `WATCH_NAMESPACE`).
+ * Options of {@link createParseableOperator}: what the manager takes (`OperatorManagerOptions` of
+ * `@dsoi/reconcile/manager`), plus the Go operator's settings (`RECONCILE_WAIT`, `DENY_LIST`, `WATCH_NAMESPACE`).
  */
 export interface ParseableOperatorOptions
-  extends Pick<
-      ManagerOptions,
-      | 'kubeConfig'
-      | 'leaderElection'
-      | 'probes'
-      | 'metrics'
-      | 'metricsAuth'
-      | 'metricsTls'
-      | 'logger'
-      | 'clientLimits'
-      | 'onRequest'
-    >,
+  extends OperatorManagerOptions,
     Partial<Pick<OperatorFlags, 'reconcileWaitMs' | 'denyList' | 'watchNamespaces'>> {
   /** Field manager and Event reporter. @default 'parseable-operator' */
   readonly name?: string;
@@ -89,19 +78,15 @@ export function tenantPredicates(options: {
 
 /** Creates the operator; nothing runs until `start`. */
 export function createParseableOperator(options: ParseableOperatorOptions): ParseableOperator {
-  const { kubeConfig, reconcileWaitMs = parseableOperatorDefaults.reconcileWaitMs, watchNamespaces = [] } = options;
-  const manager = createManager({
-    name: options.name ?? parseableOperatorDefaults.name,
-    kubeConfig,
-    leaderElection: options.leaderElection ?? false,
-    ...(options.probes !== undefined && { probes: options.probes }),
-    ...(options.metrics !== undefined && { metrics: options.metrics }),
-    ...(options.metricsAuth !== undefined && { metricsAuth: options.metricsAuth }),
-    ...(options.metricsTls && { metricsTls: options.metricsTls }),
-    ...(options.logger && { logger: options.logger }),
-    ...(options.clientLimits && { clientLimits: options.clientLimits }),
-    ...(options.onRequest && { onRequest: options.onRequest }),
-  });
+  const {
+    name = parseableOperatorDefaults.name,
+    reconcileWaitMs = parseableOperatorDefaults.reconcileWaitMs,
+    denyList = [],
+    watchNamespaces = [],
+    allowPrivilegedPods = false,
+    ...managerOptions
+  } = options;
+  const manager = createManager({ ...managerOptions, name });
   // One namespace narrows every watch (and the RBAC it needs); several are watched cluster-wide and filtered.
   const scope = watchNamespaces.length === 1 ? { namespace: watchNamespaces[0]! } : {};
   manager.addController<ParseableTenant>({
@@ -113,7 +98,7 @@ export function createParseableOperator(options: ParseableOperatorOptions): Pars
     ownedLabelSelector: { app: 'parseable' },
     watches: [{ type: persistentVolumeClaimType, map: claimToTenant, labelSelector: { app: 'parseable' } }],
     ...scope,
-    predicates: tenantPredicates(options) as Predicate<ParseableTenant & KubeObject>[],
+    predicates: tenantPredicates({ denyList, watchNamespaces }) as Predicate<ParseableTenant & KubeObject>[],
     // Checked at start-up besides the watches: retained data claims are applied (and released) outside `owns`.
     permissions: {
       extra: [{ verbs: ['create', 'patch'], type: persistentVolumeClaimType, purpose: 'applies retained data claims' }],
@@ -122,7 +107,7 @@ export function createParseableOperator(options: ParseableOperatorOptions): Pars
       client: manager.client,
       recorder: manager.recorder,
       reconcileWaitMs,
-      allowPrivilegedPods: options.allowPrivilegedPods ?? false,
+      allowPrivilegedPods,
     }),
   });
   return { manager, start: (signal) => manager.start(signal) };

@@ -12,6 +12,7 @@ import { KubeConfigError, loadKubeConfig } from '@dsoi/client';
 import type { ExtraFlag } from '@dsoi/reconcile/manager';
 import {
   LeaderElectionLostError,
+  managerOptionsFromFlags,
   OperatorFlagsError,
   operatorFlagsUsage,
   parseGoDuration,
@@ -99,6 +100,7 @@ export async function runCli(options: CliOptions): Promise<number> {
   let flags: ReturnType<typeof parseOperatorFlags>;
   let httpTimeoutMs: number;
   let webhook: PinotWebhookServerOptions | undefined;
+  let managerOptions: ReturnType<typeof managerOptionsFromFlags>;
   try {
     flags = parseOperatorFlags({ args: options.args, env: options.env, extraFlags });
     const timeout = flags.extra['pinot-http-timeout'];
@@ -107,9 +109,7 @@ export async function runCli(options: CliOptions): Promise<number> {
         ? parseGoDuration(timeout, 'PINOT_HTTP_TIMEOUT')
         : pinotOperatorDefaults.httpTimeoutMs;
     webhook = webhookOf(flags.extra);
-    if (flags.leaderElect && !flags.leaderElectionNamespace) {
-      throw new OperatorFlagsError('--leader-elect', 'needs --leader-election-namespace or POD_NAMESPACE');
-    }
+    managerOptions = managerOptionsFromFlags(flags, { leaseName: pinotOperatorDefaults.leaderElectionId });
   } catch (err) {
     if (!(err instanceof OperatorFlagsError)) throw err;
     stderr(`pinot-operator: ${err.message}`);
@@ -131,22 +131,15 @@ export async function runCli(options: CliOptions): Promise<number> {
   const secretNamespaces = flags.extra['secret-namespaces'];
   const operator = createPinotOperator({
     kubeConfig,
+    ...managerOptions,
     reconcileWaitMs: flags.reconcileWaitMs,
     denyList: flags.denyList,
     watchNamespaces: flags.watchNamespaces,
     httpTimeoutMs,
-    probes: flags.healthProbeBindAddress,
-    metrics: flags.metricsBindAddress,
-    metricsAuth: flags.metricsSecure,
-    ...(flags.metricsTls && { metricsTls: flags.metricsTls }),
-    clientLimits: { rateLimit: flags.clientRateLimit },
     ...(typeof controllerUrl === 'string' && controllerUrl !== '' && { controllerUrl }),
     ...(typeof secretNamespaces === 'string' && { secretNamespaces: namespaceList(secretNamespaces) }),
     ...(webhook && { webhook }),
     allowPrivilegedPods: flags.extra['allow-privileged-pods'] === true,
-    leaderElection: flags.leaderElect
-      ? { namespace: flags.leaderElectionNamespace!, leaseName: pinotOperatorDefaults.leaderElectionId }
-      : false,
   });
   try {
     await operator.start(signal);

@@ -3,7 +3,7 @@
  * PinotTable and PinotTenant), with the Go operator's settings (`RECONCILE_WAIT`, `DENY_LIST`, `WATCH_NAMESPACE`).
  */
 import type { KubeObject, TypeMeta } from '@dsoi/object';
-import { createManager, type Manager, type ManagerOptions, type ReconcileRequest } from '@dsoi/reconcile';
+import { createManager, type Manager, type ReconcileRequest } from '@dsoi/reconcile';
 import {
   annotationsChanged,
   createDefaultRateLimiter,
@@ -14,7 +14,7 @@ import {
   or,
   type Predicate,
 } from '@dsoi/reconcile/controller';
-import type { OperatorFlags } from '@dsoi/reconcile/manager';
+import type { OperatorFlags, OperatorManagerOptions } from '@dsoi/reconcile/manager';
 import type { Informer, SharedInformerHandle } from '@dsoi/store';
 import { pinotApiVersion } from './api/common.ts';
 import type { Pinot } from './api/pinot.ts';
@@ -29,11 +29,7 @@ import { type RestKind, schemaKind, tableKind, tenantKind } from './rest/restKin
 import { createRestReconciler, type RestObject } from './rest/restReconciler.ts';
 import { type SchemaLookup, schemaNameOfTable } from './rest/segmentReload.ts';
 import { parseJson } from './rest/semanticJson.ts';
-import {
-  createPinotWebhookServer,
-  type PinotWebhookServer,
-  type PinotWebhookServerOptions,
-} from './webhook/pinotWebhookServer.ts';
+import { createPinotWebhookServer, type PinotWebhookServerOptions } from './webhook/pinotWebhookServer.ts';
 
 /** The Pinot cluster kind. */
 export const pinotType: TypeMeta = { apiVersion: pinotApiVersion, kind: 'Pinot' };
@@ -44,22 +40,11 @@ const secretType: TypeMeta = { apiVersion: 'v1', kind: 'Secret' };
 export const legacyPinotIgnoreAnnotation = 'pinot.datainfra.io/reconcile';
 
 /**
- * Options of {@link createPinotOperator}: the manager's own (`ManagerOptions`), the Go operator's environment
+ * Options of {@link createPinotOperator}: the manager's own (`OperatorManagerOptions`), the Go operator's environment
  * settings, and how to reach Pinot's REST API.
  */
 export interface PinotOperatorOptions
-  extends Pick<
-      ManagerOptions,
-      | 'kubeConfig'
-      | 'leaderElection'
-      | 'probes'
-      | 'metrics'
-      | 'metricsAuth'
-      | 'metricsTls'
-      | 'logger'
-      | 'clientLimits'
-      | 'onRequest'
-    >,
+  extends OperatorManagerOptions,
     Partial<Pick<OperatorFlags, 'reconcileWaitMs' | 'denyList' | 'watchNamespaces'>> {
   /** The Pinot controller URL, instead of discovery from the controller Service (outside the cluster, tests). @default discovery */
   readonly controllerUrl?: ControllerUrlOverride;
@@ -222,23 +207,6 @@ function addRestController(setup: RestControllerSetup, kind: RestKind): void {
   });
 }
 
-/** The manager of the operator, with the webhook server as one of its runnables. */
-function createOperatorManager(options: PinotOperatorOptions, name: string, webhook: PinotWebhookServer | undefined) {
-  return createManager({
-    name,
-    ...(webhook && { runnables: [webhook.server] }),
-    kubeConfig: options.kubeConfig,
-    leaderElection: options.leaderElection ?? false,
-    ...(options.probes !== undefined && { probes: options.probes }),
-    ...(options.metrics !== undefined && { metrics: options.metrics }),
-    ...(options.metricsAuth !== undefined && { metricsAuth: options.metricsAuth }),
-    ...(options.metricsTls && { metricsTls: options.metricsTls }),
-    ...(options.logger && { logger: options.logger }),
-    ...(options.clientLimits && { clientLimits: options.clientLimits }),
-    ...(options.onRequest && { onRequest: options.onRequest }),
-  });
-}
-
 /** Creates the operator; nothing runs until `start`. */
 export function createPinotOperator(options: PinotOperatorOptions): PinotOperator {
   const {
@@ -249,9 +217,13 @@ export function createPinotOperator(options: PinotOperatorOptions): PinotOperato
     secretNamespaces = [],
     httpTimeoutMs = pinotOperatorDefaults.httpTimeoutMs,
     name = pinotOperatorDefaults.name,
+    allowPrivilegedPods = false,
+    webhook: webhookOptions,
+    ...managerOptions
   } = options;
-  const webhook = options.webhook && createPinotWebhookServer(options.webhook);
-  const manager = createOperatorManager(options, name, webhook);
+  const webhook = webhookOptions && createPinotWebhookServer(webhookOptions);
+  // The webhook server runs on every replica, leader or not: it is one of the manager's runnables.
+  const manager = createManager({ ...managerOptions, name, ...(webhook && { runnables: [webhook.server] }) });
   // One namespace narrows every watch; several are watched cluster-wide and filtered.
   const scope = watchNamespaces.length === 1 ? { namespace: watchNamespaces[0]! } : {};
   const filters = (legacyAnnotation: string) => [
@@ -277,7 +249,7 @@ export function createPinotOperator(options: PinotOperatorOptions): PinotOperato
 
   webhook?.serveFrom({ pinots, tables: informers.get('PinotTable')!, client: manager.client });
   const setup = { manager, scope, filters, informers, pinots, reconcileWaitMs, httpTimeoutMs };
-  addPinotController(setup, childLabelSelector, name, options.allowPrivilegedPods ?? false);
+  addPinotController(setup, childLabelSelector, name, allowPrivilegedPods);
 
   const resolveEndpoint = createEndpointResolver({
     getService: (ns, serviceName) => services.get(serviceName, ns),

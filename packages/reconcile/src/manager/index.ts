@@ -2,7 +2,7 @@
  * @dsoi/reconcile/manager: the parts `createManager` is made of, for a hand-built setup or a Go operator's command
  * line: leader election, the health server (and the bearer-token check of secure metrics), Prometheus metrics,
  * logger defaults, shutdown defaults and the operator flags (RECONCILE_WAIT, DENY_LIST, WATCH_NAMESPACE and the
- * controller-runtime flags).
+ * controller-runtime flags) with the manager options they set.
  */
 
 export { loggerDefaults, redactSecrets } from '../logger.js';
@@ -22,8 +22,14 @@ export type { ControllerMetrics } from './metrics.js';
 export { createControllerMetrics } from './metrics.js';
 export type { MetricsAuthClient, MetricsAuthDecision, MetricsAuthFilter, MetricsAuthOptions } from './metricsAuth.js';
 export { createMetricsAuthFilter, metricsAuthDefaults } from './metricsAuth.js';
-export type { ExtraFlag, OperatorFlags, OperatorFlagsOptions } from './operatorFlags.js';
+export type {
+  ExtraFlag,
+  OperatorFlags,
+  OperatorFlagsOptions,
+  OperatorManagerOptions,
+} from './operatorFlags.js';
 export {
+  managerOptionsFromFlags,
   OperatorFlagsError,
   operatorFlagsUsage,
   parseBindAddress,

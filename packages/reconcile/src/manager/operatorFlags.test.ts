@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { OperatorFlagsError, parseBindAddress, parseGoDuration, parseOperatorFlags } from './operatorFlags.js';
+import {
+  managerOptionsFromFlags,
+  OperatorFlagsError,
+  parseBindAddress,
+  parseGoDuration,
+  parseOperatorFlags,
+} from './operatorFlags.js';
 
 describe('parseGoDuration', () => {
   it.each([
@@ -103,6 +109,56 @@ describe('secure metrics flags', () => {
   it('refuse a METRICS_SECURE that is not true or false, naming the variable', () => {
     expect(() => parseOperatorFlags({ args: [], env: { METRICS_SECURE: 'yes' } })).toThrow(
       /^METRICS_SECURE: "yes" is not true or false/,
+    );
+  });
+});
+
+describe('managerOptionsFromFlags', () => {
+  const parse = (args: string[], env: Record<string, string> = {}) => parseOperatorFlags({ args, env });
+
+  it('passes the bind addresses, secure metrics, the token bucket and the Lease on to the manager', () => {
+    const flags = parse(
+      [
+        '--health-probe-bind-address=:8081',
+        '--metrics-bind-address=0',
+        '--metrics-secure',
+        '--metrics-cert-dir=/certs',
+        '--kube-api-qps=5',
+        '--kube-api-burst=7',
+        '--leader-elect',
+      ],
+      { POD_NAMESPACE: 'operators' },
+    );
+    expect(managerOptionsFromFlags(flags, { leaseName: 'e8b13a47.datainfra.io' })).toEqual({
+      probes: { host: '0.0.0.0', port: 8081 },
+      metrics: false,
+      metricsAuth: true,
+      metricsTls: { certFile: '/certs/tls.crt', keyFile: '/certs/tls.key' },
+      clientLimits: { rateLimit: { qps: 5, burst: 7 } },
+      leaderElection: { namespace: 'operators', leaseName: 'e8b13a47.datainfra.io' },
+    });
+  });
+
+  it('without flags: the defaults, no TLS, no leader election (the Lease name is then unused)', () => {
+    expect(managerOptionsFromFlags(parse([]), { leaseName: 'unused' })).toEqual({
+      probes: { host: '127.0.0.1', port: 8081 },
+      metrics: { host: '127.0.0.1', port: 8080 },
+      metricsAuth: false,
+      clientLimits: { rateLimit: { qps: 20, burst: 30 } },
+      leaderElection: false,
+    });
+  });
+
+  it('leaves the Lease name to the manager when none is given', () => {
+    const flags = parse(['--leader-elect', '--leader-election-namespace=ops']);
+    expect(managerOptionsFromFlags(flags).leaderElection).toEqual({ namespace: 'ops' });
+  });
+
+  it('refuses --leader-elect without a namespace for the Lease, naming the flag', () => {
+    const flags = parse(['--leader-elect']);
+    expect(() => managerOptionsFromFlags(flags)).toThrow(OperatorFlagsError);
+    expect(() => managerOptionsFromFlags(flags)).toThrow(
+      '--leader-elect: needs --leader-election-namespace or POD_NAMESPACE',
     );
   });
 });

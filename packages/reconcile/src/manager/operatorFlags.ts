@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RateLimit } from '@dsoi/client';
 import { parseNamespaceList } from '../controller/predicates.js';
-import type { BindAddress } from './manager.js';
+import type { BindAddress, ManagerOptions } from './manager.js';
 import { managerDefaults } from './managerDefaults.js';
 
 /** A bad flag or variable; the message names it and what is expected. A CLI should print it and exit with code 2. */
@@ -230,6 +230,52 @@ export function parseOperatorFlags(options: OperatorFlagsOptions = {}): Operator
     watchNamespaces: parseNamespaceList(env.WATCH_NAMESPACE),
     help: values.help === true,
     extra,
+  };
+}
+
+/**
+ * The manager options an operator's own options pass through to `createManager`, as both reference operators do
+ * (`interface MyOperatorOptions extends OperatorManagerOptions { ... }`); {@link managerOptionsFromFlags} fills
+ * those a command line sets.
+ */
+export type OperatorManagerOptions = Pick<
+  ManagerOptions,
+  | 'kubeConfig'
+  | 'leaderElection'
+  | 'probes'
+  | 'metrics'
+  | 'metricsAuth'
+  | 'metricsTls'
+  | 'logger'
+  | 'clientLimits'
+  | 'onRequest'
+>;
+
+/**
+ * The manager options the parsed flags set: `probes` (`--health-probe-bind-address`), `metrics`
+ * (`--metrics-bind-address`), `metricsAuth` (`--metrics-secure`), `metricsTls` (`--metrics-cert-dir`),
+ * `clientLimits.rateLimit` (`--kube-api-qps`, `--kube-api-burst`) and `leaderElection` (`--leader-elect` with
+ * `--leader-election-namespace` or `POD_NAMESPACE`, on the Lease `leaseName`).
+ * @throws OperatorFlagsError naming `--leader-elect` when it is set without a namespace for the Lease.
+ */
+export function managerOptionsFromFlags(
+  flags: OperatorFlags,
+  options: { readonly leaseName?: string } = {},
+): Pick<ManagerOptions, 'leaderElection' | 'probes' | 'metrics' | 'metricsAuth' | 'metricsTls' | 'clientLimits'> {
+  const namespace = flags.leaderElectionNamespace;
+  if (flags.leaderElect && !namespace) {
+    throw new OperatorFlagsError('--leader-elect', 'needs --leader-election-namespace or POD_NAMESPACE');
+  }
+  return {
+    probes: flags.healthProbeBindAddress,
+    metrics: flags.metricsBindAddress,
+    metricsAuth: flags.metricsSecure,
+    ...(flags.metricsTls && { metricsTls: flags.metricsTls }),
+    clientLimits: { rateLimit: flags.clientRateLimit },
+    leaderElection:
+      flags.leaderElect && namespace
+        ? { namespace, ...(options.leaseName !== undefined && { leaseName: options.leaseName }) }
+        : false,
   };
 }
 
