@@ -1,14 +1,16 @@
 /**
- * A fault of the control plane itself, with the Pinot suite's runner and helpers (@dsoi/chart-testing): etcd
- * compacted while the operator was cut off (its informers meet kube-apiserver's own 410 Expired and relist). It
- * stops and compacts the API server, so it runs on a control plane of its own. RECONCILE_WAIT is 10 minutes: only watch events bring changes in. Each case first checks that its fault hit the
- * state it is named after, then that every tenant converged.
+ * Faults of the control plane itself, with the Pinot suite's runner and helpers (@dsoi/chart-testing): etcd
+ * compacted while the operator was cut off (its informers meet kube-apiserver's own 410 Expired and relist), and
+ * kube-apiserver restarted in the middle of a rollout. They stop and compact the API server, so they run on a control
+ * plane of their own. RECONCILE_WAIT is 10 minutes: only watch events bring changes in. Each case first checks that
+ * its fault hit the state it is named after, then that every tenant converged.
  */
-import { compactWhileCutOff, waitUntil } from '@dsoi/chart-testing';
+import { compactWhileCutOff, waitForRolloutInFlight, waitUntil } from '@dsoi/chart-testing';
 import { type Client, createClient } from '@dsoi/client';
 import { type ControlPlane, type CustomResourceDefinitionObject, startControlPlane } from '@dsoi/envtest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseableTenantCrd } from '../src/api/crds.ts';
+import { parseableTenantType } from '../src/operator.ts';
 import { types } from './harness.ts';
 import { createTenants, names, setImage, waitForConvergence, withParseableScenario } from './reliability.ts';
 
@@ -50,5 +52,38 @@ describe('Parseable faults of the control plane', () => {
       );
       expect(relisted.length).toBeGreaterThanOrEqual(1);
     });
+  }, 240_000);
+
+  it('finishes a rollout when kube-apiserver is killed and restarted (same etcd) in the middle of it', async () => {
+    let held = false;
+    await withParseableScenario(
+      plane.kubeConfig,
+      'p-restart',
+      async ({ namespace, proxy }) => {
+        const tenants = names('roll', 3);
+        await createTenants(admin, namespace, tenants);
+        await waitForConvergence(admin, namespace, tenants);
+        // No workload becomes ready until the restart (the workload simulator holds them; envtest runs no Deployment
+        // controller), so the rollout started here is still in flight then.
+        held = true;
+        for (const name of tenants) await setImage(admin, namespace, name, 'v0.4.7');
+        // Precondition: every tenant has a Deployment rewritten but not rolled out, and its status waits on it (the
+        // other Deployment of its node type is blocked behind it).
+        const inFlight = { namespace, crType: parseableTenantType, workloadType: types.deployment, names: tenants };
+        await waitForRolloutInFlight(admin, inFlight);
+        const stoppedAt = Date.now();
+        await plane.restartApiServer();
+        held = false;
+        // Outcome: the second Deployment of each tenant is rewritten only on the event of the first one's readiness,
+        // which reaches the operator through a watch opened after the restart; every tenant converges.
+        await waitForConvergence(admin, namespace, tenants, 120_000);
+        const rewatched = proxy.log.filter(
+          (r) =>
+            r.verb === 'watch' && r.resource === 'deployments' && r.status === 200 && r.time.getTime() >= stoppedAt,
+        );
+        expect(rewatched.length).toBeGreaterThanOrEqual(1);
+      },
+      { held: () => held },
+    );
   }, 240_000);
 });
