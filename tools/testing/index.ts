@@ -1,7 +1,8 @@
 /**
- * @dsoi/chart-testing: the Helm chart suites of the reference operators (private; tests only). Real Helm, the chart
+ * @dsoi/chart-testing: the test code both reference operators share (private; tests only). Real Helm, the chart
  * checks every operator's chart must pass, the least-privilege RBAC suite, the fault-scenario runner, the leader-failover
- * runner and cases, and the Pod Security check of child pods.
+ * runner and cases, the Pod Security check of child pods, and the operator fixture and runner of their real-server test
+ * files.
  */
 export type { ChartInstaller, Grant } from './chartRbac.ts';
 export {
@@ -32,8 +33,11 @@ export {
 export { chartAndGeneratedRules, checkGeneratedFiles } from './generatedFiles.ts';
 export type { ChartRelease } from './helm.ts';
 export { HelmError, helm, helmBinary, helmTemplate, valuesFile } from './helm.ts';
+export { kubeTypes } from './kubeTypes.ts';
 export type { LeaderFailoverOptions } from './leaderFailoverSuite.ts';
 export { describeLeaderFailover } from './leaderFailoverSuite.ts';
+export type { OperatorFixture, OperatorFixtureOptions } from './operatorFixture.ts';
+export { createOperatorFixture } from './operatorFixture.ts';
 export type { OperatorPair, OperatorPairOptions, OperatorProcess } from './operatorPair.ts';
 export { withOperatorPair } from './operatorPair.ts';
 export { compactEtcd, compactWhileCutOff } from './planeFaults.ts';
@@ -41,3 +45,5 @@ export type { PodSecurityLevel, PodSecurityRefusal, WorkloadWithPodTemplate } fr
 export { createPodSecurityNamespace, podOf, podSecurityRefusals, privilegedProbe } from './podSecurity.ts';
 export type { RolloutInFlightOptions } from './rolloutInFlight.ts';
 export { waitForRolloutInFlight } from './rolloutInFlight.ts';
+export type { RunningTestOperator, TestOperatorOptions } from './testOperator.ts';
+export { startTestOperator } from './testOperator.ts';

@@ -7,17 +7,17 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chartAndGeneratedRules, checkGeneratedFiles, describeChart } from '@dsoi/chart-testing';
-import { createTestNamespace, kubeconfigEnv } from '@dsoi/envtest/testing';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { kubeconfigEnv } from '@dsoi/envtest/testing';
+import { describe, expect, it } from 'vitest';
 import { parseableTenantCrd } from '../src/api/crds.ts';
 import { desiredTenantChildren } from '../src/tenant/desiredChildren.ts';
 import {
   conditionOf,
   eventually,
   example,
-  installParseableCrd,
   kubeConfig,
   markReady,
+  parseableFixture,
   read,
   sleep,
   types,
@@ -25,10 +25,7 @@ import {
 } from './harness.ts';
 
 const appDir = join(import.meta.dirname, '..');
-let admin: Awaited<ReturnType<typeof installParseableCrd>>;
-beforeAll(async () => {
-  admin = await installParseableCrd();
-});
+const { admin, namespace } = parseableFixture();
 
 describeChart({
   chartDir: join(appDir, 'deploy', 'chart'),
@@ -57,7 +54,7 @@ describe('packaging', () => {
   });
 
   it('accepts every example (server-side dry run, strict) and builds its children', async () => {
-    const ns = await createTestNamespace(kubeConfig, 'pt-examples');
+    const ns = await namespace('pt-examples');
     const files = readdirSync(join(appDir, 'examples')).filter((f) => f.endsWith('.yaml'));
     expect(files.length).toBeGreaterThanOrEqual(5);
     for (const file of files) {
@@ -82,10 +79,7 @@ describe('packaging', () => {
   });
 
   it('the binary reads WATCH_NAMESPACE, DENY_LIST and RECONCILE_WAIT, and stops cleanly on SIGTERM', async () => {
-    const [watched, denied] = await Promise.all([
-      createTestNamespace(kubeConfig, 'pt-bin'),
-      createTestNamespace(kubeConfig, 'pt-bin-deny'),
-    ]);
+    const [watched, denied] = await Promise.all([namespace('pt-bin'), namespace('pt-bin-deny')]);
     const child = spawn(
       process.execPath,
       [join(appDir, 'src', 'main.ts'), '--metrics-bind-address=0', '--health-probe-bind-address=0'],

@@ -2,40 +2,17 @@
  * Section 5 fix 33 (and 9): DENY_LIST, WATCH_NAMESPACE and the paused annotation are honoured on watch events and on
  * periodic re-checks alike (the Go operator had no predicates at all).
  */
-import { createTestNamespace } from '@dsoi/envtest/testing';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  eventually,
-  example,
-  installParseableCrd,
-  kubeConfig,
-  patchSpec,
-  type RunningOperator,
-  read,
-  runOperator,
-  sleep,
-  types,
-  waitFor,
-} from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { eventually, example, parseableFixture, patchSpec, read, sleep, types, waitFor } from './harness.ts';
 
-let admin: Awaited<ReturnType<typeof installParseableCrd>>;
-let operator: RunningOperator | undefined;
-beforeAll(async () => {
-  admin = await installParseableCrd();
-});
-afterEach(async () => {
-  await operator?.stop();
-  operator = undefined;
-});
+const { admin, namespace, startOperator, operatorNamespace } = parseableFixture();
 
 const deployment = 'parseable-server-parseable-server';
 
 describe('ParseableTenant filters', () => {
   it('reconciles only WATCH_NAMESPACE namespaces and never DENY_LIST ones', async () => {
-    const [allowed, denied, outside] = await Promise.all(
-      ['pt-allow', 'pt-deny', 'pt-out'].map((p) => createTestNamespace(kubeConfig, p)),
-    );
-    operator = await runOperator({ watchNamespaces: [allowed!, denied!], denyList: [denied!] });
+    const [allowed, denied, outside] = await Promise.all(['pt-allow', 'pt-deny', 'pt-out'].map((p) => namespace(p)));
+    await startOperator({ watchNamespaces: [allowed!, denied!], denyList: [denied!] });
     for (const ns of [allowed!, denied!, outside!]) await admin.apply(example('parseable-ephemeral.yaml', ns));
     await waitFor(admin, types.deployment, allowed!, deployment);
     await sleep(2_500); // more than two RECONCILE_WAIT periods
@@ -46,8 +23,7 @@ describe('ParseableTenant filters', () => {
   });
 
   it('pauses a reconciled tenant with dsoi.io/paused, periodic re-checks and child events included', async () => {
-    const ns = await createTestNamespace(kubeConfig, 'pt-pause');
-    operator = await runOperator({ watchNamespaces: [ns] });
+    const ns = await operatorNamespace('pt-pause');
     await admin.apply(example('parseable-ephemeral.yaml', ns));
     await waitFor(admin, types.deployment, ns, deployment);
     await admin.patch(

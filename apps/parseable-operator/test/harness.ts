@@ -1,27 +1,22 @@
 /** Runs the operator against the test control plane, scoped to the test's namespaces, plus small helpers. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createOperatorFixture, kubeTypes, type RunningTestOperator, startTestOperator } from '@dsoi/chart-testing';
 import { type Client, createClient } from '@dsoi/client';
 import { isNotFound } from '@dsoi/client/errors';
 import type { CustomResourceDefinitionObject } from '@dsoi/envtest';
 import { installCrds, markWorkloadReady, testKubeConfig } from '@dsoi/envtest/testing';
-import { createLogger } from '@dsoi/reconcile';
-import { eventsRegarding, startInBackground } from '@dsoi/reconcile/testing';
+import { eventsRegarding } from '@dsoi/reconcile/testing';
 import { loadYaml } from '@kubernetes/client-node';
 import { parseableTenantCrd } from '../src/api/crds.ts';
-import { createParseableOperator, type ParseableOperatorOptions } from '../src/operator.ts';
+import { createParseableOperator, type ParseableOperator, type ParseableOperatorOptions } from '../src/operator.ts';
 
 export const kubeConfig = testKubeConfig();
 
+/** The operator's kinds and the built-in ones its tests read. */
 export const types = {
   tenant: { apiVersion: 'parseable.io/v1beta1', kind: 'ParseableTenant' },
-  configMap: { apiVersion: 'v1', kind: 'ConfigMap' },
-  secret: { apiVersion: 'v1', kind: 'Secret' },
-  service: { apiVersion: 'v1', kind: 'Service' },
-  claim: { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
-  statefulSet: { apiVersion: 'apps/v1', kind: 'StatefulSet' },
-  deployment: { apiVersion: 'apps/v1', kind: 'Deployment' },
-  event: { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
+  ...kubeTypes,
 } as const;
 
 type Type = { readonly apiVersion: string; readonly kind: string };
@@ -39,24 +34,19 @@ export function example(file: string, namespace: string, name?: string): any {
   return object;
 }
 
-export interface RunningOperator {
-  stop(): Promise<void>;
-}
+/** The operator as a test runs it (`@dsoi/chart-testing`'s `startTestOperator`). */
+export type RunningOperator = RunningTestOperator<ParseableOperator>;
 
 /** Runs the operator until `stop()`; probes and metrics off, RECONCILE_WAIT 1 s, logs silent (TEST_LOG_LEVEL). */
 export async function runOperator(
   options: Partial<ParseableOperatorOptions> & { watchNamespaces: string[] },
 ): Promise<RunningOperator> {
-  const operator = createParseableOperator({
-    kubeConfig,
-    reconcileWaitMs: 1_000,
-    probes: false,
-    metrics: false,
-    logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-    ...options,
-  });
-  const run = startInBackground((signal) => operator.start(signal));
-  return { stop: run.stop };
+  return startTestOperator(createParseableOperator, { kubeConfig, ...options });
+}
+
+/** Registers a test file's hooks (the CRD installed before its tests, what a test started stopped after it). */
+export function parseableFixture() {
+  return createOperatorFixture({ kubeConfig, installCrds: installParseableCrd, startOperator: runOperator });
 }
 
 /** Polls `check` until it returns a value other than `undefined`/`false`, or fails after `timeoutMs`. */
@@ -102,13 +92,8 @@ export async function conditionOf(admin: Client, namespace: string, name: string
 }
 
 /** Simulates the workload controllers and kubelets (spec section 6): the workload rolled out and is ready. */
-export async function markReady(
-  type: typeof types.statefulSet | typeof types.deployment,
-  namespace: string,
-  name: string,
-): Promise<void> {
-  await markWorkloadReady(kubeConfig, { kind: type.kind, namespace, name });
-}
+export const markReady = (type: typeof types.statefulSet | typeof types.deployment, namespace: string, name: string) =>
+  markWorkloadReady(kubeConfig, { kind: type.kind, namespace, name });
 
 /** Merge-patches a tenant's spec. */
 export function patchSpec(admin: Client, namespace: string, name: string, spec: object): Promise<unknown> {

@@ -1,30 +1,18 @@
 /** Deletion and data safety, drift repair, and bad input (spec sections 5 and 6, "How to use this spec"). */
-import { createTestNamespace } from '@dsoi/envtest/testing';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   conditionOf,
   eventsOf,
   eventually,
   example,
-  installParseableCrd,
-  kubeConfig,
-  type RunningOperator,
+  parseableFixture,
   read,
-  runOperator,
   sleep,
   types,
   waitFor,
 } from './harness.ts';
 
-let admin: Awaited<ReturnType<typeof installParseableCrd>>;
-let operator: RunningOperator | undefined;
-beforeAll(async () => {
-  admin = await installParseableCrd();
-});
-afterEach(async () => {
-  await operator?.stop();
-  operator = undefined;
-});
+const { admin, namespace, startOperator, operatorNamespace } = parseableFixture();
 
 const claims = ['parseable-parseable-server-stage-volume', 'parseable-parseable-server-data-volume'];
 const owners = (object: any) => (object.metadata.ownerReferences ?? []).map((r: { kind: string }) => r.kind);
@@ -33,8 +21,7 @@ const deleted = (object: any) => object === undefined || object.metadata.deletio
 
 describe('ParseableTenant lifecycle', () => {
   it('repairs hand edits and re-creates deleted children (drift)', async () => {
-    const ns = await createTestNamespace(kubeConfig, 'pt-drift');
-    operator = await runOperator({ watchNamespaces: [ns] });
+    const ns = await operatorNamespace('pt-drift');
     await admin.apply(example('parseable-ephemeral.yaml', ns));
     const name = 'parseable-server-parseable-server';
     await waitFor(admin, types.deployment, ns, name);
@@ -57,8 +44,7 @@ describe('ParseableTenant lifecycle', () => {
   });
 
   it('reports bad input as a Warning event and a condition naming the field; other tenants keep reconciling', async () => {
-    const ns = await createTestNamespace(kubeConfig, 'pt-bad');
-    operator = await runOperator({ watchNamespaces: [ns] });
+    const ns = await operatorNamespace('pt-bad');
     const bad = example('parseable-distributed-s3.yaml', ns, 'broken');
     bad.spec.nodes[0].k8sConfig = 'missing';
     bad.spec.nodes[1].type = 'unlisted';
@@ -99,8 +85,7 @@ describe('ParseableTenant lifecycle', () => {
     await waitFor(admin, types.deployment, ns, 'querier-querier');
   });
   it('never takes over a child or a data claim of another tenant (same derived names in one namespace)', async () => {
-    const ns = await createTestNamespace(kubeConfig, 'pt-clash');
-    operator = await runOperator({ watchNamespaces: [ns] });
+    const ns = await operatorNamespace('pt-clash');
     const first = await admin.apply(example('parseable-persistent.yaml', ns, 'first'));
     await waitFor(admin, types.statefulSet, ns, 'parseable-server-parseable');
     await admin.apply(example('parseable-persistent.yaml', ns, 'second'));
@@ -133,9 +118,9 @@ describe('ParseableTenant lifecycle', () => {
 
   // Last: the garbage collector of the test control plane learns the new CRD on its 30 s discovery resync.
   it('deleting a tenant removes its children but keeps the data claims unless whenDeleted is Delete (34)', async () => {
-    const keepNs = await createTestNamespace(kubeConfig, 'pt-keep');
-    const dropNs = await createTestNamespace(kubeConfig, 'pt-drop');
-    operator = await runOperator({ watchNamespaces: [keepNs, dropNs] });
+    const keepNs = await namespace('pt-keep');
+    const dropNs = await namespace('pt-drop');
+    await startOperator({ watchNamespaces: [keepNs, dropNs] });
     await admin.apply(example('parseable-persistent.yaml', keepNs));
     const drop = example('parseable-persistent.yaml', dropNs);
     drop.spec.persistentVolumeClaimRetentionPolicy = { whenDeleted: 'Delete' };

@@ -4,39 +4,19 @@
  * reader sees (ConfigMaps, Services, workloads), the tenant's status, every Event and every line the operator logged
  * is searched for each planted value, as is and encoded. Only Secrets may hold them.
  */
-import type { Client, KubeObject } from '@dsoi/client';
-import { createTestNamespace } from '@dsoi/envtest/testing';
+import type { KubeObject } from '@dsoi/client';
 import { createMemoryLogger, findPlantedSecrets, plantedSecretForms } from '@dsoi/reconcile/testing';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  conditionOf,
-  eventually,
-  example,
-  installParseableCrd,
-  kubeConfig,
-  markReady,
-  type RunningOperator,
-  runOperator,
-  types,
-  waitFor,
-} from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { conditionOf, eventually, example, markReady, parseableFixture, types, waitFor } from './harness.ts';
 
-let admin: Client;
-let operator: RunningOperator | undefined;
-beforeAll(async () => {
-  admin = await installParseableCrd();
-});
-afterEach(async () => {
-  await operator?.stop();
-  operator = undefined;
-});
+const { admin, namespace, startOperator } = parseableFixture();
 
 const referenced = `referenced-${Date.now().toString(36)}-a9Qe`;
 const inline = `inline-${Date.now().toString(36)}-Zk3w`;
 
 describe('planted secrets', () => {
   it('never shows a referenced or inline credential outside Secrets: children, status, Events, logs', async () => {
-    const ns = await createTestNamespace(kubeConfig, 'pt-plant');
+    const ns = await namespace('pt-plant');
     for (const [name, data] of [
       ['parseable-admin', { username: 'ops', password: referenced }],
       ['parseable-s3', { 'access-key': 'AKIAEXAMPLE', 'secret-key': referenced }],
@@ -44,7 +24,7 @@ describe('planted secrets', () => {
       await admin.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: ns }, stringData: data });
     }
     const log = createMemoryLogger();
-    operator = await runOperator({ watchNamespaces: [ns], logger: log.logger });
+    await startOperator({ watchNamespaces: [ns], logger: log.logger });
     const tenant = example('parseable-distributed-s3.yaml', ns);
     for (const config of tenant.spec.parseableConfig) config.env.P_PASSWORD = inline;
     tenant.spec.external.objectStore.spec.data += `P_S3_SECRET_KEY=${inline}\n`;

@@ -11,15 +11,11 @@ import {
   privilegedProbe,
   type WorkloadWithPodTemplate,
 } from '@dsoi/chart-testing';
-import type { Client } from '@dsoi/client';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { desiredTenantChildren } from '../src/tenant/desiredChildren.ts';
-import { example, installParseableCrd } from './harness.ts';
+import { example, parseableFixture } from './harness.ts';
 
-let admin: Client;
-beforeAll(async () => {
-  admin = await installParseableCrd();
-});
+const { admin } = parseableFixture();
 
 describe('ParseableTenant child pods and Pod Security', () => {
   it('every workload pod of every example passes the restricted level (server dry run)', async () => {

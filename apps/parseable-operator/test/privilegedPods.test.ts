@@ -3,32 +3,10 @@
  * refused by field with no child written, unless the operator runs with allowPrivilegedPods
  * (`--allow-privileged-pods`).
  */
-import type { Client } from '@dsoi/client';
-import { createTestNamespace } from '@dsoi/envtest/testing';
-import { afterEach, beforeAll, expect, it } from 'vitest';
-import {
-  conditionOf,
-  eventsOf,
-  eventually,
-  example,
-  installParseableCrd,
-  kubeConfig,
-  type RunningOperator,
-  read,
-  runOperator,
-  types,
-  waitFor,
-} from './harness.ts';
+import { expect, it } from 'vitest';
+import { conditionOf, eventsOf, eventually, example, parseableFixture, read, types, waitFor } from './harness.ts';
 
-let admin: Client;
-let operator: RunningOperator | undefined;
-beforeAll(async () => {
-  admin = await installParseableCrd();
-});
-afterEach(async () => {
-  await operator?.stop();
-  operator = undefined;
-});
+const { admin, namespace, startOperator } = parseableFixture();
 
 const refusedFields = [
   'spec.k8sConfig[0].volumes[2].hostPath',
@@ -59,9 +37,9 @@ const children = [
 ] as const;
 
 it('refuses privileged pass-through by field and writes no child', async () => {
-  const ns = await createTestNamespace(kubeConfig, 'pt-priv');
+  const ns = await namespace('pt-priv');
   await privilegedTenant(ns);
-  operator = await runOperator({ watchNamespaces: [ns] });
+  await startOperator({ watchNamespaces: [ns] });
 
   const condition = await eventually(async () => {
     const ready = await conditionOf(admin, ns, 'parseable', 'Ready');
@@ -85,9 +63,9 @@ it('refuses privileged pass-through by field and writes no child', async () => {
 });
 
 it('passes them through when the operator runs with allowPrivilegedPods', async () => {
-  const ns = await createTestNamespace(kubeConfig, 'pt-priv-ok');
+  const ns = await namespace('pt-priv-ok');
   await privilegedTenant(ns);
-  operator = await runOperator({ watchNamespaces: [ns], allowPrivilegedPods: true });
+  await startOperator({ watchNamespaces: [ns], allowPrivilegedPods: true });
 
   const deploy = await waitFor(admin, types.deployment, ns, 'parseable-server-parseable-server');
   expect(deploy.spec.template.spec.volumes).toContainEqual(

@@ -2,40 +2,27 @@
  * Section 5 fixes 30-32: every node type of deploymentOrder is reconciled, one at a time in that order; `external`
  * reaches the pods; a parseableConfig change rolls exactly the nodes that use it, whatever they are called.
  */
-import { createTestNamespace } from '@dsoi/envtest/testing';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   conditionOf,
   eventually,
   example,
-  installParseableCrd,
-  kubeConfig,
   markReady,
-  type RunningOperator,
+  parseableFixture,
   read,
-  runOperator,
   sleep,
   types,
   waitFor,
 } from './harness.ts';
 
-let admin: Awaited<ReturnType<typeof installParseableCrd>>;
-let operator: RunningOperator | undefined;
-beforeAll(async () => {
-  admin = await installParseableCrd();
-});
-afterEach(async () => {
-  await operator?.stop();
-  operator = undefined;
-});
+const { admin, operatorNamespace } = parseableFixture();
 
 const extChecksum = 'checksum.dsoi.io/configmap-parseable-ext';
 const image = (workload: any) => workload.spec.template.spec.containers[0].image;
 
 describe('ParseableTenant rollout', () => {
   it('creates every node type at once, then rolls a change out in deploymentOrder, waiting for readiness (31)', async () => {
-    const ns = await createTestNamespace(kubeConfig, 'pt-order');
-    operator = await runOperator({ watchNamespaces: [ns] });
+    const ns = await operatorNamespace('pt-order');
     const tenant = example('parseable-distributed-s3.yaml', ns);
     await admin.apply(tenant);
     // The Go operator built only the nodes of deploymentOrder[0]; both types exist after the first pass now.
@@ -73,8 +60,7 @@ describe('ParseableTenant rollout', () => {
   });
 
   it('puts the object store settings in <tenant>-ext, in every pod, and rolls the pods when they change (30)', async () => {
-    const ns = await createTestNamespace(kubeConfig, 'pt-ext');
-    operator = await runOperator({ watchNamespaces: [ns] });
+    const ns = await operatorNamespace('pt-ext');
     const tenant = example('parseable-distributed-s3.yaml', ns);
     await admin.apply(tenant);
     const ext = await waitFor(admin, types.configMap, ns, 'parseable-ext');
@@ -120,8 +106,7 @@ describe('ParseableTenant rollout', () => {
   });
 
   it('rolls the pods of the nodes whose parseableConfig changed, and only those (32)', async () => {
-    const ns = await createTestNamespace(kubeConfig, 'pt-cfg');
-    operator = await runOperator({ watchNamespaces: [ns] });
+    const ns = await operatorNamespace('pt-cfg');
     const tenant = example('parseable-multi-nodes.yaml', ns);
     // Node names differ from the tenant name (the Go operator restarted pods only when they were equal).
     tenant.spec.parseableConfig.push({

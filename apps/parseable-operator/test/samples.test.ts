@@ -1,30 +1,18 @@
 /** Spec section 6, scenarios 23 and 24: the Go project's samples give the Go operator's children, fixed. */
-import { createTestNamespace } from '@dsoi/envtest/testing';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   conditionOf,
   eventsOf,
   eventually,
   example,
-  installParseableCrd,
-  kubeConfig,
   markReady,
-  type RunningOperator,
+  parseableFixture,
   read,
-  runOperator,
   types,
   waitFor,
 } from './harness.ts';
 
-let admin: Awaited<ReturnType<typeof installParseableCrd>>;
-let operator: RunningOperator | undefined;
-beforeAll(async () => {
-  admin = await installParseableCrd();
-});
-afterEach(async () => {
-  await operator?.stop();
-  operator = undefined;
-});
+const { admin, operatorNamespace } = parseableFixture();
 
 const labels = (tenant: string, type: string, config: string, k8s: string) => ({
   app: 'parseable',
@@ -36,8 +24,7 @@ const labels = (tenant: string, type: string, config: string, k8s: string) => ({
 
 describe('ParseableTenant samples', () => {
   it('ephemeral sample: ConfigMap, Service and Deployment with the Go names, labels, envFrom and owner (23)', async () => {
-    const ns = await createTestNamespace(kubeConfig, 'pt-eph');
-    operator = await runOperator({ watchNamespaces: [ns] });
+    const ns = await operatorNamespace('pt-eph');
     const tenant = await admin.apply(example('parseable-ephemeral.yaml', ns));
     const uid = tenant.metadata.uid;
     const common = labels('parseable', 'server', 'parseable-server-config', 'parseable-server');
@@ -124,8 +111,7 @@ describe('ParseableTenant samples', () => {
   });
 
   it('persistent sample: StatefulSet with shared claims that are created first and not owned (24, fixed)', async () => {
-    const ns = await createTestNamespace(kubeConfig, 'pt-pers');
-    operator = await runOperator({ watchNamespaces: [ns] });
+    const ns = await operatorNamespace('pt-pers');
     await admin.apply(example('parseable-persistent.yaml', ns));
     const common = labels('parseable', 'server', 'parseable-server-config', 'parseable-server');
 

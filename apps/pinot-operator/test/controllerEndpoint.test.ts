@@ -1,23 +1,14 @@
 /** Issue 18: which Pinot controller a CR's REST objects talk to, and which Secrets a CR can make the operator read. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Client, RequestInfo } from '@dsoi/client';
-import { createTestNamespace } from '@dsoi/envtest/testing';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RequestInfo } from '@dsoi/client';
+import { describe, expect, it } from 'vitest';
 import type { Pinot } from '../src/api/pinot.ts';
 import { controllerServiceName, createEndpointResolver } from '../src/rest/controllerEndpoint.ts';
-import { startFakePinot } from './fakePinot.ts';
 import { minimalPinot, pinotSchemaCr } from './fixtures.ts';
-import { installPinotCrds, kubeConfig, poll, read, ready, runOperator, types } from './harness.ts';
+import { pinotFixture, poll, read, ready, type runOperator, types } from './harness.ts';
 
-let admin: Client;
-const cleanups: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  admin = await installPinotCrds();
-});
-afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((f) => f()));
-});
+const { admin, namespace, startOperator, startWithFakePinot, defer } = pinotFixture();
 
 const credentials = { username: 'team-a-admin', password: 'planted-pinot-password-7f3c' };
 const tlsFile = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', 'tls', name), 'utf8');
@@ -26,27 +17,23 @@ function secret(namespace: string, name: string, stringData: Record<string, stri
   return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, stringData };
 }
 
-async function operatorFor(
+function operatorFor(
   ns: string,
   options: Parameters<typeof runOperator>[0] & { tls?: boolean } = { watchNamespaces: [] },
 ) {
   const { tls, ...rest } = options;
-  const pinot = await startFakePinot(
+  return startWithFakePinot({
     credentials,
-    tls ? { key: tlsFile('server.key'), cert: tlsFile('server.crt') } : undefined,
-  );
-  const op = await runOperator({ controllerUrl: pinot.url, httpTimeoutMs: 2_000, ...rest, watchNamespaces: [ns] });
-  cleanups.push(async () => {
-    await op.stop();
-    await pinot.close();
+    ...(tls && { tls: { key: tlsFile('server.key'), cert: tlsFile('server.crt') } }),
+    ...rest,
+    watchNamespaces: [ns],
   });
-  return { pinot, op };
 }
 
 describe('Secrets a Pinot CR may name', () => {
   it('refuses a Secret in another namespace unless the operator allows it, and never calls Pinot with it', async () => {
-    const ns = await createTestNamespace(kubeConfig, 'tenant-a');
-    const other = await createTestNamespace(kubeConfig, 'tenant-b');
+    const ns = await namespace('tenant-a');
+    const other = await namespace('tenant-b');
     await admin.create(
       secret(other, 'pinot-admin', {
         CONTROL_PLANE_USERNAME: credentials.username,
@@ -68,7 +55,8 @@ describe('Secrets a Pinot CR may name', () => {
     expect(message).toContain('spec.auth.secretRef.namespace');
     expect(message).not.toContain(credentials.password);
     expect(strict.pinot.requests).toEqual([]);
-    await cleanups.pop()!();
+    await strict.operator.stop();
+    await strict.pinot.close();
 
     const allowing = await operatorFor(ns, { watchNamespaces: [], secretNamespaces: [other] });
     await poll(async () => ready(await read(admin, types.schema, ns, 'baseballstats'))?.status).toBe('True');
@@ -76,7 +64,7 @@ describe('Secrets a Pinot CR may name', () => {
   });
 
   it('reads the auth Secret once for many reconciles, not once per reconcile', async () => {
-    const ns = await createTestNamespace(kubeConfig, 'secret-cache');
+    const ns = await namespace('secret-cache');
     await admin.create(
       secret(ns, 'pinot-admin', {
         CONTROL_PLANE_USERNAME: credentials.username,
@@ -103,7 +91,7 @@ describe('Secrets a Pinot CR may name', () => {
 
 describe('the Pinot controller a cluster is called at', () => {
   it('is the controller Service the operator made for that CR, not a look-alike another tenant labelled', async () => {
-    const ns = await createTestNamespace(kubeConfig, 'lookalike');
+    const ns = await namespace('lookalike');
     // A tenant's Service with the controller labels of the cluster, sorting before the real one.
     await admin.create({
       apiVersion: 'v1',
@@ -113,10 +101,9 @@ describe('the Pinot controller a cluster is called at', () => {
     });
     await admin.create(minimalPinot(ns));
     // No controllerUrl: the operator discovers; no REST object, so nothing is called in this test.
-    const op = await runOperator({ watchNamespaces: [ns] });
-    cleanups.push(op.stop);
+    const op = await startOperator({ watchNamespaces: [ns] });
     const handle = op.operator.manager.store.informer(types.service, { namespace: ns });
-    cleanups.push(async () => handle.release());
+    defer(() => handle.release());
     const pinot = (await read(admin, types.pinot, ns, 'pinot-simple')) as Pinot;
     const serviceName = controllerServiceName(pinot)!;
     await poll(() => handle.informer.get(serviceName, ns)?.metadata?.name).toBe(serviceName);
@@ -132,7 +119,7 @@ describe('the Pinot controller a cluster is called at', () => {
   });
 
   it("speaks https to a controller whose certificate the cluster's CA Secret signed", async () => {
-    const ns = await createTestNamespace(kubeConfig, 'https');
+    const ns = await namespace('https');
     await admin.create(
       secret(ns, 'pinot-admin', {
         CONTROL_PLANE_USERNAME: credentials.username,

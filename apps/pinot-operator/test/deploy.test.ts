@@ -1,16 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeChart, helmTemplate } from '@dsoi/chart-testing';
-import type { Client } from '@dsoi/client';
-import { createTestNamespace, kubeconfigEnv } from '@dsoi/envtest/testing';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { kubeconfigEnv } from '@dsoi/envtest/testing';
+import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { installPinotCrds, kubeConfig } from './harness.ts';
+import { kubeConfig, pinotFixture } from './harness.ts';
 
-let admin: Client;
-beforeAll(async () => {
-  admin = await installPinotCrds();
-});
+const { admin, namespace } = pinotFixture();
 
 const examplesDir = join(import.meta.dirname, '..', 'examples');
 
@@ -50,7 +46,7 @@ describe('secretNamespaces', () => {
 
 describe('examples', () => {
   it('every example applies with a server-side dry run (the Go samples, repaired)', async () => {
-    const ns = await createTestNamespace(kubeConfig, 'examples');
+    const ns = await namespace('examples');
     const files = readdirSync(examplesDir).filter((f) => f.endsWith('.yaml'));
     expect(files.length).toBeGreaterThanOrEqual(5);
     const kinds = new Set<string>();

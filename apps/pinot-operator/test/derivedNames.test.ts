@@ -1,21 +1,12 @@
 /** Issue 18: two nodes whose derived child names collide are refused before any write, naming spec.nodes. */
-import type { Client } from '@dsoi/client';
-import { createTestNamespace } from '@dsoi/envtest/testing';
-import { afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { minimalPinot } from './fixtures.ts';
-import { eventsOf, exists, installPinotCrds, kubeConfig, read, runOperator, types } from './harness.ts';
+import { eventsOf, exists, pinotFixture, read, types } from './harness.ts';
 
-let admin: Client;
-const cleanups: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  admin = await installPinotCrds();
-});
-afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((f) => f()));
-});
+const { admin, namespace, startOperator } = pinotFixture();
 
 it('refuses node a with k8sConfig b-c beside node a-b with c (both derive a-b-c-svc) before writing any child', async () => {
-  const ns = await createTestNamespace(kubeConfig, 'collide');
+  const ns = await namespace('collide');
   const cluster = minimalPinot(ns);
   cluster.spec.k8sConfig[0].name = 'b-c';
   cluster.spec.k8sConfig[1].name = 'c';
@@ -26,8 +17,7 @@ it('refuses node a with k8sConfig b-c beside node a-b with c (both derive a-b-c-
   const stored = await read(admin, types.pinot, ns, 'pinot-simple');
   expect(stored.spec.nodes.map((n: any) => `${n.name}-${n.k8sConfig}-svc`)).toEqual(['a-b-c-svc', 'a-b-c-svc']);
 
-  const op = await runOperator({ watchNamespaces: [ns] });
-  cleanups.push(op.stop);
+  await startOperator({ watchNamespaces: [ns] });
   const ready = async () =>
     (await read(admin, types.pinot, ns, 'pinot-simple')).status?.conditions?.find((c: any) => c.type === 'Ready');
   await expect.poll(async () => (await ready())?.reason, { timeout: 20_000, interval: 200 }).toBe('InvalidSpec');

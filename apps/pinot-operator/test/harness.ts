@@ -2,28 +2,31 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  createOperatorFixture,
+  kubeTypes,
+  type OperatorFixture,
+  type RunningTestOperator,
+  startTestOperator,
+} from '@dsoi/chart-testing';
 import { type Client, createClient } from '@dsoi/client';
 import type { CustomResourceDefinitionObject } from '@dsoi/envtest';
 import { installCrds, markWorkloadReady, testKubeConfig } from '@dsoi/envtest/testing';
-import { createLogger } from '@dsoi/reconcile';
-import { eventsRegarding, startInBackground } from '@dsoi/reconcile/testing';
+import { eventsRegarding } from '@dsoi/reconcile/testing';
 import { type ExpectStatic, expect } from 'vitest';
 import { parse } from 'yaml';
 import { createPinotOperator, type PinotOperator, type PinotOperatorOptions } from '../src/operator.ts';
+import { type FakePinot, startFakePinot } from './fakePinot.ts';
 
 export const kubeConfig = testKubeConfig();
 
+/** The operator's kinds and the built-in ones its tests read. */
 export const types = {
   pinot: { apiVersion: 'datainfra.io/v1beta1', kind: 'Pinot' },
   schema: { apiVersion: 'datainfra.io/v1beta1', kind: 'PinotSchema' },
   table: { apiVersion: 'datainfra.io/v1beta1', kind: 'PinotTable' },
   tenant: { apiVersion: 'datainfra.io/v1beta1', kind: 'PinotTenant' },
-  configMap: { apiVersion: 'v1', kind: 'ConfigMap' },
-  service: { apiVersion: 'v1', kind: 'Service' },
-  secret: { apiVersion: 'v1', kind: 'Secret' },
-  statefulSet: { apiVersion: 'apps/v1', kind: 'StatefulSet' },
-  deployment: { apiVersion: 'apps/v1', kind: 'Deployment' },
-  event: { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
+  ...kubeTypes,
 } as const;
 
 /** Installs the committed CRD files (deploy/crds), so the tests exercise exactly what users apply. */
@@ -38,25 +41,44 @@ export async function installPinotCrds(): Promise<Client> {
   return createClient({ kubeConfig, fieldManager: 'test-admin' });
 }
 
-export interface RunningOperator {
-  readonly operator: PinotOperator;
-  stop(): Promise<void>;
-}
+/** The operator as a test runs it (`@dsoi/chart-testing`'s `startTestOperator`). */
+export type RunningOperator = RunningTestOperator<PinotOperator>;
 
-/** Runs the operator until `stop()`; probes and metrics off, RECONCILE_WAIT 1 s, logs at warn. */
+/** Runs the operator until `stop()`; probes and metrics off, RECONCILE_WAIT 1 s, logs silent (TEST_LOG_LEVEL). */
 export async function runOperator(
   options: Partial<PinotOperatorOptions> & { watchNamespaces: string[] },
 ): Promise<RunningOperator> {
-  const operator = createPinotOperator({
-    kubeConfig,
-    reconcileWaitMs: 1_000,
-    probes: false,
-    metrics: false,
-    logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-    ...options,
-  });
-  const run = startInBackground((signal) => operator.start(signal));
-  return { operator, stop: run.stop };
+  return startTestOperator(createPinotOperator, { kubeConfig, ...options });
+}
+
+type OperatorOptions = Parameters<typeof runOperator>[0];
+
+/** The fixture of a Pinot test file: `@dsoi/chart-testing`'s, plus a fake Pinot for the operator to talk to. */
+export interface PinotFixture extends OperatorFixture<OperatorOptions, RunningOperator> {
+  /**
+   * Starts a fake Pinot (with basic auth when `credentials` are given, https when `tls` is) and the operator pointed
+   * at it (HTTP timeout 2 s unless `options` say otherwise); after the test the operator stops, then the fake.
+   */
+  startWithFakePinot(
+    options: OperatorOptions & {
+      credentials?: Parameters<typeof startFakePinot>[0];
+      tls?: Parameters<typeof startFakePinot>[1];
+    },
+  ): Promise<{ pinot: FakePinot; operator: RunningOperator }>;
+}
+
+/** Registers a test file's hooks (the CRDs installed before its tests, what a test started stopped after it). */
+export function pinotFixture(): PinotFixture {
+  const fixture = createOperatorFixture({ kubeConfig, installCrds: installPinotCrds, startOperator: runOperator });
+  return {
+    ...fixture,
+    async startWithFakePinot({ credentials, tls, ...options }) {
+      const pinot = await startFakePinot(credentials, tls);
+      fixture.defer(() => pinot.close());
+      const operator = await fixture.startOperator({ controllerUrl: pinot.url, httpTimeoutMs: 2_000, ...options });
+      return { pinot, operator };
+    },
+  };
 }
 
 /** The Events (events.k8s.io/v1) regarding an object. */
@@ -95,10 +117,5 @@ export async function exists(
 }
 
 /** Simulates the StatefulSet/Deployment controllers and kubelets: the workload rolled out and is ready (spec 6). */
-export async function markReady(
-  type: typeof types.statefulSet | typeof types.deployment,
-  namespace: string,
-  name: string,
-): Promise<void> {
-  await markWorkloadReady(kubeConfig, { kind: type.kind, namespace, name });
-}
+export const markReady = (type: typeof types.statefulSet | typeof types.deployment, namespace: string, name: string) =>
+  markWorkloadReady(kubeConfig, { kind: type.kind, namespace, name });

@@ -1,33 +1,8 @@
-import type { Client } from '@dsoi/client';
-import { createTestNamespace } from '@dsoi/envtest/testing';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { minimalPinot } from './fixtures.ts';
-import {
-  eventsOf,
-  exists,
-  installPinotCrds,
-  kubeConfig,
-  markReady,
-  type RunningOperator,
-  read,
-  runOperator,
-  types,
-} from './harness.ts';
+import { eventsOf, exists, markReady, pinotFixture, read, types } from './harness.ts';
 
-let admin: Client;
-const running: RunningOperator[] = [];
-beforeAll(async () => {
-  admin = await installPinotCrds();
-});
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((op) => op.stop()));
-});
-
-async function start(namespaces: string[], options: { denyList?: string[] } = {}) {
-  const op = await runOperator({ watchNamespaces: namespaces, ...options });
-  running.push(op);
-  return op;
-}
+const { admin, namespace, startOperator, operatorNamespace } = pinotFixture();
 
 const labels = (type: string, cfg: string) => ({
   app: 'pinot',
@@ -43,8 +18,7 @@ const condition = (pinot: any, type: string) => pinot.status?.conditions?.find((
 
 describe('Pinot cluster controller', () => {
   it('creates every child in the first pass, with the Go names, labels and ownerRefs, and reports status (scenarios 1-4)', async () => {
-    const ns = await createTestNamespace(kubeConfig, 'pinot');
-    await start([ns]);
+    const ns = await operatorNamespace('pinot');
     const cr = await admin.create(minimalPinot(ns));
     const children = [
       [types.configMap, 'pinot-simple-controller-config'],
@@ -133,8 +107,7 @@ describe('Pinot cluster controller', () => {
   });
 
   it('rolls only the workload whose config changed, and rolls workloads one at a time in deploymentOrder (scenario 7, rollout rule)', async () => {
-    const ns = await createTestNamespace(kubeConfig, 'roll');
-    await start([ns]);
+    const ns = await operatorNamespace('roll');
     await admin.create(minimalPinot(ns));
     await poll(() => exists(admin, types.deployment, ns, 'pinot-broker-broker')).toBe(true);
     await markReady(types.statefulSet, ns, 'pinot-controller-controller');
@@ -195,8 +168,7 @@ describe('Pinot cluster controller', () => {
   });
 
   it('updates only the changed Service, and scales a node without touching the others (scenarios 8, 10)', async () => {
-    const ns = await createTestNamespace(kubeConfig, 'scale');
-    await start([ns]);
+    const ns = await operatorNamespace('scale');
     await admin.create(minimalPinot(ns));
     await poll(() => exists(admin, types.deployment, ns, 'pinot-broker-broker')).toBe(true);
     await markReady(types.statefulSet, ns, 'pinot-controller-controller');
@@ -224,8 +196,7 @@ describe('Pinot cluster controller', () => {
   });
 
   it('prunes the children of a removed node and repairs drift on the child event (bug 4, decision: deletion)', async () => {
-    const ns = await createTestNamespace(kubeConfig, 'prune');
-    await start([ns]);
+    const ns = await operatorNamespace('prune');
     await admin.create(minimalPinot(ns));
     await poll(() => exists(admin, types.deployment, ns, 'pinot-broker-broker')).toBe(true);
 
@@ -251,8 +222,7 @@ describe('Pinot cluster controller', () => {
   });
 
   it('reports bad input as a Warning event and a condition naming the field, and keeps reconciling other CRs (bugs 8, 10, 11, 14)', async () => {
-    const ns = await createTestNamespace(kubeConfig, 'bad');
-    await start([ns]);
+    const ns = await operatorNamespace('bad');
     const bad = minimalPinot(ns, 'bad-storage');
     bad.spec.nodes[1].k8sConfig = 'controller'; // a Deployment with the controller's storageConfig
     await admin.create(bad);
@@ -279,9 +249,9 @@ describe('Pinot cluster controller', () => {
   });
 
   it('honours DENY_LIST and the paused annotation on periodic re-checks too (scenario 15, bug 9)', async () => {
-    const allowed = await createTestNamespace(kubeConfig, 'allowed');
-    const denied = await createTestNamespace(kubeConfig, 'denied');
-    await start([allowed, denied], { denyList: [denied] });
+    const allowed = await namespace('allowed');
+    const denied = await namespace('denied');
+    await startOperator({ watchNamespaces: [allowed, denied], denyList: [denied] });
     await admin.create(minimalPinot(denied));
     await admin.create(minimalPinot(allowed));
     await poll(() => exists(admin, types.deployment, allowed, 'pinot-broker-broker')).toBe(true);

@@ -1,30 +1,11 @@
-import type { Client } from '@dsoi/client';
-import { createFaultProxy, createTestNamespace } from '@dsoi/envtest/testing';
+import { createFaultProxy } from '@dsoi/envtest/testing';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FakePinot, startFakePinot } from './fakePinot.ts';
+import { describe, expect, it } from 'vitest';
+import type { FakePinot } from './fakePinot.ts';
 import { minimalPinot, pinotSchemaCr, pinotTableCr, pinotTenantCr, schemaJson, tableJson } from './fixtures.ts';
-import {
-  eventsOf,
-  exists,
-  installPinotCrds,
-  kubeConfig,
-  poll,
-  type RunningOperator,
-  read,
-  ready,
-  runOperator,
-  types,
-} from './harness.ts';
+import { eventsOf, exists, kubeConfig, pinotFixture, poll, read, ready, types } from './harness.ts';
 
-let admin: Client;
-const cleanups: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  admin = await installPinotCrds();
-});
-afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((f) => f()));
-});
+const { admin, namespace, startWithFakePinot, defer } = pinotFixture();
 
 /** A namespace with a Pinot cluster CR, a fake Pinot and the operator pointed at it. */
 async function setup(
@@ -36,18 +17,12 @@ async function setup(
     kubeConfig?: KubeConfig;
   } = {},
 ) {
-  const ns = await createTestNamespace(kubeConfig, prefix);
-  const pinot: FakePinot = await startFakePinot(options.credentials);
-  const op: RunningOperator = await runOperator({
+  const ns = await namespace(prefix);
+  const { pinot } = await startWithFakePinot({
+    credentials: options.credentials,
     watchNamespaces: [ns],
-    controllerUrl: pinot.url,
-    httpTimeoutMs: 2_000,
     ...(options.reconcileWaitMs !== undefined && { reconcileWaitMs: options.reconcileWaitMs }),
     ...(options.kubeConfig && { kubeConfig: options.kubeConfig }),
-  });
-  cleanups.push(async () => {
-    await op.stop();
-    await pinot.close();
   });
   const cluster = minimalPinot(ns);
   if (options.credentials) {
@@ -65,6 +40,21 @@ async function setup(
   await admin.create(cluster);
   return { ns, pinot };
 }
+
+/** baseballStats with one more metric: a schema change that makes its tables reload their segments. */
+const evolved = schemaJson.replace('"metricFieldSpecs":[', '"metricFieldSpecs":[{"name":"hits","dataType":"INT"},');
+
+/** Sets the document of the PinotSchema `baseballstats`. */
+function setSchema(ns: string, json: string) {
+  return admin.patch(
+    { ...types.schema, namespace: ns, name: 'baseballstats' },
+    { type: 'merge', body: { spec: { 'schema.json': json } } },
+  );
+}
+
+/** How many segment reloads of the OFFLINE table Pinot got. */
+const offlineReloads = (pinot: FakePinot) =>
+  pinot.calls().filter((c) => c === 'POST /segments/baseballStats/reload?type=OFFLINE').length;
 
 describe('PinotSchema', () => {
   it('creates the schema in Pinot, adds the finalizer and records an honest status (scenario 18)', async () => {
@@ -89,17 +79,10 @@ describe('PinotSchema', () => {
       null,
       2,
     );
-    await admin.patch(
-      { ...types.schema, namespace: ns, name: 'baseballstats' },
-      { type: 'merge', body: { spec: { 'schema.json': reordered } } },
-    );
+    await setSchema(ns, reordered);
     await poll(async () => (await read(admin, types.schema, ns, 'baseballstats')).status?.observedGeneration).toBe(2);
     expect(pinot.calls().filter((c) => c.startsWith('PUT'))).toEqual([]);
-    const evolved = schemaJson.replace('"metricFieldSpecs":[', '"metricFieldSpecs":[{"name":"hits","dataType":"INT"},');
-    await admin.patch(
-      { ...types.schema, namespace: ns, name: 'baseballstats' },
-      { type: 'merge', body: { spec: { 'schema.json': evolved } } },
-    );
+    await setSchema(ns, evolved);
     await poll(async () => (await read(admin, types.schema, ns, 'baseballstats')).status?.type).toBe(
       'PinotSchemaControllerUpdateSuccess',
     );
@@ -200,14 +183,8 @@ describe('PinotTable', () => {
     );
     expect(pinot.calls().some((c) => c.includes('/reload'))).toBe(false);
 
-    const evolved = schemaJson.replace('"metricFieldSpecs":[', '"metricFieldSpecs":[{"name":"hits","dataType":"INT"},');
-    await admin.patch(
-      { ...types.schema, namespace: ns, name: 'baseballstats' },
-      { type: 'merge', body: { spec: { 'schema.json': evolved } } },
-    );
-    await poll(() => pinot.calls().filter((c) => c === 'POST /segments/baseballStats/reload?type=OFFLINE').length).toBe(
-      1,
-    );
+    await setSchema(ns, evolved);
+    await poll(() => offlineReloads(pinot)).toBe(1);
     await poll(async () => (await read(admin, types.table, ns, 'baseballstats')).status?.reloadStatus?.length).toBe(1);
     await poll(async () =>
       (await eventsOf(admin, ns, 'baseballstats')).some((e) => e.reason === 'PinotTableReloadAllSegments'),
@@ -229,11 +206,7 @@ describe('PinotTable', () => {
     );
     pinot.hang('POST', /\/reload/);
     const reloads = () => pinot.calls().filter((c) => c.includes('/reload'));
-    const evolved = schemaJson.replace('"metricFieldSpecs":[', '"metricFieldSpecs":[{"name":"hits","dataType":"INT"},');
-    await admin.patch(
-      { ...types.schema, namespace: ns, name: 'baseballstats' },
-      { type: 'merge', body: { spec: { 'schema.json': evolved } } },
-    );
+    await setSchema(ns, evolved);
     // The fault hit: Pinot received the reload and never answered, so the client timed out.
     await poll(() => reloads().length).toBe(1);
     await poll(async () =>
@@ -293,14 +266,8 @@ describe('PinotTable fidelity', () => {
     expect(stored.segmentsConfig.schemaName).toBeUndefined();
     expect(stored.tableName).toBe(JSON.parse(schemaJson).schemaName);
     expect(pinot.calls().some((c) => c.includes('/reload'))).toBe(false);
-    const evolved = schemaJson.replace('"metricFieldSpecs":[', '"metricFieldSpecs":[{"name":"hits","dataType":"INT"},');
-    await admin.patch(
-      { ...types.schema, namespace: ns, name: 'baseballstats' },
-      { type: 'merge', body: { spec: { 'schema.json': evolved } } },
-    );
-    await poll(() => pinot.calls().filter((c) => c === 'POST /segments/baseballStats/reload?type=OFFLINE').length).toBe(
-      1,
-    );
+    await setSchema(ns, evolved);
+    await poll(() => offlineReloads(pinot)).toBe(1);
   });
 });
 
@@ -334,7 +301,7 @@ describe('PinotTenant with basic auth', () => {
 
   it('writes the status of an update again when its first status write failed (Pinot took the PUT)', async () => {
     const proxy = await createFaultProxy({ kubeConfig });
-    cleanups.push(() => proxy.close());
+    defer(() => proxy.close());
     const { ns, pinot } = await setup('tenantlost', { kubeConfig: proxy.kubeConfig });
     await admin.create(pinotTenantCr(ns));
     await poll(async () => (await read(admin, types.tenant, ns, 'samplebrokertenant')).status?.type).toBe(

@@ -5,33 +5,13 @@
  * Services, workloads), every CR's status, every Event and every line the operator logged is searched for each
  * planted value, as is, encoded, and as the basic-auth header carries it. Only Secrets may hold them.
  */
-import type { Client, KubeObject } from '@dsoi/client';
-import { createTestNamespace } from '@dsoi/envtest/testing';
+import type { KubeObject } from '@dsoi/client';
 import { createMemoryLogger, findPlantedSecrets, plantedSecretForms } from '@dsoi/reconcile/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakePinot, startFakePinot } from './fakePinot.ts';
+import { describe, expect, it } from 'vitest';
 import { minimalPinot, pinotSchemaCr } from './fixtures.ts';
-import {
-  installPinotCrds,
-  kubeConfig,
-  markReady,
-  poll,
-  type RunningOperator,
-  read,
-  runOperator,
-  types,
-} from './harness.ts';
+import { markReady, pinotFixture, poll, read, types } from './harness.ts';
 
-let admin: Client;
-let pinot: FakePinot | undefined;
-let operator: RunningOperator | undefined;
-beforeAll(async () => {
-  admin = await installPinotCrds();
-});
-afterAll(async () => {
-  await operator?.stop();
-  await pinot?.close();
-});
+const { admin, namespace, startWithFakePinot } = pinotFixture();
 
 const referenced = `referenced-${Date.now().toString(36)}-Hq7t`;
 const inline = `inline-${Date.now().toString(36)}-Wm2p`;
@@ -39,8 +19,7 @@ const base64 = (text: string) => Buffer.from(text).toString('base64');
 
 describe('planted secrets', () => {
   it('never shows a referenced or inline credential outside Secrets: children, status, Events, logs', async () => {
-    const ns = await createTestNamespace(kubeConfig, 'pinot-plant');
-    pinot = await startFakePinot({ username: 'admin', password: referenced });
+    const ns = await namespace('pinot-plant');
     await admin.create({
       apiVersion: 'v1',
       kind: 'Secret',
@@ -48,7 +27,11 @@ describe('planted secrets', () => {
       stringData: { CONTROL_PLANE_USERNAME: 'admin', CONTROL_PLANE_PASSWORD: referenced },
     });
     const log = createMemoryLogger();
-    operator = await runOperator({ watchNamespaces: [ns], controllerUrl: pinot.url, logger: log.logger });
+    const { pinot } = await startWithFakePinot({
+      credentials: { username: 'admin', password: referenced },
+      watchNamespaces: [ns],
+      logger: log.logger,
+    });
     const cluster = minimalPinot(ns);
     cluster.spec.auth = { type: 'basic-auth', secretRef: { name: 'pinot-admin', namespace: ns } };
     cluster.spec.external.deepStorage = {

@@ -11,11 +11,10 @@ import {
   privilegedProbe,
   type WorkloadWithPodTemplate,
 } from '@dsoi/chart-testing';
-import type { Client } from '@dsoi/client';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { desiredPinotChildren, type PinotOwner } from '../src/cluster/desiredChildren.ts';
-import { installPinotCrds } from './harness.ts';
+import { pinotFixture } from './harness.ts';
 
 const examplesDir = join(import.meta.dirname, '..', 'examples');
 
@@ -28,10 +27,7 @@ function exampleClusters(): PinotOwner[] {
     .map((object) => ({ ...object, metadata: { ...object.metadata, namespace: 'pinot', uid: 'uid-1' } }));
 }
 
-let admin: Client;
-beforeAll(async () => {
-  admin = await installPinotCrds();
-});
+const { admin } = pinotFixture();
 
 describe('Pinot child pods and Pod Security', () => {
   it('every workload pod of every example passes the restricted level (server dry run)', async () => {

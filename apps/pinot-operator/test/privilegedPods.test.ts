@@ -3,20 +3,11 @@
  * ServiceAccount) is refused by field with no child written, unless the operator runs with allowPrivilegedPods
  * (`--allow-privileged-pods`).
  */
-import type { Client } from '@dsoi/client';
-import { createTestNamespace } from '@dsoi/envtest/testing';
-import { afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { minimalPinot } from './fixtures.ts';
-import { eventsOf, exists, installPinotCrds, kubeConfig, poll, read, ready, runOperator, types } from './harness.ts';
+import { eventsOf, exists, pinotFixture, poll, read, ready, types } from './harness.ts';
 
-let admin: Client;
-const cleanups: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  admin = await installPinotCrds();
-});
-afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((f) => f()));
-});
+const { admin, namespace, startOperator } = pinotFixture();
 
 const refusedFields = [
   'spec.k8sConfig[0].volumes[0].hostPath',
@@ -52,10 +43,9 @@ const children = [
 ] as const;
 
 it('refuses privileged pass-through by field and writes no child', async () => {
-  const ns = await createTestNamespace(kubeConfig, 'pinot-priv');
+  const ns = await namespace('pinot-priv');
   await privilegedPinot(ns);
-  const op = await runOperator({ watchNamespaces: [ns] });
-  cleanups.push(op.stop);
+  await startOperator({ watchNamespaces: [ns] });
 
   await poll(async () => ready(await read(admin, types.pinot, ns, 'pinot-simple'))?.reason).toBe('InvalidSpec');
   const message: string = ready(await read(admin, types.pinot, ns, 'pinot-simple')).message;
@@ -75,10 +65,9 @@ it('refuses privileged pass-through by field and writes no child', async () => {
 });
 
 it('passes them through when the operator runs with allowPrivilegedPods', async () => {
-  const ns = await createTestNamespace(kubeConfig, 'pinot-priv-ok');
+  const ns = await namespace('pinot-priv-ok');
   await privilegedPinot(ns);
-  const op = await runOperator({ watchNamespaces: [ns], allowPrivilegedPods: true });
-  cleanups.push(op.stop);
+  await startOperator({ watchNamespaces: [ns], allowPrivilegedPods: true });
 
   await poll(() => exists(admin, types.deployment, ns, 'pinot-broker-broker'), 30_000).toBe(true);
   const sts = await read(admin, types.statefulSet, ns, 'pinot-controller-controller');

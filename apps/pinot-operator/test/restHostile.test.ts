@@ -3,30 +3,17 @@
  * documents nested past what the comparison can walk, are reported by field and never reach Pinot; the objects can
  * still be deleted. (The property-based search over such documents is src/rest/pinotDocument.test.ts.)
  */
-import type { Client } from '@dsoi/client';
-import { createTestNamespace } from '@dsoi/envtest/testing';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pinotHttpClientDefaults } from '../src/rest/pinotHttpClient.ts';
-import { type FakePinot, startFakePinot } from './fakePinot.ts';
 import { minimalPinot, pinotSchemaCr, pinotTableCr, schemaJson } from './fixtures.ts';
-import { eventsOf, exists, installPinotCrds, kubeConfig, poll, read, ready, runOperator, types } from './harness.ts';
+import { eventsOf, exists, pinotFixture, poll, read, ready, types } from './harness.ts';
 
-let admin: Client;
-const cleanups: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  admin = await installPinotCrds();
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { admin, namespace, startWithFakePinot } = pinotFixture();
 
 describe('hostile REST documents', () => {
   it('reports "..", "." and a 20,000-level document by field, sends Pinot nothing for them, and deletes them', async () => {
-    const ns = await createTestNamespace(kubeConfig, 'resthostile');
-    const pinot: FakePinot = await startFakePinot();
-    cleanups.push(() => pinot.close());
-    const op = await runOperator({ watchNamespaces: [ns], controllerUrl: pinot.url, httpTimeoutMs: 2_000 });
-    cleanups.push(() => op.stop());
+    const ns = await namespace('resthostile');
+    const { pinot } = await startWithFakePinot({ watchNamespaces: [ns] });
     await admin.create(minimalPinot(ns));
     const deep = `{"schemaName":"deep","d":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
     const cases = [
@@ -55,12 +42,9 @@ describe('hostile REST documents', () => {
   }, 60_000);
 
   it('cuts off a controller answer that never ends at 2 MiB and reports it as Ready=False PinotResponseTooLarge', async () => {
-    const ns = await createTestNamespace(kubeConfig, 'restendless');
-    const pinot: FakePinot = await startFakePinot();
-    cleanups.push(() => pinot.close());
+    const ns = await namespace('restendless');
+    const { pinot } = await startWithFakePinot({ watchNamespaces: [ns], httpTimeoutMs: 10_000 });
     pinot.endless('GET', /^\/schemas\//);
-    const op = await runOperator({ watchNamespaces: [ns], controllerUrl: pinot.url, httpTimeoutMs: 10_000 });
-    cleanups.push(() => op.stop());
     await admin.create(minimalPinot(ns));
     await admin.create(pinotSchemaCr(ns));
     await poll(async () => ready(await read(admin, types.schema, ns, 'baseballstats'))?.reason).toBe(

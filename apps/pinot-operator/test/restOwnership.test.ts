@@ -1,30 +1,16 @@
 /** Issue 18: a PinotSchema/PinotTable/PinotTenant updates and deletes only the Pinot object it created or adopted. */
-import type { Client } from '@dsoi/client';
-import { createTestNamespace } from '@dsoi/envtest/testing';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FakePinot, startFakePinot } from './fakePinot.ts';
+import { describe, expect, it } from 'vitest';
+import type { FakePinot } from './fakePinot.ts';
 import { minimalPinot, pinotSchemaCr, schemaJson } from './fixtures.ts';
-import { eventsOf, installPinotCrds, kubeConfig, poll, read, ready, runOperator, types } from './harness.ts';
+import { eventsOf, pinotFixture, poll, read, ready, types } from './harness.ts';
 
-let admin: Client;
-const cleanups: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  admin = await installPinotCrds();
-});
-afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((f) => f()));
-});
+const { admin, namespace, startWithFakePinot } = pinotFixture();
 
 const otherTeamsSchema = '{"schemaName":"baseballStats","dimensionFieldSpecs":[{"name":"team","dataType":"STRING"}]}';
 
 async function setup(prefix: string): Promise<{ ns: string; pinot: FakePinot }> {
-  const ns = await createTestNamespace(kubeConfig, prefix);
-  const pinot = await startFakePinot();
-  const op = await runOperator({ watchNamespaces: [ns], controllerUrl: pinot.url, httpTimeoutMs: 2_000 });
-  cleanups.push(async () => {
-    await op.stop();
-    await pinot.close();
-  });
+  const ns = await namespace(prefix);
+  const { pinot } = await startWithFakePinot({ watchNamespaces: [ns] });
   await admin.create(minimalPinot(ns));
   return { ns, pinot };
 }

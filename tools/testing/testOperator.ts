@@ -1,0 +1,41 @@
+/**
+ * Runs a reference operator in the test process, as its real-server tests want it: probes and metrics off, a 1 s
+ * RECONCILE_WAIT so periodic re-checks happen within a test, and logs silent unless `TEST_LOG_LEVEL` says otherwise.
+ */
+import { createLogger, type Logger, type ManagerOptions } from '@dsoi/reconcile';
+import { startInBackground } from '@dsoi/reconcile/testing';
+
+/** The options every reference operator takes that a test run sets. */
+export interface TestOperatorOptions extends Pick<ManagerOptions, 'kubeConfig' | 'probes' | 'metrics'> {
+  /** How often a converged CR is checked again. */
+  readonly reconcileWaitMs?: number;
+  /** Where the operator logs. */
+  readonly logger?: Logger;
+}
+
+/** An operator as {@link startTestOperator} runs it. */
+export interface RunningTestOperator<TOperator> {
+  /** The operator, for a test that looks inside (its manager's store). */
+  readonly operator: TOperator;
+  /** Stops the operator and waits for its drain; calling it again waits for the same drain. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Creates the operator with `options` over the test defaults (RECONCILE_WAIT 1 s, probes and metrics off, a logger
+ * at `TEST_LOG_LEVEL`, default `silent`) and starts it in the background until `stop()`.
+ */
+export function startTestOperator<
+  TOptions extends TestOperatorOptions,
+  TOperator extends { start(signal: AbortSignal): Promise<void> },
+>(create: (options: TOptions) => TOperator, options: TOptions): RunningTestOperator<TOperator> {
+  const operator = create({
+    reconcileWaitMs: 1_000,
+    probes: false,
+    metrics: false,
+    logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    ...options,
+  });
+  const run = startInBackground((signal) => operator.start(signal));
+  return { operator, stop: run.stop };
+}
