@@ -36,6 +36,8 @@ export { HelmError, helm, helmBinary, helmTemplate, valuesFile } from './helm.ts
 export { kubeTypes } from './kubeTypes.ts';
 export type { LeaderFailoverOptions } from './leaderFailoverSuite.ts';
 export { describeLeaderFailover } from './leaderFailoverSuite.ts';
+export type { NodeSpecCr, OddPodField } from './nodeSpecMutations.ts';
+export { nodeSpecMutations, setOddPodField, withPodMetadata } from './nodeSpecMutations.ts';
 export type { OperatorFixture, OperatorFixtureOptions } from './operatorFixture.ts';
 export { createOperatorFixture } from './operatorFixture.ts';
 export type { OperatorPair, OperatorPairOptions, OperatorProcess } from './operatorPair.ts';

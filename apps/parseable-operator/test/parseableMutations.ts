@@ -5,6 +5,7 @@
  * workload's validation refuses).
  */
 
+import { nodeSpecMutations, setOddPodField, withPodMetadata } from '@dsoi/chart-testing';
 import {
   assign,
   dnsName,
@@ -48,8 +49,8 @@ export function baseTenant(namespace: string, name: string, tag: string): Tenant
 }
 
 type GroupField = 'k8sConfig' | 'parseableConfig';
-const node = fc.constantFrom(0, 1);
-const group = fc.constantFrom(0, 1);
+const shared = nodeSpecMutations<TenantCr>();
+const { node, group } = shared;
 const groupField = fc.constantFrom<GroupField>('k8sConfig', 'parseableConfig');
 const dataField = 'spec.external.objectStore.spec.data';
 
@@ -67,15 +68,9 @@ function renameType(cr: TenantCr, i: number, to: string) {
   cr.spec.deploymentOrder = cr.spec.deploymentOrder.map((t: string) => (t === from ? to : t));
 }
 
-function withPodMetadata(k8s: any, key: 'labels' | 'annotations', entries: Record<string, string>) {
-  k8s.podMetadata = { ...k8s.podMetadata, [key]: { ...k8s.podMetadata?.[key], ...entries } };
-}
-
 /** Enums of the CRD: node kinds (both StatefulSet spellings valid), pull policy, claim retention. */
 const enums = fc.oneof(
-  fc
-    .tuple(node, fc.oneof(fc.constantFrom('ReplicaSet', 'DaemonSet', 'statefulset', 'Pod', ''), oddText))
-    .map(([i, kind]) => assign<TenantCr>(`spec.nodes[${i}].kind`, kind, 'refused')),
+  shared.refusedKind(['ReplicaSet', 'DaemonSet', 'statefulset', 'Pod', '']),
   fc
     .tuple(node, fc.constantFrom('StatefulSet', 'Statefulset'))
     .map(([i, kind]) => assign<TenantCr>(`spec.nodes[${i}].kind`, kind, 'valid')),
@@ -89,21 +84,8 @@ const enums = fc.oneof(
 
 /** Missing references and unlisted types (the operator), deploymentOrder shapes (the CRD, then the operator). */
 const references = fc.oneof(
-  fc.tuple(node, groupField).map(([i, field]) => assign<TenantCr>(`spec.nodes[${i}].${field}`, 'missing', 'reported')),
-  fc.tuple(node, groupField).map(([i, field]) =>
-    mutation<TenantCr>(
-      {
-        label: `the ${field} group of nodes[${i}] is gone`,
-        slot: `spec.nodes[${i}].${field}`,
-        outcome: 'reported',
-        fields: [`spec.nodes[${i}].${field}`],
-      },
-      (cr) => {
-        const name = cr.spec.nodes[i][field];
-        for (const entry of cr.spec[field]) if (entry.name === name) entry.name = `unreferenced-${i}`;
-      },
-    ),
-  ),
+  shared.missingGroup(groupField, 'reported'),
+  shared.groupGone(groupField, 'reported', (i, field) => [`spec.nodes[${i}].${field}`]),
   node.map((i) => assign<TenantCr>(`spec.nodes[${i}].type`, 'ghost', 'reported')),
   fc
     .constantFrom<[string, Outcome, string[], (order: string[]) => string[]]>(
@@ -124,96 +106,38 @@ const references = fc.oneof(
 
 /** Duplicate node and group names: the CRD has no list-map keys here, the operator names them. */
 const duplicates = fc.oneof(
-  node.map((i) =>
-    mutation<TenantCr>(
-      { label: `nodes[${i}] twice`, outcome: 'reported', fields: ['spec.nodes[2].name'], late: true },
-      (cr) => {
-        if (Array.isArray(cr.spec.nodes)) cr.spec.nodes.push({ ...cr.spec.nodes[i] });
-      },
-    ),
-  ),
-  groupField.map((field) =>
-    mutation<TenantCr>(
-      { label: `${field}[0] twice`, outcome: 'reported', fields: [`spec.${field}[2].name`], late: true },
-      (cr) => cr.spec[field].push({ ...cr.spec[field][0] }),
-    ),
-  ),
+  shared.duplicateNode({ outcome: 'reported', fields: ['spec.nodes[2].name'] }),
+  shared.duplicateGroup(groupField, 'reported', (field) => [`spec.${field}[2].name`]),
 );
 
 /** Negative, absurd, fractional and wrongly typed numbers, maps and lists, and the extremes that are valid. */
 const numbersAndTypes = fc.oneof(
-  fc
-    .tuple(
-      node,
-      fc.oneof(
-        fc.integer({ min: -1_000_000, max: -1 }),
-        fc.integer({ min: 10_001, max: Number.MAX_SAFE_INTEGER }),
-        fc.constantFrom<unknown>(1.5, '3', null, true, [1]),
-      ),
-    )
-    .map(([i, replicas]) => assign<TenantCr>(`spec.nodes[${i}].replicas`, replicas, 'refused')),
-  fc.tuple(node, fc.constantFrom(0, 10_000)).map(([i, n]) => assign<TenantCr>(`spec.nodes[${i}].replicas`, n, 'valid')),
+  shared.refusedReplicas,
+  shared.extremeReplicas,
   fc.constantFrom(
     assign<TenantCr>('spec.parseableConfig[0].env.P_MODE', 5, 'refused'),
     // Slot cliArgs1: the odd-text mutation of cliArgs pushes onto the list.
     assign<TenantCr>('spec.parseableConfig[1].cliArgs', 's3-store', 'refused', undefined, 'cliArgs1'),
-    mutation<TenantCr>(
-      { label: 'spec.nodes = {"name":"x"}', outcome: 'refused', fields: ['spec.nodes'], late: true },
-      (cr) => (cr.spec.nodes = { name: 'x' }),
-    ),
+    shared.nodesNotAList,
   ),
-  // An int-or-string field: the CRD takes any string or integer, the Service does not.
-  fc
-    .tuple(group, fc.constantFrom<number | string>(-1, 0, 70_000, 'UPPER_case', 'a-name-far-too-long-for-a-port'))
-    .map(([j, port]) =>
-      assign<TenantCr>(`spec.k8sConfig[${j}].service.ports[0].targetPort`, port, 'reported', ['targetPort']),
-    ),
+  shared.badTargetPort,
 );
 
 /** Container and pod fields: some enums and patterns of the CRD, others free there but refused by the workload. */
-const podFields = fc.tuple(group).chain(([j]) => {
-  const k8s = `spec.k8sConfig[${j}]`;
-  const set = (field: string, value: unknown, outcome: Outcome, fields: string[]) =>
-    assign<TenantCr>(`${k8s}.${field}`, value, outcome, fields, `pod${j}`);
-  return fc.constantFrom(
-    set('image', '', 'refused', [`${k8s}.image`]),
-    set('tolerations', [{ key: 'k', operator: 'Maybe' }], 'refused', [`${k8s}.tolerations[0].operator`]),
-    set('resources', { requests: { cpu: 'lots' } }, 'refused', [`${k8s}.resources.requests.cpu`]),
-    set('image', ' parseable/parseable:v1.0.0 ', 'reported', [`${k8s}.image`]),
-    set('serviceAccountName', 'Not_A_Name', 'reported', ['serviceAccountName']),
-    set('resources', { requests: { memory: '-1Gi' } }, 'reported', ['memory']),
-    set('livenessProbe', { tcpSocket: { port: 1 }, periodSeconds: -5 }, 'reported', ['periodSeconds']),
-    set('env[0].valueFrom.secretKeyRef.name', 'no-such-secret', 'valid', []),
-  );
-});
-
-/** Wrong types inside `x-kubernetes-preserve-unknown-fields` (an ephemeral volume's claim template metadata). */
-const preservedUnknown = fc
-  .tuple(
-    group,
-    fc.constantFrom<[Record<string, unknown>, Outcome]>(
-      [{ labels: 5 }, 'reported'],
-      [{ annotations: ['a'] }, 'reported'],
-      [{ color: 'blue' }, 'reported'],
-      [{ labels: { tier: 'scratch' } }, 'valid'],
-    ),
-  )
-  .map(([j, [metadata, outcome]]) => {
-    const claim = { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } };
-    const volume = { name: 'scratch', ephemeral: { volumeClaimTemplate: { metadata, spec: claim } } };
-    return assign<TenantCr>(`spec.k8sConfig[${j}].volumes`, [volume], outcome, ['volumeClaimTemplate']);
-  });
+const podFields = shared.podFields((set, k8s) => [
+  set('image', '', 'refused', [`${k8s}.image`]),
+  set('tolerations', [{ key: 'k', operator: 'Maybe' }], 'refused', [`${k8s}.tolerations[0].operator`]),
+  set('resources', { requests: { cpu: 'lots' } }, 'refused', [`${k8s}.resources.requests.cpu`]),
+  set('image', ' parseable/parseable:v1.0.0 ', 'reported', [`${k8s}.image`]),
+  set('serviceAccountName', 'Not_A_Name', 'reported', ['serviceAccountName']),
+  set('resources', { requests: { memory: '-1Gi' } }, 'reported', ['memory']),
+  set('livenessProbe', { tcpSocket: { port: 1 }, periodSeconds: -5 }, 'reported', ['periodSeconds']),
+  set('env[0].valueFrom.secretKeyRef.name', 'no-such-secret', 'valid', []),
+]);
 
 /** Data claims the operator cannot build: no access modes, an odd or a duplicate volume name. */
 const storage = fc.oneof(
-  fc.constant(
-    assign<TenantCr>(
-      'spec.k8sConfig[0].storageConfig[0].spec',
-      { resources: { requests: { storage: '1Gi' } } },
-      'reported',
-      ['accessModes'],
-    ),
-  ),
+  fc.constant(shared.claimWithoutAccessModes),
   oddText.map((text) =>
     assign<TenantCr>('spec.k8sConfig[0].storageConfig[0].name', text, 'reported', ['spec.nodes[0]', 'storageConfig']),
   ),
@@ -271,17 +195,6 @@ const objectStore = fc.oneof(
  * names in the CRD at most 63 (nodes) or 253 (groups, the tenant). The bands keep a "valid" band valid and an
  * "invalid" band invalid in any combination.
  */
-const nodeName = (min: number, max: number, outcome: Outcome, fields: (i: number) => string[]) =>
-  fc
-    .tuple(node, fc.integer({ min, max }))
-    .chain(([i, length]) =>
-      dnsTail(length).map((tail) =>
-        mutation<TenantCr>(
-          { label: `nodes[${i}].name of ${length} characters`, slot: `nodes[${i}].name`, outcome, fields: fields(i) },
-          (cr, tag) => (cr.spec.nodes[i].name = dnsName(`${tag}n${i}`, tail)),
-        ),
-      ),
-    );
 const groupRename = (field: GroupField, min: number, max: number, outcome: Outcome) =>
   fc.tuple(group, fc.integer({ min, max })).chain(([j, length]) =>
     dnsTail(length).map((tail) =>
@@ -310,19 +223,10 @@ const typeRename = (min: number, max: number, outcome: Outcome) =>
       ),
     ),
   );
-const tenantName = (min: number, max: number, outcome: Outcome) =>
-  fc
-    .integer({ min, max })
-    .map((length) =>
-      mutation<TenantCr>(
-        { label: `metadata.name of ${length} characters`, slot: 'metadata.name', outcome, fields: ['metadata.name'] },
-        (cr) => (cr.metadata.name = `${cr.metadata.name}-${'x'.repeat(length)}`.slice(0, length)),
-      ),
-    );
 const longNames = fc.oneof(
-  nodeName(15, 25, 'valid', () => []),
-  nodeName(56, 63, 'reported', (i) => [`spec.nodes[${i}]`]),
-  nodeName(64, 90, 'refused', (i) => [`spec.nodes[${i}].name`]),
+  shared.nodeName(15, 25, 'valid', () => []),
+  shared.nodeName(56, 63, 'reported', (i) => [`spec.nodes[${i}]`]),
+  shared.nodeName(64, 90, 'refused', (i) => [`spec.nodes[${i}].name`]),
   groupRename('k8sConfig', 8, 12, 'valid'),
   groupRename('k8sConfig', 53, 253, 'reported'),
   groupRename('parseableConfig', 8, 63, 'valid'),
@@ -330,9 +234,9 @@ const longNames = fc.oneof(
   fc.oneof(groupRename('k8sConfig', 254, 280, 'refused'), groupRename('parseableConfig', 254, 280, 'refused')),
   typeRename(3, 10, 'valid'),
   typeRename(64, 120, 'reported'),
-  tenantName(20, 63, 'valid'),
-  tenantName(64, 253, 'reported'),
-  tenantName(254, 300, 'refused'),
+  shared.crName(20, 63, 'valid'),
+  shared.crName(64, 253, 'reported'),
+  shared.crName(254, 300, 'refused'),
 );
 
 /**
@@ -365,11 +269,7 @@ const unicode = fc.oneof(
         },
       ),
     ),
-  fc
-    .tuple(node, oddText)
-    .map(([i, text]) =>
-      assign<TenantCr>(`spec.nodes[${i}].name`, text, 'reported', [`spec.nodes[${i}]`], `nodes[${i}].name`),
-    ),
+  shared.oddNodeName,
   fc.tuple(groupField, group, oddText).map(([field, j, text]) =>
     mutation<TenantCr>(
       {
@@ -412,10 +312,7 @@ const unicode = fc.oneof(
           const k8s = cr.spec.k8sConfig[j];
           // The secret as the value of a bad key: the message may name the key, never the value.
           if (target === 'envKey') cr.spec.parseableConfig[j].env[text] = secretValue;
-          else if (target === 'podLabelValue') withPodMetadata(k8s, 'labels', { team: text });
-          else if (target === 'podLabelKey') withPodMetadata(k8s, 'labels', { [text]: 'x' });
-          else if (target === 'envName') k8s.env = [...(k8s.env ?? []), { name: text, value: secretValue }];
-          else k8s.nodeSelector = { 'example.com/zone': text };
+          else setOddPodField(k8s, target, text, secretValue);
         },
       ),
     ),
@@ -431,7 +328,7 @@ const huge = fc
     fc.constantFrom('config env', 'object store', 'container env'),
     group,
     fc.constantFrom(...hugeUnits),
-    fc.oneof(fc.integer({ min: 300_000, max: 950_000 }), fc.integer({ min: 1_100_000, max: 1_250_000 })),
+    shared.hugeBytes,
   )
   .filter(([target, , , bytes]) => target !== 'container env' || bytes <= 950_000)
   .map(([target, j, unit, bytes]) =>
@@ -463,7 +360,7 @@ export const hostileCase: fc.Arbitrary<TenantMutation[]> = hostileCaseOf(
     duplicates,
     numbersAndTypes,
     podFields,
-    preservedUnknown,
+    shared.preservedUnknown,
     storage,
     objectStore,
     longNames,

@@ -4,6 +4,7 @@
  * several fields, label rules, config sizes, values the workload's validation refuses).
  */
 
+import { nodeSpecMutations, setOddPodField, withPodMetadata } from '@dsoi/chart-testing';
 import {
   assign,
   dnsName,
@@ -44,8 +45,8 @@ export function basePinot(namespace: string, name: string, tag: string): PinotCr
 }
 
 type GroupField = 'k8sConfig' | 'pinotNodeConfig';
-const node = fc.constantFrom(0, 1);
-const group = fc.constantFrom(0, 1);
+const shared = nodeSpecMutations<PinotCr>();
+const { node, group } = shared;
 const groupField = fc.constantFrom<GroupField>('k8sConfig', 'pinotNodeConfig');
 const groupName = fc.constantFrom('controller', 'broker');
 
@@ -55,15 +56,9 @@ function renameGroup(cr: PinotCr, field: GroupField, from: string, to: string) {
   for (const n of cr.spec.nodes) if (n[field] === from) n[field] = to;
 }
 
-function withPodMetadata(k8s: any, key: 'labels' | 'annotations', entries: Record<string, string>) {
-  k8s.podMetadata = { ...k8s.podMetadata, [key]: { ...k8s.podMetadata?.[key], ...entries } };
-}
-
 /** Enums of the CRD: node kinds (the Go spelling Statefulset and StatefulSet both valid), node and deep-storage types. */
 const enums = fc.oneof(
-  fc
-    .tuple(node, fc.oneof(fc.constantFrom('ReplicaSet', 'DaemonSet', 'statefulset', 'deployment', ''), oddText))
-    .map(([i, kind]) => assign<PinotCr>(`spec.nodes[${i}].kind`, kind, 'refused')),
+  shared.refusedKind(['ReplicaSet', 'DaemonSet', 'statefulset', 'deployment', '']),
   fc.constant(assign<PinotCr>('spec.nodes[0].kind', 'StatefulSet', 'valid')),
   fc
     .tuple(node, fc.oneof(fc.constantFrom('gateway', 'Controller', ''), oddText))
@@ -83,24 +78,8 @@ const enums = fc.oneof(
 
 /** Missing references (CEL rules of the CRD) and a missing ZooKeeper address (the operator). */
 const references = fc.oneof(
-  fc
-    .tuple(node, groupField)
-    .map(([i, field]) => assign<PinotCr>(`spec.nodes[${i}].${field}`, 'missing', 'refused', [`spec.nodes[].${field}`])),
-  // The group a node names is gone (renamed away, so indexes stay put for the other mutations).
-  fc.tuple(node, groupField).map(([i, field]) =>
-    mutation<PinotCr>(
-      {
-        label: `the ${field} group of nodes[${i}] is gone`,
-        slot: `spec.nodes[${i}].${field}`,
-        outcome: 'refused',
-        fields: [`spec.nodes[].${field}`],
-      },
-      (cr) => {
-        const name = cr.spec.nodes[i][field];
-        for (const entry of cr.spec[field]) if (entry.name === name) entry.name = `unreferenced-${i}`;
-      },
-    ),
-  ),
+  shared.missingGroup(groupField, 'refused', (_, field) => [`spec.nodes[].${field}`]),
+  shared.groupGone(groupField, 'refused', (_, field) => [`spec.nodes[].${field}`]),
   fc
     .constantFrom([], ['broker'], ['controller'], ['controller', 'broker', 'controller'])
     .map((order) => assign<PinotCr>('spec.deploymentOrder', order, 'refused')),
@@ -114,100 +93,43 @@ const references = fc.oneof(
 
 /** Duplicate node and group names (list-type map keys of the CRD). */
 const duplicates = fc.oneof(
-  node.map((i) =>
-    mutation<PinotCr>(
-      { label: `nodes[${i}] twice`, slot: 'nodes.length', outcome: 'refused', fields: ['spec.nodes[2]'], late: true },
-      (cr) => {
-        if (Array.isArray(cr.spec.nodes)) cr.spec.nodes.push({ ...cr.spec.nodes[i] });
-      },
-    ),
-  ),
-  groupField.map((field) =>
-    mutation<PinotCr>(
-      { label: `${field}[0] twice`, outcome: 'refused', fields: [`spec.${field}[2]`], late: true },
-      (cr) => cr.spec[field].push({ ...cr.spec[field][0] }),
-    ),
-  ),
+  shared.duplicateNode({ slot: 'nodes.length', outcome: 'refused', fields: ['spec.nodes[2]'] }),
+  shared.duplicateGroup(groupField, 'refused', (field) => [`spec.${field}[2]`]),
 );
 
 /** Negative, absurd, fractional and wrongly typed numbers and lists, and the extremes that are valid. */
 const numbersAndTypes = fc.oneof(
-  fc
-    .tuple(
-      node,
-      fc.oneof(
-        fc.integer({ min: -1_000_000, max: -1 }),
-        fc.integer({ min: 10_001, max: Number.MAX_SAFE_INTEGER }),
-        fc.constantFrom<unknown>(1.5, '3', null, true, [1]),
-      ),
-    )
-    .map(([i, replicas]) => assign<PinotCr>(`spec.nodes[${i}].replicas`, replicas, 'refused')),
-  // The extremes the CRD allows (the API server has no kubelet to care).
-  fc.tuple(node, fc.constantFrom(0, 10_000)).map(([i, n]) => assign<PinotCr>(`spec.nodes[${i}].replicas`, n, 'valid')),
+  shared.refusedReplicas,
+  shared.extremeReplicas,
   fc.constantFrom(
     assign<PinotCr>('spec.plugins', 'pinot-s3', 'refused'),
     assign<PinotCr>('spec.plugins', [''], 'refused', ['spec.plugins[0]']),
     assign<PinotCr>('spec.k8sConfig[0].port', 'not-a-list', 'refused', ['spec.k8sConfig[0].port'], 'port0'),
-    mutation<PinotCr>(
-      { label: 'spec.nodes = {"name":"x"}', outcome: 'refused', fields: ['spec.nodes'], late: true },
-      (cr) => (cr.spec.nodes = { name: 'x' }),
-    ),
+    shared.nodesNotAList,
   ),
   fc
     .tuple(group, fc.constantFrom(-1, 0, 70_000))
     .map(([j, port]) =>
       assign<PinotCr>(`spec.k8sConfig[${j}].port[0].containerPort`, port, 'reported', ['containerPort'], `port${j}`),
     ),
-  // An int-or-string field: the CRD takes any string or integer, the Service does not.
-  fc
-    .tuple(group, fc.constantFrom<number | string>(-1, 0, 70_000, 'UPPER_case', 'a-name-far-too-long-for-a-port'))
-    .map(([j, port]) =>
-      assign<PinotCr>(`spec.k8sConfig[${j}].service.ports[0].targetPort`, port, 'reported', ['targetPort']),
-    ),
+  shared.badTargetPort,
 );
 
 /** Container and pod fields: some enums and minimums of the CRD, others free there but refused by the workload. */
-const podFields = fc.tuple(group).chain(([j]) => {
-  const k8s = `spec.k8sConfig[${j}]`;
-  const set = (field: string, value: unknown, outcome: Outcome, fields: string[]) =>
-    assign<PinotCr>(`${k8s}.${field}`, value, outcome, fields, `pod${j}`);
-  return fc.constantFrom(
-    set('image', '', 'refused', [`${k8s}.image`]),
-    set('tolerations', [{ key: 'k', operator: 'Maybe' }], 'refused', [`${k8s}.tolerations[0].operator`]),
-    set('image', ' apachepinot/pinot:latest ', 'reported', [`${k8s}.image`]),
-    set('imagePullPolicy', 'Sometimes', 'reported', ['imagePullPolicy']),
-    set('serviceAccountName', 'Not_A_Name', 'reported', ['serviceAccountName']),
-    set('resources', { requests: { cpu: 'lots' } }, 'refused', [`${k8s}.resources.requests.cpu`]),
-    set('resources', { requests: { memory: '-1Gi' } }, 'reported', ['memory']),
-    set('livenessProbe', { tcpSocket: { port: 1 }, periodSeconds: -5 }, 'reported', ['periodSeconds']),
-  );
-});
-
-/** Wrong types inside `x-kubernetes-preserve-unknown-fields` (an ephemeral volume's claim template metadata). */
-const preservedUnknown = fc
-  .tuple(
-    group,
-    fc.constantFrom<[Record<string, unknown>, Outcome]>(
-      [{ labels: 5 }, 'reported'],
-      [{ annotations: ['a'] }, 'reported'],
-      [{ color: 'blue' }, 'reported'],
-      [{ labels: { tier: 'scratch' } }, 'valid'],
-    ),
-  )
-  .map(([j, [metadata, outcome]]) => {
-    const claim = { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } };
-    const volume = { name: 'scratch', ephemeral: { volumeClaimTemplate: { metadata, spec: claim } } };
-    return assign<PinotCr>(`spec.k8sConfig[${j}].volumes`, [volume], outcome, ['volumeClaimTemplate']);
-  });
+const podFields = shared.podFields((set, k8s) => [
+  set('image', '', 'refused', [`${k8s}.image`]),
+  set('tolerations', [{ key: 'k', operator: 'Maybe' }], 'refused', [`${k8s}.tolerations[0].operator`]),
+  set('image', ' apachepinot/pinot:latest ', 'reported', [`${k8s}.image`]),
+  set('imagePullPolicy', 'Sometimes', 'reported', ['imagePullPolicy']),
+  set('serviceAccountName', 'Not_A_Name', 'reported', ['serviceAccountName']),
+  set('resources', { requests: { cpu: 'lots' } }, 'refused', [`${k8s}.resources.requests.cpu`]),
+  set('resources', { requests: { memory: '-1Gi' } }, 'reported', ['memory']),
+  set('livenessProbe', { tcpSocket: { port: 1 }, periodSeconds: -5 }, 'reported', ['periodSeconds']),
+]);
 
 /** Storage a workload cannot have: a claim spec without access modes, a Deployment with storage. */
 const storage = fc.constantFrom(
-  assign<PinotCr>(
-    'spec.k8sConfig[0].storageConfig[0].spec',
-    { resources: { requests: { storage: '1Gi' } } },
-    'reported',
-    ['accessModes'],
-  ),
+  shared.claimWithoutAccessModes,
   mutation<PinotCr>(
     {
       label: 'the broker Deployment uses the k8sConfig with storage',
@@ -225,17 +147,6 @@ const storage = fc.constantFrom(
  * `metadata.name` at most 253. The bands keep a "valid" band valid and an "invalid" band invalid in any combination
  * (CR 40 + group 12: a 60-character volume name).
  */
-const nodeName = (min: number, max: number, outcome: Outcome, fields: (i: number) => string[]) =>
-  fc
-    .tuple(node, fc.integer({ min, max }))
-    .chain(([i, length]) =>
-      dnsTail(length).map((tail) =>
-        mutation<PinotCr>(
-          { label: `nodes[${i}].name of ${length} characters`, slot: `nodes[${i}].name`, outcome, fields: fields(i) },
-          (cr, tag) => (cr.spec.nodes[i].name = dnsName(`${tag}n${i}`, tail)),
-        ),
-      ),
-    );
 const groupRename = (min: number, max: number, outcome: Outcome) =>
   fc.tuple(groupField, groupName, fc.integer({ min, max })).chain(([field, from, length]) =>
     dnsTail(length).map((tail) =>
@@ -251,25 +162,16 @@ const groupRename = (min: number, max: number, outcome: Outcome) =>
       ),
     ),
   );
-const crName = (min: number, max: number, outcome: Outcome) =>
-  fc
-    .integer({ min, max })
-    .map((length) =>
-      mutation<PinotCr>(
-        { label: `metadata.name of ${length} characters`, slot: 'metadata.name', outcome, fields: ['metadata.name'] },
-        (cr) => (cr.metadata.name = `${cr.metadata.name}-${'x'.repeat(length)}`.slice(0, length)),
-      ),
-    );
 const longNames = fc.oneof(
-  nodeName(15, 25, 'valid', () => []),
-  nodeName(53, 63, 'reported', (i) => [`spec.nodes[${i}]`]),
-  nodeName(64, 90, 'refused', (i) => [`spec.nodes[${i}].name`]),
+  shared.nodeName(15, 25, 'valid', () => []),
+  shared.nodeName(53, 63, 'reported', (i) => [`spec.nodes[${i}]`]),
+  shared.nodeName(64, 90, 'refused', (i) => [`spec.nodes[${i}].name`]),
   groupRename(8, 12, 'valid'),
   groupRename(50, 63, 'reported'),
-  crName(20, 40, 'valid'),
+  shared.crName(20, 40, 'valid'),
   // 56 to 63: a valid label value, but <CR>-<group>-config is too long for the config volume; 64 on: the label.
-  crName(56, 253, 'reported'),
-  crName(254, 300, 'refused'),
+  shared.crName(56, 253, 'reported'),
+  shared.crName(254, 300, 'refused'),
 );
 
 /**
@@ -309,11 +211,7 @@ const unicode = fc.oneof(
         },
       ),
     ),
-  fc
-    .tuple(node, oddText)
-    .map(([i, text]) =>
-      assign<PinotCr>(`spec.nodes[${i}].name`, text, 'reported', [`spec.nodes[${i}]`], `nodes[${i}].name`),
-    ),
+  shared.oddNodeName,
   fc.tuple(groupField, groupName, oddText).map(([field, from, text]) =>
     mutation<PinotCr>(
       {
@@ -341,11 +239,8 @@ const unicode = fc.oneof(
         },
         (cr) => {
           const k8s = cr.spec.k8sConfig[j];
-          if (target === 'podLabelValue') withPodMetadata(k8s, 'labels', { team: text });
-          else if (target === 'podLabelKey') withPodMetadata(k8s, 'labels', { [text]: 'x' });
-          else if (target === 'envName') k8s.env = [...(k8s.env ?? []), { name: text, value: secretValue }];
-          else if (target === 'nodeSelector') k8s.nodeSelector = { 'example.com/zone': text };
-          else k8s.port[0].name = text;
+          if (target === 'portName') k8s.port[0].name = text;
+          else setOddPodField(k8s, target, text, secretValue);
         },
       ),
     ),
@@ -360,7 +255,7 @@ const huge = fc
     fc.constantFrom<'data' | 'java_opts'>('data', 'java_opts'),
     group,
     fc.constantFrom(...hugeUnits),
-    fc.oneof(fc.integer({ min: 300_000, max: 950_000 }), fc.integer({ min: 1_100_000, max: 1_250_000 })),
+    shared.hugeBytes,
   )
   .filter(([target, , , bytes]) => target === 'data' || bytes <= 950_000)
   .map(([target, j, unit, bytes]) =>
@@ -391,7 +286,7 @@ export const hostileCase: fc.Arbitrary<PinotMutation[]> = hostileCaseOf(
     duplicates,
     numbersAndTypes,
     podFields,
-    preservedUnknown,
+    shared.preservedUnknown,
     storage,
     longNames,
     unicode,
