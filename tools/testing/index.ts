@@ -48,4 +48,4 @@ export { createPodSecurityNamespace, podOf, podSecurityRefusals, privilegedProbe
 export type { RolloutInFlightOptions } from './rolloutInFlight.ts';
 export { waitForRolloutInFlight } from './rolloutInFlight.ts';
 export type { RunningTestOperator, TestOperatorOptions } from './testOperator.ts';
-export { startTestOperator } from './testOperator.ts';
+export { startTestOperator, testOperatorDefaults } from './testOperator.ts';

@@ -22,6 +22,12 @@ export interface RunningTestOperator<TOperator> {
 }
 
 /**
+ * The options a test runs an operator with, unless it says otherwise: RECONCILE_WAIT 1 s (periodic re-checks happen
+ * within a test), probes and metrics off (no ports to collide between parallel tests).
+ */
+export const testOperatorDefaults = Object.freeze({ reconcileWaitMs: 1_000, probes: false, metrics: false } as const);
+
+/**
  * Creates the operator with `options` over the test defaults (RECONCILE_WAIT 1 s, probes and metrics off, a logger
  * at `TEST_LOG_LEVEL`, default `silent`) and starts it in the background until `stop()`.
  */
@@ -30,9 +36,7 @@ export function startTestOperator<
   TOperator extends { start(signal: AbortSignal): Promise<void> },
 >(create: (options: TOptions) => TOperator, options: TOptions): RunningTestOperator<TOperator> {
   const operator = create({
-    reconcileWaitMs: 1_000,
-    probes: false,
-    metrics: false,
+    ...testOperatorDefaults,
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     ...options,
   });

@@ -6,12 +6,11 @@
  * created after the bad ones converges, and the password and S3 key in the tenants' config never show in events,
  * status or logs.
  */
-import type { Client } from '@dsoi/client';
-import { createTestNamespace } from '@dsoi/envtest/testing';
+import { testOperatorDefaults } from '@dsoi/chart-testing';
 import { runBadInputSuite, type SuiteObject } from '@dsoi/reconcile/testing';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createParseableOperator } from '../src/operator.ts';
-import { installParseableCrd, kubeConfig, types } from './harness.ts';
+import { kubeConfig, parseableFixture, types } from './harness.ts';
 import { baseTenant, hostileCase, secretValue } from './parseableMutations.ts';
 
 /**
@@ -21,10 +20,7 @@ import { baseTenant, hostileCase, secretValue } from './parseableMutations.ts';
 const numRuns = Number(process.env.BAD_INPUT_RUNS ?? 6);
 const settleTimeoutMs = 20_000;
 
-let admin: Client;
-beforeAll(async () => {
-  admin = await installParseableCrd();
-});
+const { admin, namespace } = parseableFixture();
 
 type TenantSpec = {
   nodes: { k8sConfig: string }[];
@@ -51,7 +47,7 @@ describe('ParseableTenant bad input (property-based)', () => {
     () =>
       runBadInputSuite({
         admin,
-        createNamespace: () => createTestNamespace(kubeConfig, 'hostile'),
+        createNamespace: () => namespace('hostile'),
         crType: types.tenant,
         childTypes: [types.configMap, types.secret, types.service, types.statefulSet, types.deployment],
         base: baseTenant,
@@ -70,14 +66,9 @@ describe('ParseableTenant bad input (property-based)', () => {
           });
         },
         startOperator: (namespace, logger, signal) =>
-          createParseableOperator({
-            kubeConfig,
-            watchNamespaces: [namespace],
-            reconcileWaitMs: 1_000,
-            probes: false,
-            metrics: false,
-            logger,
-          }).start(signal),
+          createParseableOperator({ ...testOperatorDefaults, kubeConfig, watchNamespaces: [namespace], logger }).start(
+            signal,
+          ),
         converged: notConverged,
         // The secret did flow through the operator (into the sentinel's Secrets), so the scans are not vacuous; and
         // no ConfigMap, Service or workload of any tenant holds it.

@@ -5,6 +5,7 @@
  * Warning event and a Degraded condition naming the field. The operator never stops, a valid CR created after the bad
  * ones converges (its PinotSchema included), and the auth password never shows in events, status or logs.
  */
+import { testOperatorDefaults } from '@dsoi/chart-testing';
 import type { Client, KubeObject } from '@dsoi/client';
 import { createTestNamespace } from '@dsoi/envtest/testing';
 import { runBadInputSuite, type SuiteObject } from '@dsoi/reconcile/testing';
@@ -95,13 +96,11 @@ describe('Pinot bad input (property-based)', () => {
         },
         startOperator: (namespace, logger, signal) =>
           createPinotOperator({
+            ...testOperatorDefaults,
             kubeConfig,
             watchNamespaces: [namespace],
             controllerUrl: pinot.url,
             httpTimeoutMs: 2_000,
-            reconcileWaitMs: 1_000,
-            probes: false,
-            metrics: false,
             logger,
           }).start(signal),
         // A PinotSchema per accepted cluster and one for the sentinel (last).
