@@ -23,6 +23,18 @@ describe('createItemBackoffRateLimiter', () => {
     expect(limiter.when('a')).toBe(5);
   });
 
+  it('starts at initialDelayMs', () => {
+    const limiter = createItemBackoffRateLimiter({ initialDelayMs: 3, maxDelayMs: 100 });
+    expect([1, 2, 3].map(() => limiter.when('a'))).toEqual([3, 6, 12]);
+  });
+
+  it('still reads the deprecated baseDelayMs, which initialDelayMs overrides', () => {
+    const old = createItemBackoffRateLimiter({ baseDelayMs: 7 });
+    expect([old.when('a'), old.when('a')]).toEqual([7, 14]);
+    const both = createItemBackoffRateLimiter({ baseDelayMs: 7, initialDelayMs: 2 });
+    expect(both.when('a')).toBe(2);
+  });
+
   it('stays finite after thousands of failures', () => {
     const limiter = createItemBackoffRateLimiter({ maxDelayMs: 30_000 });
     for (let i = 0; i < 5_000; i++) limiter.when('a');

@@ -16,21 +16,26 @@ export interface RateLimiter<TKey = string> {
 /** Options of {@link createItemBackoffRateLimiter}. */
 export interface ItemBackoffOptions {
   /** Delay after the first failure; doubles per failure. @default 5 */
+  readonly initialDelayMs?: number;
+  /**
+   * The old name of `initialDelayMs`, still read; `initialDelayMs` wins when both are given.
+   * @deprecated Use `initialDelayMs`, the name every dsoi package gives its first retry delay.
+   */
   readonly baseDelayMs?: number;
   /** The largest delay. @default 1_000_000 (1000 s, as controller-runtime) */
   readonly maxDelayMs?: number;
 }
 
-/** Per-item exponential backoff: `baseDelayMs * 2^failures`, capped at `maxDelayMs`. */
+/** Per-item exponential backoff: `initialDelayMs * 2^failures`, capped at `maxDelayMs`. */
 export function createItemBackoffRateLimiter<TKey = string>(options: ItemBackoffOptions = {}): RateLimiter<TKey> {
-  const { baseDelayMs = 5, maxDelayMs = 1_000_000 } = options;
+  const { initialDelayMs = options.baseDelayMs ?? 5, maxDelayMs = 1_000_000 } = options;
   const failures = new Map<TKey, number>();
   return {
     when(key) {
       const count = failures.get(key) ?? 0;
       failures.set(key, count + 1);
       // 2^count overflows to Infinity past ~1024; Math.min keeps it finite.
-      return Math.min(baseDelayMs * 2 ** count, maxDelayMs);
+      return Math.min(initialDelayMs * 2 ** count, maxDelayMs);
     },
     forget(key) {
       failures.delete(key);
