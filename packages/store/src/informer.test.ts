@@ -2,7 +2,7 @@ import { ConnectionError, ForbiddenError, GoneError } from '@dsoi/client/errors'
 import type { KubeObject } from '@dsoi/object';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StoreError } from './errors.js';
-import { createInformer, type Informer, type InformerOptions } from './informer.js';
+import { createInformer, type Informer, type InformerOptions, informerDefaults } from './informer.js';
 import { createFakeApi, eventually, type FakeApi } from './internal/fakeApi.js';
 
 const configMaps = { apiVersion: 'v1', kind: 'ConfigMap' };
@@ -404,6 +404,33 @@ describe('failures', () => {
 });
 
 describe('lifecycle', () => {
+  it('refuses a reconnectMaxDelayMs below reconnectInitialDelayMs, old names or new', () => {
+    const api = createFakeApi();
+    expect(() =>
+      createInformer(api.client, configMaps, { reconnectInitialDelayMs: 5_000, reconnectMaxDelayMs: 1_000 }),
+    ).toThrow('informer v1 ConfigMap: reconnectMaxDelayMs (1000) is below reconnectInitialDelayMs (5000)');
+    // The deprecated names still count, and the new names win over them.
+    expect(() =>
+      createInformer(api.client, configMaps, { initialBackoffMs: 5_000, reconnectMaxDelayMs: 1_000 }),
+    ).toThrow('reconnectMaxDelayMs (1000) is below reconnectInitialDelayMs (5000)');
+    expect(() =>
+      createInformer(api.client, configMaps, {
+        initialBackoffMs: 5_000,
+        reconnectInitialDelayMs: 500,
+        maxBackoffMs: 1_000,
+      }),
+    ).not.toThrow();
+    expect(() =>
+      createInformer(api.client, configMaps, {
+        maxBackoffMs: 100,
+        reconnectMaxDelayMs: 2_000,
+        initialBackoffMs: 1_000,
+      }),
+    ).not.toThrow();
+    expect(informerDefaults).toMatchObject({ reconnectInitialDelayMs: 800, initialBackoffMs: 800 });
+    expect(informerDefaults).toMatchObject({ reconnectMaxDelayMs: 30_000, maxBackoffMs: 30_000 });
+  });
+
   it('refuses options that cannot work, before any request', () => {
     const api = createFakeApi();
     expect(() => createInformer(api.client, configMaps, { pageSize: 0 })).toThrow(

@@ -80,10 +80,20 @@ export interface InformerOptions<TObject extends KubeObject = KubeObject> {
   /** Ask for BOOKMARK events, which keep the resourceVersion fresh and feed the inactivity watchdog. @default true */
   readonly allowWatchBookmarks?: boolean;
   /** The first reconnect waits 1-2× this; each further failure doubles it. @default 800 */
-  readonly initialBackoffMs?: number;
+  readonly reconnectInitialDelayMs?: number;
   /** No reconnect waits longer than this; at this cap the waits spread over its upper half. @default 30_000 */
+  readonly reconnectMaxDelayMs?: number;
+  /**
+   * The old name of `reconnectInitialDelayMs`, still read; `reconnectInitialDelayMs` wins when both are given.
+   * @deprecated Use `reconnectInitialDelayMs` (dsoi names every first retry delay `…InitialDelayMs`).
+   */
+  readonly initialBackoffMs?: number;
+  /**
+   * The old name of `reconnectMaxDelayMs`, still read; `reconnectMaxDelayMs` wins when both are given.
+   * @deprecated Use `reconnectMaxDelayMs` (dsoi names every largest retry delay `…MaxDelayMs`).
+   */
   readonly maxBackoffMs?: number;
-  /** A watch connection that stayed up this long resets the backoff to `initialBackoffMs`. @default 60_000 */
+  /** A watch connection that stayed up this long resets the backoff to `reconnectInitialDelayMs`. @default 60_000 */
   readonly backoffResetMs?: number;
   /**
    * After the first list, how long the first watch request may take to be refused (Forbidden) before the cache
@@ -113,7 +123,11 @@ export const informerDefaults = Object.freeze({
   watchTimeoutSeconds: 300,
   inactivityTimeoutMs: 90_000,
   allowWatchBookmarks: true,
+  reconnectInitialDelayMs: 800,
+  reconnectMaxDelayMs: 30_000,
+  /** @deprecated The old name of `reconnectInitialDelayMs`. */
   initialBackoffMs: 800,
+  /** @deprecated The old name of `reconnectMaxDelayMs`. */
   maxBackoffMs: 30_000,
   backoffResetMs: 60_000,
   watchConfirmMs: 200,
@@ -228,8 +242,10 @@ export function buildInformer<TObject extends KubeObject>(
     watchTimeoutSeconds = informerDefaults.watchTimeoutSeconds,
     inactivityTimeoutMs = informerDefaults.inactivityTimeoutMs,
     allowWatchBookmarks = informerDefaults.allowWatchBookmarks,
-    initialBackoffMs = informerDefaults.initialBackoffMs,
-    maxBackoffMs = informerDefaults.maxBackoffMs,
+    initialBackoffMs,
+    maxBackoffMs,
+    reconnectInitialDelayMs = initialBackoffMs ?? informerDefaults.reconnectInitialDelayMs,
+    reconnectMaxDelayMs = maxBackoffMs ?? informerDefaults.reconnectMaxDelayMs,
     backoffResetMs = informerDefaults.backoffResetMs,
     watchConfirmMs = informerDefaults.watchConfirmMs,
     onError,
@@ -244,8 +260,8 @@ export function buildInformer<TObject extends KubeObject>(
     pageSize,
     watchTimeoutSeconds,
     inactivityTimeoutMs,
-    initialBackoffMs,
-    maxBackoffMs,
+    reconnectInitialDelayMs,
+    reconnectMaxDelayMs,
     backoffResetMs,
     watchConfirmMs,
   });
@@ -279,8 +295,8 @@ export function buildInformer<TObject extends KubeObject>(
     progress: createInformerProgress(),
   };
   const pacing = {
-    initialMs: initialBackoffMs,
-    maxMs: maxBackoffMs,
+    initialMs: reconnectInitialDelayMs,
+    maxMs: reconnectMaxDelayMs,
     random,
     resetAfterMs: backoffResetMs,
     minHealthyWatchMs,
@@ -363,10 +379,11 @@ function checkOptions(description: string, numbers: Readonly<Record<string, numb
       );
     }
   }
-  if (numbers.maxBackoffMs! < numbers.initialBackoffMs!) {
+  const { reconnectInitialDelayMs: initial, reconnectMaxDelayMs: max } = numbers;
+  if (max! < initial!) {
     throw new StoreError(
       'InvalidOption',
-      `${description}: maxBackoffMs (${numbers.maxBackoffMs}) is below initialBackoffMs (${numbers.initialBackoffMs})`,
+      `${description}: reconnectMaxDelayMs (${max}) is below reconnectInitialDelayMs (${initial})`,
     );
   }
 }
