@@ -1,4 +1,10 @@
-/** Token buckets keyed by object, the spam filter of the Event recorder (client-go's EventSourceObjectSpamFilter). */
+/**
+ * Token buckets keyed by object, the spam filter of the Event recorder (client-go's EventSourceObjectSpamFilter).
+ *
+ * Not the client's request bucket (`createRequestLimiter`) nor the work queue's (`createBucketRateLimiter`): those are
+ * one bucket that reserves a token and says how long to wait, this is one bucket per key, least recently used dropped
+ * past `maxKeys`, that refuses when empty. And the client depends on this package, so this one cannot use the client's.
+ */
 
 /** A set of token buckets, one per key, created full on first use. */
 export interface TokenBuckets {
