@@ -53,7 +53,7 @@ const desiredKeys = (cr: KubeObject) =>
     .map(({ object }) => `${object.kind}/${object.metadata?.name}`);
 
 /** A tenant of the multi-node example; node names carry the tenant's, as child names derive from them. */
-export function tenantOf(namespace: string, name: string) {
+function tenantOf(namespace: string, name: string) {
   const tenant = example('parseable-multi-nodes.yaml', namespace, name);
   for (const node of tenant.spec.nodes) node.name = `${name}-${node.name}`;
   return tenant;
