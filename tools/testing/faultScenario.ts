@@ -12,7 +12,9 @@ import {
   type ProxyRequestRecord,
 } from '@dsoi/envtest/testing';
 import type { KubeObject, TypeMeta } from '@dsoi/object';
+import { createLogger } from '@dsoi/reconcile';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { type TestOperatorOptions, testOperatorDefaults } from './testOperator.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -121,6 +123,30 @@ export interface FaultScenarioOptions {
   readonly simulator?: SimulatorOptions;
   /** Records the proxy keeps. @default 200_000 */
   readonly logLimit?: number;
+}
+
+/** The options a fault scenario runs an operator with (each reference operator's options take them). */
+export interface ScenarioOperatorOptions extends TestOperatorOptions {
+  /** Only the scenario's namespace. */
+  readonly watchNamespaces: readonly string[];
+}
+
+/**
+ * The `startOperator` of a scenario for an operator's factory: the operator watches only the scenario's namespace,
+ * with RECONCILE_WAIT 10 minutes (only watch events bring changes in, so a lost one shows), probes and metrics off and
+ * logs at `TEST_LOG_LEVEL` (default silent).
+ */
+export function scenarioOperator(
+  create: (options: ScenarioOperatorOptions) => { start(signal: AbortSignal): Promise<void> },
+): FaultScenarioOptions['startOperator'] {
+  return (kubeConfig, namespace, signal) =>
+    create({
+      ...testOperatorDefaults,
+      kubeConfig,
+      watchNamespaces: [namespace],
+      reconcileWaitMs: 600_000,
+      logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    }).start(signal);
 }
 
 /**

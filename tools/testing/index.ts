@@ -20,11 +20,17 @@ export type { ChartRbacOptions, MissingGrant, RbacOperatorOptions } from './char
 export { describeChartRbac } from './chartRbacSuite.ts';
 export type { ChartSuiteOptions } from './chartSuite.ts';
 export { describeChart } from './chartSuite.ts';
-export type { FaultScenario, FaultScenarioOptions, SimulatorOptions } from './faultScenario.ts';
+export type {
+  FaultScenario,
+  FaultScenarioOptions,
+  ScenarioOperatorOptions,
+  SimulatorOptions,
+} from './faultScenario.ts';
 export {
   committed,
   ownedChildrenProblems,
   problemsOfEach,
+  scenarioOperator,
   simulateWorkloads,
   waitUntil,
   withFaultScenario,
@@ -33,6 +39,8 @@ export {
 export { chartAndGeneratedRules, checkGeneratedFiles } from './generatedFiles.ts';
 export type { ChartRelease } from './helm.ts';
 export { HelmError, helm, helmBinary, helmTemplate, valuesFile } from './helm.ts';
+export type { InformerReads } from './informerScope.ts';
+export { createUnrelatedConfigMaps, informerReads } from './informerScope.ts';
 export { kubeTypes } from './kubeTypes.ts';
 export type { LeaderFailoverOptions } from './leaderFailoverSuite.ts';
 export { describeLeaderFailover } from './leaderFailoverSuite.ts';

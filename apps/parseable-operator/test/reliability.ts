@@ -2,9 +2,8 @@
  * What the Parseable fault suites share (test/faults.test.ts on the run's control plane, test/faults.plane.test.ts on
  * one of its own): the operator as a fault scenario runs it, tenants made and changed, and "every tenant converged".
  */
-import { ownedChildrenProblems, waitUntil, withFaultScenario } from '@dsoi/chart-testing';
+import { ownedChildrenProblems, scenarioOperator, waitUntil, withFaultScenario } from '@dsoi/chart-testing';
 import type { Client, KubeObject } from '@dsoi/client';
-import { createLogger } from '@dsoi/reconcile';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createParseableOperator, parseableTenantType } from '../src/operator.ts';
 import { desiredTenantChildren, type TenantOwner } from '../src/tenant/desiredChildren.ts';
@@ -14,10 +13,7 @@ import { example, patchSpec, types } from './harness.ts';
 type Scenario = Parameters<typeof withFaultScenario>[0];
 type Body = Parameters<typeof withFaultScenario>[1];
 
-/**
- * Runs `body` with the operator behind a fault proxy of the API server of `kubeConfig`, watching a namespace of its
- * own, `RECONCILE_WAIT` 10 minutes (only watch events bring changes in).
- */
+/** Runs `body` with the operator behind a fault proxy of the API server of `kubeConfig` (see `scenarioOperator`). */
 export function withParseableScenario(
   kubeConfig: KubeConfig,
   prefix: string,
@@ -25,20 +21,7 @@ export function withParseableScenario(
   simulator: Scenario['simulator'] = {},
 ) {
   return withFaultScenario(
-    {
-      kubeConfig,
-      prefix,
-      simulator,
-      startOperator: (proxied, namespace, signal) =>
-        createParseableOperator({
-          kubeConfig: proxied,
-          watchNamespaces: [namespace],
-          reconcileWaitMs: 600_000,
-          probes: false,
-          metrics: false,
-          logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-        }).start(signal),
-    },
+    { kubeConfig, prefix, simulator, startOperator: scenarioOperator(createParseableOperator) },
     body,
   );
 }

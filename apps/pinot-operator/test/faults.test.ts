@@ -11,6 +11,7 @@ import {
   describeLeaderFailover,
   ownedChildrenProblems,
   type SimulatorOptions,
+  scenarioOperator,
   waitForRolloutInFlight,
   waitUntil,
   withFaultScenario,
@@ -19,7 +20,6 @@ import { type Client, createClient, type KubeObject } from '@dsoi/client';
 import { isConflict } from '@dsoi/client/errors';
 import { type ControlPlane, startControlPlane } from '@dsoi/envtest';
 import type { ProxyRequestRecord } from '@dsoi/envtest/testing';
-import { createLogger } from '@dsoi/reconcile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPinotOperator, pinotOperatorDefaults, pinotType } from '../src/operator.ts';
 import {
@@ -74,23 +74,8 @@ async function setRevision(namespace: string, name: string, revision: number) {
 
 /** A namespace, a proxy, the workload simulator and the operator (in this process, through the proxy). */
 function withScenario(prefix: string, body: Parameters<typeof withFaultScenario>[1], simulator: SimulatorOptions = {}) {
-  return withFaultScenario(
-    {
-      kubeConfig: plane.kubeConfig,
-      prefix,
-      simulator,
-      startOperator: (kubeConfig, namespace, signal) =>
-        createPinotOperator({
-          kubeConfig,
-          watchNamespaces: [namespace],
-          reconcileWaitMs: 600_000,
-          probes: false,
-          metrics: false,
-          logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-        }).start(signal),
-    },
-    body,
-  );
+  const startOperator = scenarioOperator(createPinotOperator);
+  return withFaultScenario({ kubeConfig: plane.kubeConfig, prefix, simulator, startOperator }, body);
 }
 
 describe('faults', () => {
