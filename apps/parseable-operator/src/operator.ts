@@ -4,15 +4,7 @@
  */
 import type { KubeObject, TypeMeta } from '@dsoi/object';
 import { createManager, type Manager, type ReconcileRequest } from '@dsoi/reconcile';
-import {
-  annotationsChanged,
-  generationChanged,
-  labelsChanged,
-  namespaceFilter,
-  notPaused,
-  or,
-  type Predicate,
-} from '@dsoi/reconcile/controller';
+import { type OperatorPredicateOptions, operatorPredicates, type Predicate } from '@dsoi/reconcile/controller';
 import type { OperatorFlags, OperatorManagerOptions } from '@dsoi/reconcile/manager';
 import { type ParseableTenant, parseableApiVersion } from './api/parseableTenant.ts';
 import { createTenantReconciler, persistentVolumeClaimType, tenantOwnedKinds } from './tenant/tenantReconciler.ts';
@@ -61,19 +53,12 @@ const claimToTenant = (claim: KubeObject): ReconcileRequest[] => {
 };
 
 /**
- * The predicates of the tenant controller. The namespace filter and the paused annotation (`dsoi.io/paused: "true"`)
+ * The predicates of the tenant controller (`operatorPredicates` of `@dsoi/reconcile/controller`). The namespace filter and the paused annotation (`dsoi.io/paused: "true"`)
  * are object filters: they also hold before every reconcile, periodic re-checks included (the Go operator had none).
  * Status-only updates do not wake the controller; an annotation or label change does (un-pausing, for one).
  */
-export function tenantPredicates(options: {
-  readonly denyList?: readonly string[];
-  readonly watchNamespaces?: readonly string[];
-}): Predicate[] {
-  return [
-    namespaceFilter({ allow: options.watchNamespaces ?? [], deny: options.denyList ?? [] }),
-    notPaused(),
-    or(generationChanged, annotationsChanged, labelsChanged),
-  ];
+export function tenantPredicates(options: Pick<OperatorPredicateOptions, 'denyList' | 'watchNamespaces'>): Predicate[] {
+  return operatorPredicates(options);
 }
 
 /** Creates the operator; nothing runs until `start`. */

@@ -4,16 +4,7 @@
  */
 import type { KubeObject, TypeMeta } from '@dsoi/object';
 import { createManager, type Manager, type ReconcileRequest } from '@dsoi/reconcile';
-import {
-  annotationsChanged,
-  createDefaultRateLimiter,
-  generationChanged,
-  labelsChanged,
-  namespaceFilter,
-  notPaused,
-  or,
-  type Predicate,
-} from '@dsoi/reconcile/controller';
+import { createDefaultRateLimiter, operatorPredicates, type Predicate } from '@dsoi/reconcile/controller';
 import type { OperatorFlags, OperatorManagerOptions } from '@dsoi/reconcile/manager';
 import type { Informer, SharedInformerHandle } from '@dsoi/store';
 import { pinotApiVersion } from './api/common.ts';
@@ -226,12 +217,8 @@ export function createPinotOperator(options: PinotOperatorOptions): PinotOperato
   const manager = createManager({ ...managerOptions, name, ...(webhook && { runnables: [webhook.server] }) });
   // One namespace narrows every watch; several are watched cluster-wide and filtered.
   const scope = watchNamespaces.length === 1 ? { namespace: watchNamespaces[0]! } : {};
-  const filters = (legacyAnnotation: string) => [
-    namespaceFilter({ allow: watchNamespaces, deny: denyList }),
-    notPaused(),
-    notPaused(legacyAnnotation),
-    or(generationChanged, annotationsChanged, labelsChanged, deletionStarted),
-  ];
+  const filters = (legacyAnnotation: string) =>
+    operatorPredicates({ watchNamespaces, denyList, pausedAnnotations: [legacyAnnotation], alsoOn: [deletionStarted] });
 
   const childLabelSelector = { app: 'pinot' };
   const handles: SharedInformerHandle[] = [];

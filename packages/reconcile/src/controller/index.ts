@@ -7,6 +7,8 @@
 export { toMetaTime } from './conditions.js';
 export { skipCleanupAnnotation } from './finalizer.js';
 export { keyOf, parseKey } from './handlers.js';
+export type { OperatorPredicateOptions } from './operatorPredicates.js';
+export { operatorPredicates } from './operatorPredicates.js';
 export type { NamespaceFilterOptions, ObjectEvent, Predicate, PredicateObject } from './predicates.js';
 export {
   and,
