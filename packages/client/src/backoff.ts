@@ -28,7 +28,11 @@ export function backoffDelayMs(retry: number, policy: BackoffPolicy, random: () 
   return Math.round(Math.min(policy.maxDelayMs, Math.max(0, delay)));
 }
 
-/** Resolves after `ms`, or rejects with the signal's reason as soon as `signal` aborts. */
+/**
+ * Resolves after `ms`, or rejects with the signal's reason as soon as `signal` aborts (at once if it already has).
+ * The timer is cleared on abort; a caller that only wants to stop waiting adds `.catch(() => undefined)` and checks
+ * `signal.aborted` itself.
+ */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {

@@ -3,9 +3,9 @@
  * the `@dsoi/client/errors` entry.
  */
 
-// Retries: the client's policy, retryOnConflict, and the jittered backoff every retry of dsoi uses
+// Retries: the client's policy, retryOnConflict, and the jittered backoff and abortable sleep every retry of dsoi uses
 export type { BackoffPolicy } from './backoff.js';
-export { backoffDelayMs } from './backoff.js';
+export { backoffDelayMs, sleep } from './backoff.js';
 // What the client announces on an @dsoi/events bus
 export type { ClientBus, ClientEvents } from './bus.js';
 // The client: createClient, its interface and options

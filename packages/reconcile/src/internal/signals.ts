@@ -1,22 +1,13 @@
 /** AbortSignal helpers shared by the runtime's long-running parts: abortable waits and a deadline after a stop. */
 
+import { sleep } from '@dsoi/client';
+
 /**
- * Resolves after `ms`, or as soon as `signal` aborts (it never rejects: callers check `signal.aborted`). The timer
- * is cleared on abort, so nothing keeps the process alive.
+ * Resolves after `ms`, or as soon as `signal` aborts (it never rejects: callers check `signal.aborted`): the client's
+ * `sleep`, its abort swallowed. The timer is cleared on abort, so nothing keeps the process alive.
  */
 export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return sleep(ms, signal).catch(() => undefined);
 }
 
 /** Resolves when `signal` aborts (at once if it already has). */

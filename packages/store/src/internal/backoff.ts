@@ -1,5 +1,5 @@
-/** The informer's reconnect delays (the client's jittered exponential backoff) and its abortable pause. */
-import { backoffDelayMs } from '@dsoi/client';
+/** The informer's reconnect delays (the client's jittered exponential backoff) and its abortable pause (the client's sleep). */
+import { backoffDelayMs, sleep } from '@dsoi/client';
 
 /** The bounds of the informer's reconnect delays. */
 export interface ReconnectBackoffOptions {
@@ -23,19 +23,7 @@ export function reconnectDelayMs(failures: number, { initialMs, maxMs, random }:
   return Math.max(Math.min(initialMs, maxMs), backoffDelayMs(failures, policy, random));
 }
 
-/** Resolves after `ms`, or at once (without rejecting) when `signal` aborts. */
+/** Resolves after `ms`, or at once (without rejecting) when `signal` aborts: the client's `sleep`, its abort swallowed. */
 export function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) {
-      resolve();
-      return;
-    }
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
+  return sleep(ms, signal).catch(() => undefined);
 }
