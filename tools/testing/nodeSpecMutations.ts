@@ -4,7 +4,18 @@
  * container fields, volumes, storage, a Service). Each app's mutation list (`apps/*\/test/*Mutations.ts`) builds its
  * hostile cases from these and from what only its own CR has.
  */
-import { assign, dnsName, dnsTail, type Mutation, mutation, type Outcome, oddText } from '@dsoi/reconcile/testing';
+import {
+  assign,
+  dnsName,
+  dnsTail,
+  hugeText,
+  hugeUnits,
+  type Mutation,
+  type MutationSpec,
+  mutation,
+  type Outcome,
+  oddText,
+} from '@dsoi/reconcile/testing';
 import fc from 'fast-check';
 
 /** A CR with `spec.nodes[]` and `spec.k8sConfig[]`, as the tests build it (two nodes, two groups). */
@@ -37,6 +48,38 @@ export function nodeSpecMutations<TCr extends NodeSpecCr>() {
   /** The index of a node, and of a config group. */
   const node = fc.constantFrom(0, 1);
   const group = fc.constantFrom(0, 1);
+  /** A node name of `min` to `max` characters; a refusal or report names `fields(i)`. */
+  const nodeName = (min: number, max: number, outcome: Outcome, fields: (i: number) => string[]) =>
+    fc.tuple(node, fc.integer({ min, max })).chain(([i, length]) =>
+      dnsTail(length).map((tail) =>
+        mutation<TCr>(
+          {
+            label: `nodes[${i}].name of ${length} characters`,
+            slot: `nodes[${i}].name`,
+            outcome,
+            fields: fields(i),
+          },
+          (cr, tag) => (cr.spec.nodes[i].name = dnsName(`${tag}n${i}`, tail)),
+        ),
+      ),
+    );
+  /** A CR name of `min` to `max` characters. */
+  const crName = (min: number, max: number, outcome: Outcome) =>
+    fc.integer({ min, max }).map((length) =>
+      mutation<TCr>(
+        {
+          label: `metadata.name of ${length} characters`,
+          slot: 'metadata.name',
+          outcome,
+          fields: ['metadata.name'],
+        },
+        (cr) => (cr.metadata.name = `${cr.metadata.name}-${'x'.repeat(length)}`.slice(0, length)),
+      ),
+    );
+  const hugeBytes = fc.oneof(
+    fc.integer({ min: 300_000, max: 950_000 }),
+    fc.integer({ min: 1_100_000, max: 1_250_000 }),
+  );
   return {
     node,
     group,
@@ -146,34 +189,79 @@ export function nodeSpecMutations<TCr extends NodeSpecCr>() {
       'reported',
       ['accessModes'],
     ),
-    /** A node name of `min` to `max` characters; a refusal or report names `fields(i)`. */
-    nodeName: (min: number, max: number, outcome: Outcome, fields: (i: number) => string[]) =>
-      fc.tuple(node, fc.integer({ min, max })).chain(([i, length]) =>
-        dnsTail(length).map((tail) =>
-          mutation<TCr>(
-            {
-              label: `nodes[${i}].name of ${length} characters`,
-              slot: `nodes[${i}].name`,
-              outcome,
-              fields: fields(i),
-            },
-            (cr, tag) => (cr.spec.nodes[i].name = dnsName(`${tag}n${i}`, tail)),
-          ),
-        ),
-      ),
-    /** A CR name of `min` to `max` characters. */
-    crName: (min: number, max: number, outcome: Outcome) =>
-      fc.integer({ min, max }).map((length) =>
+    /**
+     * Node names of three bands, as arms of an app's `fc.oneof`: 15 to 25 characters (valid), `reportedMin` to 63
+     * (valid for the CRD, too long for a name the operator derives from it: reported at `spec.nodes[i]`), 64 to 90
+     * (refused at `spec.nodes[i].name`).
+     */
+    nodeNames: (reportedMin: number) => [
+      nodeName(15, 25, 'valid', () => []),
+      nodeName(reportedMin, 63, 'reported', (i) => [`spec.nodes[${i}]`]),
+      nodeName(64, 90, 'refused', (i) => [`spec.nodes[${i}].name`]),
+    ],
+    /**
+     * CR names of three bands, as arms of an app's `fc.oneof`: 20 to `validMax` characters (valid), `reportedMin` to
+     * 253 (valid for the API server, too long for a name or label the operator derives from it), 254 to 300 (refused).
+     */
+    crNames: (validMax: number, reportedMin: number) => [
+      crName(20, validMax, 'valid'),
+      crName(reportedMin, 253, 'reported'),
+      crName(254, 300, 'refused'),
+    ],
+    /**
+     * Odd Unicode in free text: harmless (it converges; the client escapes for server-side apply what its YAML decoder
+     * refuses raw). The targets are a k8sConfig group's `podAnnotation` and `containerEnv` and the app's own
+     * (`fields`: the field path of a target and group index), which `put` sets; the label reads `<target> of group
+     * <j> <verb> <text>`, the slot is `slot(target, j)` (default `<target><j>`).
+     */
+    oddFreeText: <TTarget extends string>(
+      fields: Readonly<Record<TTarget, (j: number) => string>>,
+      put: (cr: TCr, target: TTarget, j: number, text: string) => void,
+      options: { readonly verb: string; readonly slot?: (target: string, j: number) => string },
+    ) => {
+      const targets: Readonly<Record<string, (j: number) => string>> = {
+        ...fields,
+        podAnnotation: (j: number) => `spec.k8sConfig[${j}].podMetadata.annotations`,
+        containerEnv: (j: number) => `spec.k8sConfig[${j}].env`,
+      };
+      return fc.tuple(fc.constantFrom(...Object.keys(targets)), group, oddText).map(([target, j, text]) =>
         mutation<TCr>(
           {
-            label: `metadata.name of ${length} characters`,
-            slot: 'metadata.name',
-            outcome,
-            fields: ['metadata.name'],
+            label: `${target} of group ${j} ${options.verb} ${JSON.stringify(text)}`,
+            slot: options.slot?.(target, j) ?? target + j,
+            outcome: 'valid',
+            fields: [targets[target]!(j)],
           },
-          (cr) => (cr.metadata.name = `${cr.metadata.name}-${'x'.repeat(length)}`.slice(0, length)),
+          (cr) => {
+            const k8s = cr.spec.k8sConfig[j];
+            if (target === 'podAnnotation') withPodMetadata(k8s, 'annotations', { 'example.com/note': text });
+            else if (target === 'containerEnv') k8s.env = [...(k8s.env ?? []), { name: 'ODD', value: text }];
+            else put(cr, target as TTarget, j, text);
+          },
         ),
-      ),
+      );
+    },
+    /**
+     * Huge config text in one of `targets` of group `j`, 300 KB to 1.25 MB (under etcd's 1.5 MiB request limit): a
+     * ConfigMap holds at most 1 MiB, so over it the outcome is `reported`. One per case (slot `huge`), so a CR stays
+     * under the limit; the targets in `capped` (text a workload's pod template carries too) get at most 950 KB.
+     * `spec` gives the label and fields of a case, `put` adds the text.
+     */
+    huge: <TTarget extends string>(
+      targets: readonly TTarget[],
+      capped: readonly TTarget[],
+      spec: (target: TTarget, j: number, unit: string, bytes: number) => Omit<MutationSpec, 'slot' | 'outcome'>,
+      put: (cr: TCr, target: TTarget, j: number, text: string) => void,
+    ) =>
+      fc
+        .tuple(fc.constantFrom(...targets), group, fc.constantFrom(...hugeUnits), hugeBytes)
+        .filter(([target, , , bytes]) => !capped.includes(target) || bytes <= 950_000)
+        .map(([target, j, unit, bytes]) =>
+          mutation<TCr>(
+            { ...spec(target, j, unit, bytes), slot: 'huge', outcome: bytes > 1_048_576 ? 'reported' : 'valid' },
+            (cr) => put(cr, target, j, hugeText(unit, bytes)),
+          ),
+        ),
     /** Odd text as a node name: valid for the CRD, refused by the operator naming the node. */
     oddNodeName: fc
       .tuple(node, oddText)
@@ -181,6 +269,6 @@ export function nodeSpecMutations<TCr extends NodeSpecCr>() {
         assign<TCr>(`spec.nodes[${i}].name`, text, 'reported', [`spec.nodes[${i}]`], `nodes[${i}].name`),
       ),
     /** Sizes of huge config text around the 1 MiB a ConfigMap holds: 300 to 950 KB, or 1.1 to 1.25 MB. */
-    hugeBytes: fc.oneof(fc.integer({ min: 300_000, max: 950_000 }), fc.integer({ min: 1_100_000, max: 1_250_000 })),
+    hugeBytes,
   };
 }

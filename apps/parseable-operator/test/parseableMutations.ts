@@ -5,14 +5,12 @@
  * workload's validation refuses).
  */
 
-import { nodeSpecMutations, setOddPodField, withPodMetadata } from '@dsoi/chart-testing';
+import { nodeSpecMutations, setOddPodField } from '@dsoi/chart-testing';
 import {
   assign,
   dnsName,
   dnsTail,
   hostileCaseOf,
-  hugeText,
-  hugeUnits,
   type Mutation,
   mutation,
   type Outcome,
@@ -224,9 +222,7 @@ const typeRename = (min: number, max: number, outcome: Outcome) =>
     ),
   );
 const longNames = fc.oneof(
-  shared.nodeName(15, 25, 'valid', () => []),
-  shared.nodeName(56, 63, 'reported', (i) => [`spec.nodes[${i}]`]),
-  shared.nodeName(64, 90, 'refused', (i) => [`spec.nodes[${i}].name`]),
+  ...shared.nodeNames(56),
   groupRename('k8sConfig', 8, 12, 'valid'),
   groupRename('k8sConfig', 53, 253, 'reported'),
   groupRename('parseableConfig', 8, 63, 'valid'),
@@ -234,41 +230,22 @@ const longNames = fc.oneof(
   fc.oneof(groupRename('k8sConfig', 254, 280, 'refused'), groupRename('parseableConfig', 254, 280, 'refused')),
   typeRename(3, 10, 'valid'),
   typeRename(64, 120, 'reported'),
-  shared.crName(20, 63, 'valid'),
-  shared.crName(64, 253, 'reported'),
-  shared.crName(254, 300, 'refused'),
+  ...shared.crNames(63, 64),
 );
 
-/**
- * Odd Unicode: harmless in free text (it converges; the client escapes for server-side apply what its YAML decoder
- * refuses raw), an error in a name, a label, a config key or an env var name.
- */
-const freeText = {
-  envValue: (j: number) => `spec.parseableConfig[${j}].env`,
-  cliArgs: (j: number) => `spec.parseableConfig[${j}].cliArgs`,
-  podAnnotation: (j: number) => `spec.k8sConfig[${j}].podMetadata.annotations`,
-  containerEnv: (j: number) => `spec.k8sConfig[${j}].env`,
-};
+/** Odd Unicode: harmless in free text, an error in a name, a label, a config key or an env var name. */
 const unicode = fc.oneof(
-  fc
-    .tuple(fc.constantFrom(...(Object.keys(freeText) as (keyof typeof freeText)[])), group, oddText)
-    .map(([target, j, text]) =>
-      mutation<TenantCr>(
-        {
-          label: `${target} of group ${j} gets ${JSON.stringify(text)}`,
-          slot: target + j,
-          outcome: 'valid',
-          fields: [freeText[target](j)],
-        },
-        (cr) => {
-          const k8s = cr.spec.k8sConfig[j];
-          if (target === 'envValue') cr.spec.parseableConfig[j].env.ODD = text;
-          else if (target === 'cliArgs') cr.spec.parseableConfig[j].cliArgs.push(text);
-          else if (target === 'podAnnotation') withPodMetadata(k8s, 'annotations', { 'example.com/note': text });
-          else k8s.env = [...(k8s.env ?? []), { name: 'ODD', value: text }];
-        },
-      ),
-    ),
+  shared.oddFreeText(
+    {
+      envValue: (j: number) => `spec.parseableConfig[${j}].env`,
+      cliArgs: (j: number) => `spec.parseableConfig[${j}].cliArgs`,
+    },
+    (cr, target, j, text) => {
+      if (target === 'envValue') cr.spec.parseableConfig[j].env.ODD = text;
+      else cr.spec.parseableConfig[j].cliArgs.push(text);
+    },
+    { verb: 'gets' },
+  ),
   shared.oddNodeName,
   fc.tuple(groupField, group, oddText).map(([field, j, text]) =>
     mutation<TenantCr>(
@@ -318,39 +295,24 @@ const unicode = fc.oneof(
     ),
 );
 
-/**
- * Huge config strings, 300 KB to 1.25 MB (under etcd's 1.5 MiB request limit): a ConfigMap holds at most 1 MiB. One
- * per case (slot `huge`), so a tenant stays under the limit; the object-store one goes last, after a removal of the
- * object store, which it puts back.
- */
-const huge = fc
-  .tuple(
-    fc.constantFrom('config env', 'object store', 'container env'),
-    group,
-    fc.constantFrom(...hugeUnits),
-    shared.hugeBytes,
-  )
-  .filter(([target, , , bytes]) => target !== 'container env' || bytes <= 950_000)
-  .map(([target, j, unit, bytes]) =>
-    mutation<TenantCr>(
-      {
-        label: `${target} of group ${j} gets ${bytes} bytes of ${JSON.stringify(unit)}`,
-        slot: 'huge',
-        outcome: bytes > 1_048_576 ? 'reported' : 'valid',
-        fields: [target === 'object store' ? dataField : `spec.parseableConfig[${j}].env`],
-        late: target === 'object store',
-      },
-      (cr) => {
-        const text = hugeText(unit, bytes);
-        if (target === 'config env') cr.spec.parseableConfig[j].env.BIG = text;
-        else if (target === 'container env') cr.spec.k8sConfig[j].env.push({ name: 'BIG', value: text });
-        else {
-          cr.spec.external ??= { objectStore: { spec: { type: 's3-store', data: '' } } };
-          cr.spec.external.objectStore.spec.data += `P_BIG=${text}\n`;
-        }
-      },
-    ),
-  );
+/** Huge config strings (see `huge` of nodeSpecMutations); the object-store one goes last, after a removal of the object store, which it puts back. */
+const huge = shared.huge(
+  ['config env', 'object store', 'container env'],
+  ['container env'],
+  (target, j, unit, bytes) => ({
+    label: `${target} of group ${j} gets ${bytes} bytes of ${JSON.stringify(unit)}`,
+    fields: [target === 'object store' ? dataField : `spec.parseableConfig[${j}].env`],
+    late: target === 'object store',
+  }),
+  (cr, target, j, text) => {
+    if (target === 'config env') cr.spec.parseableConfig[j].env.BIG = text;
+    else if (target === 'container env') cr.spec.k8sConfig[j].env.push({ name: 'BIG', value: text });
+    else {
+      cr.spec.external ??= { objectStore: { spec: { type: 's3-store', data: '' } } };
+      cr.spec.external.objectStore.spec.data += `P_BIG=${text}\n`;
+    }
+  },
+);
 
 /** One case: 1 to 3 hostile mutations of different slots. */
 export const hostileCase: fc.Arbitrary<TenantMutation[]> = hostileCaseOf(

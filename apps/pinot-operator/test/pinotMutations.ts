@@ -4,14 +4,12 @@
  * several fields, label rules, config sizes, values the workload's validation refuses).
  */
 
-import { nodeSpecMutations, setOddPodField, withPodMetadata } from '@dsoi/chart-testing';
+import { nodeSpecMutations, setOddPodField } from '@dsoi/chart-testing';
 import {
   assign,
   dnsName,
   dnsTail,
   hostileCaseOf,
-  hugeText,
-  hugeUnits,
   type Mutation,
   mutation,
   type Outcome,
@@ -163,54 +161,36 @@ const groupRename = (min: number, max: number, outcome: Outcome) =>
     ),
   );
 const longNames = fc.oneof(
-  shared.nodeName(15, 25, 'valid', () => []),
-  shared.nodeName(53, 63, 'reported', (i) => [`spec.nodes[${i}]`]),
-  shared.nodeName(64, 90, 'refused', (i) => [`spec.nodes[${i}].name`]),
+  ...shared.nodeNames(53),
   groupRename(8, 12, 'valid'),
   groupRename(50, 63, 'reported'),
-  shared.crName(20, 40, 'valid'),
   // 56 to 63: a valid label value, but <CR>-<group>-config is too long for the config volume; 64 on: the label.
-  shared.crName(56, 253, 'reported'),
-  shared.crName(254, 300, 'refused'),
+  ...shared.crNames(40, 56),
 );
 
-/**
- * Odd Unicode: harmless in free text (it converges; the client escapes for server-side apply what its YAML decoder
- * refuses raw), an error in a name, a label or an env var name.
- */
-const freeText = {
-  data: (j: number) => `spec.pinotNodeConfig[${j}].data`,
-  java_opts: (j: number) => `spec.pinotNodeConfig[${j}].java_opts`,
-  zkAddress: () => 'spec.external.zookeeper.spec.zkAddress',
-  plugins: () => 'spec.plugins[1]',
-  authType: () => 'spec.auth.type',
-  podAnnotation: (j: number) => `spec.k8sConfig[${j}].podMetadata.annotations`,
-  envValue: (j: number) => `spec.k8sConfig[${j}].env`,
-};
+/** Odd Unicode: harmless in free text, an error in a name, a label or an env var name. */
 const unicode = fc.oneof(
-  fc
-    .tuple(fc.constantFrom(...(Object.keys(freeText) as (keyof typeof freeText)[])), group, oddText)
-    .map(([target, j, text]) =>
-      mutation<PinotCr>(
-        {
-          label: `${target} of group ${j} += ${JSON.stringify(text)}`,
-          // Slots shared with the mutations these would undo.
-          slot:
-            { zkAddress: 'spec.external', plugins: 'spec.plugins', authType: 'auth' }[target as string] ?? target + j,
-          outcome: 'valid',
-          fields: [freeText[target](j)],
-        },
-        (cr) => {
-          const k8s = cr.spec.k8sConfig[j];
-          if (target === 'data' || target === 'java_opts') cr.spec.pinotNodeConfig[j][target] += text;
-          else if (target === 'zkAddress') cr.spec.external.zookeeper.spec.zkAddress += text;
-          else if (target === 'plugins') cr.spec.plugins = ['pinot-s3', text];
-          else if (target === 'authType') cr.spec.auth.type = text;
-          else if (target === 'podAnnotation') withPodMetadata(k8s, 'annotations', { 'example.com/note': text });
-          else k8s.env = [...(k8s.env ?? []), { name: 'ODD', value: text }];
-        },
-      ),
-    ),
+  shared.oddFreeText(
+    {
+      data: (j: number) => `spec.pinotNodeConfig[${j}].data`,
+      java_opts: (j: number) => `spec.pinotNodeConfig[${j}].java_opts`,
+      zkAddress: () => 'spec.external.zookeeper.spec.zkAddress',
+      plugins: () => 'spec.plugins[1]',
+      authType: () => 'spec.auth.type',
+    },
+    (cr, target, j, text) => {
+      if (target === 'data' || target === 'java_opts') cr.spec.pinotNodeConfig[j][target] += text;
+      else if (target === 'zkAddress') cr.spec.external.zookeeper.spec.zkAddress += text;
+      else if (target === 'plugins') cr.spec.plugins = ['pinot-s3', text];
+      else cr.spec.auth.type = text;
+    },
+    {
+      verb: '+=',
+      // Slots shared with the mutations these would undo.
+      slot: (target, j) =>
+        ({ zkAddress: 'spec.external', plugins: 'spec.plugins', authType: 'auth' })[target] ?? target + j,
+    },
+  ),
   shared.oddNodeName,
   fc.tuple(groupField, groupName, oddText).map(([field, from, text]) =>
     mutation<PinotCr>(
@@ -246,29 +226,16 @@ const unicode = fc.oneof(
     ),
 );
 
-/**
- * Huge config strings, 300 KB to 1.25 MB (under etcd's 1.5 MiB request limit): a config file over 1 MiB cannot be
- * a ConfigMap. One per case (slot `huge`), so a CR stays under the limit.
- */
-const huge = fc
-  .tuple(
-    fc.constantFrom<'data' | 'java_opts'>('data', 'java_opts'),
-    group,
-    fc.constantFrom(...hugeUnits),
-    shared.hugeBytes,
-  )
-  .filter(([target, , , bytes]) => target === 'data' || bytes <= 950_000)
-  .map(([target, j, unit, bytes]) =>
-    mutation<PinotCr>(
-      {
-        label: `pinotNodeConfig[${j}].${target} += ${bytes} bytes of ${JSON.stringify(unit)}`,
-        slot: 'huge',
-        outcome: bytes > 1_048_576 ? 'reported' : 'valid',
-        fields: [`spec.pinotNodeConfig[${j}].data`],
-      },
-      (cr) => (cr.spec.pinotNodeConfig[j][target] += hugeText(unit, bytes)),
-    ),
-  );
+/** Huge config strings (see `huge` of nodeSpecMutations): a config file over 1 MiB cannot be a ConfigMap. */
+const huge = shared.huge<'data' | 'java_opts'>(
+  ['data', 'java_opts'],
+  ['java_opts'],
+  (target, j, unit, bytes) => ({
+    label: `pinotNodeConfig[${j}].${target} += ${bytes} bytes of ${JSON.stringify(unit)}`,
+    fields: [`spec.pinotNodeConfig[${j}].data`],
+  }),
+  (cr, target, j, text) => (cr.spec.pinotNodeConfig[j][target] += text),
+);
 
 /** Auth naming a missing Secret or one with the wrong password, or none: not the cluster controller's concern. */
 const auth = fc.constantFrom('no-such-secret', 'pinot-auth-wrong', 'none').map((secret) =>
