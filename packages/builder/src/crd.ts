@@ -14,7 +14,7 @@ export type {
 } from './crdSchema.js';
 export { buildCustomResourceDefinition, structuralSchema } from './crdSchema.js';
 export { customResourceDefinitionYaml } from './crdYaml.js';
-export type { KubernetesSchemaName, KubernetesSchemaSet } from './kubernetesSchemas.js';
+export type { KubernetesSchemaName, KubernetesSchemaSet, KubernetesSchemaTypes } from './kubernetesSchemas.js';
 export {
   extractKubernetesSchemas,
   kubernetesSchema,

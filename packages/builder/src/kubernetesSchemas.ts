@@ -3,6 +3,17 @@
  * taken from a real kube-apiserver's OpenAPI v3 document (`GET /openapi/v3/api/v1`) and committed as JSON, so a CRD
  * validates an embedded ServiceSpec exactly as the API server validates a Service, without hand-written schemas.
  */
+import type {
+  V1ContainerPort,
+  V1EnvVar,
+  V1PersistentVolumeClaimSpec,
+  V1Probe,
+  V1ResourceRequirements,
+  V1ServiceSpec,
+  V1Toleration,
+  V1Volume,
+  V1VolumeMount,
+} from '@kubernetes/client-node';
 import { type JsonSchema, type StructuralSchema, structuralSchema } from './crdSchema.js';
 import committed from './kubernetesSchemas.json' with { type: 'json' };
 import { withQuantityPatterns } from './quantityPattern.js';
@@ -22,6 +33,22 @@ export const kubernetesSchemaNames = Object.freeze([
 
 /** One of {@link kubernetesSchemaNames}. */
 export type KubernetesSchemaName = (typeof kubernetesSchemaNames)[number];
+
+/**
+ * The TypeScript type (`@kubernetes/client-node`'s model) of each of {@link kubernetesSchemaNames}, so a CRD field
+ * typed by name (`KubernetesSchemaTypes['Probe']`) needs no import of its own.
+ */
+export interface KubernetesSchemaTypes {
+  readonly ContainerPort: V1ContainerPort;
+  readonly EnvVar: V1EnvVar;
+  readonly PersistentVolumeClaimSpec: V1PersistentVolumeClaimSpec;
+  readonly Probe: V1Probe;
+  readonly ResourceRequirements: V1ResourceRequirements;
+  readonly ServiceSpec: V1ServiceSpec;
+  readonly Toleration: V1Toleration;
+  readonly Volume: V1Volume;
+  readonly VolumeMount: V1VolumeMount;
+}
 
 /** The committed file: where the schemas came from, and the schemas. */
 export interface KubernetesSchemaSet {

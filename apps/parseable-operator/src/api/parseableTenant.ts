@@ -2,18 +2,8 @@
  * The ParseableTenant custom resource as zod schemas: the one source of its TypeScript types, of the run-time check
  * of objects read from the cluster, and of the generated CRD (`parseable.io/v1beta1`, the Go operator's fields).
  */
-import type { KubernetesSchemaName } from '@dsoi/builder/crd';
+import type { KubernetesSchemaName, KubernetesSchemaTypes } from '@dsoi/builder/crd';
 import { conditionSchema } from '@dsoi/reconcile/dsoi';
-import type {
-  V1EnvVar,
-  V1PersistentVolumeClaimSpec,
-  V1Probe,
-  V1ResourceRequirements,
-  V1ServiceSpec,
-  V1Toleration,
-  V1Volume,
-  V1VolumeMount,
-} from '@kubernetes/client-node';
 import { z } from 'zod';
 
 /** The API group of ParseableTenant (the Go operator's, unchanged). */
@@ -33,11 +23,14 @@ export const kubernetesRefPrefix = 'kubernetes:';
  * A core/v1 type embedded in the CRD. At run time any object passes (the API server validated it against the CRD);
  * in the CRD it is the real schema that `@dsoi/builder` extracted from a kube-apiserver's OpenAPI document.
  */
-function kubernetesType<TObject>(name: KubernetesSchemaName) {
+function kubernetesType<TName extends KubernetesSchemaName>(name: TName) {
   return z
-    .custom<TObject>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
-      message: `expected a ${name} object`,
-    })
+    .custom<KubernetesSchemaTypes[TName]>(
+      (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+      {
+        message: `expected a ${name} object`,
+      },
+    )
     .meta({ $ref: `${kubernetesRefPrefix}${name}` });
 }
 
@@ -50,7 +43,7 @@ export const storageConfigSchema = z.object({
     description: "The pod volume name; the claim is <node>-<k8sConfig>-<name> (the Go operator's name).",
   }),
   mountPath: z.string().min(1).meta({ description: 'Where the volume is mounted in the container.' }),
-  spec: kubernetesType<V1PersistentVolumeClaimSpec>('PersistentVolumeClaimSpec').meta({
+  spec: kubernetesType('PersistentVolumeClaimSpec').meta({
     description: 'The claim spec: access modes and a storage request at least.',
   }),
 });
@@ -61,13 +54,13 @@ export const k8sConfigSchema = z.object({
   image: z.string().min(1).meta({ description: 'The Parseable container image.' }),
   imagePullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']).optional(),
   serviceAccountName: z.string().optional(),
-  env: z.array(kubernetesType<V1EnvVar>('EnvVar')).optional().meta({ description: 'Extra environment variables.' }),
-  tolerations: z.array(kubernetesType<V1Toleration>('Toleration')).optional(),
+  env: z.array(kubernetesType('EnvVar')).optional().meta({ description: 'Extra environment variables.' }),
+  tolerations: z.array(kubernetesType('Toleration')).optional(),
   nodeSelector: labelMap.optional(),
-  resources: kubernetesType<V1ResourceRequirements>('ResourceRequirements').optional(),
-  volumes: z.array(kubernetesType<V1Volume>('Volume')).optional(),
-  volumeMount: z.array(kubernetesType<V1VolumeMount>('VolumeMount')).optional(),
-  service: kubernetesType<V1ServiceSpec>('ServiceSpec').optional().meta({
+  resources: kubernetesType('ResourceRequirements').optional(),
+  volumes: z.array(kubernetesType('Volume')).optional(),
+  volumeMount: z.array(kubernetesType('VolumeMount')).optional(),
+  service: kubernetesType('ServiceSpec').optional().meta({
     description: "The node's Service <node>-<k8sConfig>; its selector is set by the operator.",
   }),
   storageConfig: z.array(storageConfigSchema).optional(),
@@ -75,11 +68,9 @@ export const k8sConfigSchema = z.object({
     .object({ labels: labelMap.optional(), annotations: labelMap.optional() })
     .optional()
     .meta({ description: 'Extra labels and annotations of the pods.' }),
-  livenessProbe: kubernetesType<V1Probe>('Probe').optional().meta({ description: 'Added by this operator; optional.' }),
-  readinessProbe: kubernetesType<V1Probe>('Probe')
-    .optional()
-    .meta({ description: 'Added by this operator; optional.' }),
-  startupProbe: kubernetesType<V1Probe>('Probe').optional().meta({ description: 'Added by this operator; optional.' }),
+  livenessProbe: kubernetesType('Probe').optional().meta({ description: 'Added by this operator; optional.' }),
+  readinessProbe: kubernetesType('Probe').optional().meta({ description: 'Added by this operator; optional.' }),
+  startupProbe: kubernetesType('Probe').optional().meta({ description: 'Added by this operator; optional.' }),
 });
 
 /** The Parseable config group (`spec.parseableConfig[]`): environment and command-line arguments. */
