@@ -4,7 +4,7 @@
  * informers meet kube-apiserver's own 410 Expired.
  */
 import type { ControlPlane } from '@dsoi/envtest';
-import type { FaultProxy } from '@dsoi/envtest/testing';
+import type { FaultProxy, ProxyRequestRecord } from '@dsoi/envtest/testing';
 import { waitUntil } from './faultScenario.ts';
 
 /** Compacts etcd's history up to now (kube-apiserver does it every 5 minutes), through etcd's JSON gateway. */
@@ -47,4 +47,9 @@ export async function compactWhileCutOff(
     timeoutMs,
   );
   return reconnectedAt;
+}
+
+/** The lists of `resource` (plural name: `pinots`) in a proxy log from `since` (ms) on: the relists after a 410. */
+export function listsSince(log: readonly ProxyRequestRecord[], resource: string, since: number): ProxyRequestRecord[] {
+  return log.filter((r) => r.verb === 'list' && r.resource === resource && r.time.getTime() >= since);
 }

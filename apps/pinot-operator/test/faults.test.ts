@@ -9,6 +9,8 @@ import {
   committed,
   compactWhileCutOff,
   describeLeaderFailover,
+  listsSince,
+  lostResponses,
   ownedChildrenProblems,
   type SimulatorOptions,
   scenarioOperator,
@@ -19,7 +21,6 @@ import {
 import { type Client, createClient, type KubeObject } from '@dsoi/client';
 import { isConflict } from '@dsoi/client/errors';
 import { type ControlPlane, startControlPlane } from '@dsoi/envtest';
-import type { ProxyRequestRecord } from '@dsoi/envtest/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPinotOperator, pinotOperatorDefaults, pinotType } from '../src/operator.ts';
 import {
@@ -160,10 +161,7 @@ describe('faults', () => {
         await createClusters(namespace, ['gone-4']);
       });
       await waitForConvergence(admin, namespace, { live: ['gone-1', 'gone-3', 'gone-4'], gone });
-      const relisted = proxy.log.filter(
-        (r) => r.verb === 'list' && r.resource === 'pinots' && r.time.getTime() >= reconnectedAt,
-      );
-      expect(relisted.length).toBeGreaterThanOrEqual(1);
+      expect(listsSince(proxy.log, 'pinots', reconnectedAt).length).toBeGreaterThanOrEqual(1);
     });
   }, 180_000);
 
@@ -196,12 +194,10 @@ describe('faults', () => {
   it('survives writes committed on the server whose responses were lost: no duplicate child, no lost status', async () => {
     await withScenario('lost-responses', async ({ namespace, proxy }) => {
       const clusters = names('lost', 3);
-      const lose = (resource: string, times: number) =>
-        proxy.inject({ match: { writes: true, resource }, fault: { type: 'lostResponse' }, times });
+      const { lose, lost, countsOf, withoutCommitted } = lostResponses(proxy);
       lose('statefulsets', 4);
       lose('services', 2);
       lose('pinots/status', 3);
-      const lost = () => proxy.log.filter((r) => r.fault === 'lostResponse');
       await createClusters(namespace, clusters);
       // Precondition of the first round: all 9 responses were lost before the CRs converged.
       await waitUntil('9 lost responses', () => lost().length === 9, 120_000);
@@ -214,11 +210,8 @@ describe('faults', () => {
       await waitUntil('14 lost responses', () => lost().length === 14, 120_000);
 
       // Precondition: each injected fault hit a write the API server committed, while the operator saw a reset.
-      const what = (r: ProxyRequestRecord) => `${r.resource}${r.subresource ? `/${r.subresource}` : ''}`;
       const expected = { 'pinots/status': 5, services: 2, statefulsets: 7 };
-      expect(
-        Object.fromEntries(Object.keys(expected).map((k) => [k, lost().filter((r) => what(r) === k).length])),
-      ).toEqual(expected);
+      expect(countsOf(Object.keys(expected))).toEqual(expected);
       // (A status write guarded by a stale resourceVersion may be refused with 409 instead: the server answered it
       // too, and the reset hid that answer. A write the operator itself gave up on before the server answered, its
       // reconcile aborted, has no answer to lose (upstreamStatus 0). At least one write of each kind must have been
@@ -228,11 +221,7 @@ describe('faults', () => {
         const answered = committed(record) || record.upstreamStatus === 409;
         expect(answered || record.upstreamStatus === 0, JSON.stringify(record)).toBe(true);
       }
-      for (const kind of Object.keys(expected))
-        expect(
-          lost().some((r) => what(r) === kind && committed(r)),
-          `a committed ${kind} write`,
-        ).toBe(true);
+      expect(withoutCommitted(Object.keys(expected)), 'kinds without a committed write').toEqual([]);
       await waitForConvergence(admin, namespace, { live: clusters });
       // Outcome: each CR owns exactly its desired children, once each; its status is current and Ready (converged).
       const problems = await ownedChildrenProblems(admin, {
