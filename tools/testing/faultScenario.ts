@@ -13,8 +13,8 @@ import {
 } from '@dsoi/envtest/testing';
 import type { KubeObject, TypeMeta } from '@dsoi/object';
 import { createLogger } from '@dsoi/reconcile';
+import { type TestOperatorOptions, testOperatorDefaults } from '@dsoi/reconcile/testing';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { type TestOperatorOptions, testOperatorDefaults } from './testOperator.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -57,5 +57,3 @@ export type { PodSecurityLevel, PodSecurityRefusal, WorkloadWithPodTemplate } fr
 export { createPodSecurityNamespace, podOf, podSecurityRefusals, privilegedProbe } from './podSecurity.ts';
 export type { RolloutInFlightOptions } from './rolloutInFlight.ts';
 export { waitForRolloutInFlight } from './rolloutInFlight.ts';
-export type { RunningTestOperator, TestOperatorOptions } from './testOperator.ts';
-export { startTestOperator, testOperatorDefaults } from './testOperator.ts';

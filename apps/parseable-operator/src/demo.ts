@@ -11,6 +11,7 @@ import { createClient } from '@dsoi/client';
 import { startControlPlane } from '@dsoi/envtest';
 import type { KubeObject } from '@dsoi/object';
 import { createLogger } from '@dsoi/reconcile';
+import { startTestOperator } from '@dsoi/reconcile/testing';
 import { loadYaml } from '@kubernetes/client-node';
 import { parseableTenantCrd } from './api/crds.ts';
 import { createParseableOperator } from './operator.ts';
@@ -24,19 +25,15 @@ type Child = KubeObject & { metadata: { name: string; labels?: Record<string, st
 
 console.log('starting a local control plane (etcd + kube-apiserver)...');
 const plane = await startControlPlane({ crds: [{ ...parseableTenantCrd() }] });
-const stop = new AbortController();
-let running: Promise<void> | undefined;
+let operator: ReturnType<typeof startTestOperator> | undefined;
 try {
   const admin = createClient({ kubeConfig: plane.kubeConfig, fieldManager: 'demo' });
   await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-  const operator = createParseableOperator({
+  // RECONCILE_WAIT 1 s, probes and metrics off; logs at LOG_LEVEL.
+  operator = startTestOperator(createParseableOperator, {
     kubeConfig: plane.kubeConfig,
-    reconcileWaitMs: 1_000,
-    probes: false,
-    metrics: false,
     logger: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }),
   });
-  running = operator.start(stop.signal);
 
   const tenant = loadYaml<KubeObject & { metadata: { name: string } }>(readFileSync(file, 'utf8'));
   tenant.metadata = { ...tenant.metadata, namespace };
@@ -94,8 +91,11 @@ try {
   console.log('\nevents:');
   for (const e of events.items) console.log(`  ${e.type.padEnd(8)} ${e.reason.padEnd(16)} ${e.note ?? ''}`);
 } finally {
-  stop.abort();
-  await running;
+  await operator?.stop();
   await plane.stop();
   console.log('\nstopped the operator and the control plane');
+  if (operator?.ended()?.startsWith('rejected')) {
+    console.error(`the operator failed: ${operator.ended()}`);
+    process.exitCode = 1;
+  }
 }

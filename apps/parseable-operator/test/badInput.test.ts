@@ -6,8 +6,7 @@
  * created after the bad ones converges, and the password and S3 key in the tenants' config never show in events,
  * status or logs.
  */
-import { testOperatorDefaults } from '@dsoi/chart-testing';
-import { runBadInputSuite, type SuiteObject } from '@dsoi/reconcile/testing';
+import { runBadInputSuite, type SuiteObject, testOperatorDefaults } from '@dsoi/reconcile/testing';
 import { describe, expect, it } from 'vitest';
 import { createParseableOperator } from '../src/operator.ts';
 import { kubeConfig, parseableFixture, types } from './harness.ts';

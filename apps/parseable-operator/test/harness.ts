@@ -1,12 +1,12 @@
 /** Runs the operator against the test control plane, scoped to the test's namespaces, plus small helpers. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createOperatorFixture, kubeTypes, type RunningTestOperator, startTestOperator } from '@dsoi/chart-testing';
+import { createOperatorFixture, kubeTypes } from '@dsoi/chart-testing';
 import { type Client, createClient } from '@dsoi/client';
 import { isNotFound } from '@dsoi/client/errors';
 import type { CustomResourceDefinitionObject } from '@dsoi/envtest';
 import { installCrds, markWorkloadReady, testKubeConfig } from '@dsoi/envtest/testing';
-import { eventsRegarding } from '@dsoi/reconcile/testing';
+import { eventsRegarding, type RunningTestOperator, startTestOperator } from '@dsoi/reconcile/testing';
 import { loadYaml } from '@kubernetes/client-node';
 import { parseableTenantCrd } from '../src/api/crds.ts';
 import { createParseableOperator, type ParseableOperator, type ParseableOperatorOptions } from '../src/operator.ts';
@@ -34,7 +34,7 @@ export function example(file: string, namespace: string, name?: string): any {
   return object;
 }
 
-/** The operator as a test runs it (`@dsoi/chart-testing`'s `startTestOperator`). */
+/** The operator as a test runs it (`@dsoi/reconcile/testing`'s `startTestOperator`). */
 export type RunningOperator = RunningTestOperator<ParseableOperator>;
 
 /** Runs the operator until `stop()`; probes and metrics off, RECONCILE_WAIT 1 s, logs silent (TEST_LOG_LEVEL). */

@@ -15,6 +15,7 @@ import { startControlPlane } from '@dsoi/envtest';
 import { markWorkloadReady } from '@dsoi/envtest/testing';
 import type { KubeObject } from '@dsoi/object';
 import { createLogger } from '@dsoi/reconcile';
+import { startTestOperator } from '@dsoi/reconcile/testing';
 import { KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { pinotCrds } from './api/crds.ts';
@@ -111,18 +112,15 @@ async function cluster(): Promise<{ kubeConfig: KubeConfig; local: boolean; stop
 }
 
 const plane = await cluster();
-const stop = new AbortController();
-let run: Promise<void> | undefined;
+let operator: ReturnType<typeof startTestOperator> | undefined;
 try {
   const client = createClient({ kubeConfig: plane.kubeConfig, fieldManager: 'demo' });
-  const operator = createPinotOperator({
+  // Probes and metrics off; logs at LOG_LEVEL.
+  operator = startTestOperator(createPinotOperator, {
     kubeConfig: plane.kubeConfig,
     reconcileWaitMs: 2_000,
-    probes: false,
-    metrics: false,
     logger: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }),
   });
-  run = operator.start(stop.signal);
   const pinot = parse(readFileSync(example, 'utf8')) as AnyObject;
   const namespace = pinot.metadata.namespace as string;
   await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
@@ -193,7 +191,7 @@ try {
   }
   console.log('\nDone: stopping the operator and the control plane.');
 } finally {
-  stop.abort();
-  await run?.catch((err: unknown) => console.error(err));
+  await operator?.stop();
+  if (operator?.ended()?.startsWith('rejected')) console.error(operator.ended());
   await plane.stop();
 }

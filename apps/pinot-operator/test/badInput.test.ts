@@ -5,10 +5,9 @@
  * Warning event and a Degraded condition naming the field. The operator never stops, a valid CR created after the bad
  * ones converges (its PinotSchema included), and the auth password never shows in events, status or logs.
  */
-import { testOperatorDefaults } from '@dsoi/chart-testing';
 import type { Client, KubeObject } from '@dsoi/client';
 import { createTestNamespace } from '@dsoi/envtest/testing';
-import { runBadInputSuite, type SuiteObject } from '@dsoi/reconcile/testing';
+import { runBadInputSuite, type SuiteObject, testOperatorDefaults } from '@dsoi/reconcile/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPinotOperator } from '../src/operator.ts';
 import { type FakePinot, startFakePinot } from './fakePinot.ts';

@@ -2,17 +2,11 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  createOperatorFixture,
-  kubeTypes,
-  type OperatorFixture,
-  type RunningTestOperator,
-  startTestOperator,
-} from '@dsoi/chart-testing';
+import { createOperatorFixture, kubeTypes, type OperatorFixture } from '@dsoi/chart-testing';
 import { type Client, createClient } from '@dsoi/client';
 import type { CustomResourceDefinitionObject } from '@dsoi/envtest';
 import { installCrds, markWorkloadReady, testKubeConfig } from '@dsoi/envtest/testing';
-import { eventsRegarding } from '@dsoi/reconcile/testing';
+import { eventsRegarding, type RunningTestOperator, startTestOperator } from '@dsoi/reconcile/testing';
 import { type ExpectStatic, expect } from 'vitest';
 import { parse } from 'yaml';
 import { createPinotOperator, type PinotOperator, type PinotOperatorOptions } from '../src/operator.ts';
@@ -41,7 +35,7 @@ export async function installPinotCrds(): Promise<Client> {
   return createClient({ kubeConfig, fieldManager: 'test-admin' });
 }
 
-/** The operator as a test runs it (`@dsoi/chart-testing`'s `startTestOperator`). */
+/** The operator as a test runs it (`@dsoi/reconcile/testing`'s `startTestOperator`). */
 export type RunningOperator = RunningTestOperator<PinotOperator>;
 
 /** Runs the operator until `stop()`; probes and metrics off, RECONCILE_WAIT 1 s, logs silent (TEST_LOG_LEVEL). */

@@ -36,3 +36,6 @@ export { createMemoryLogger } from './memoryLogger.js';
 // The planted-secret scan
 export type { PlantedSecretHit, PlantedSecretPlace } from './plantedSecrets.js';
 export { findPlantedSecrets, plantedSecretForms } from './plantedSecrets.js';
+// An operator run in a test
+export type { RunningTestOperator, TestOperatorOptions } from './testOperator.js';
+export { startTestOperator, testOperatorDefaults } from './testOperator.js';

@@ -1,11 +1,12 @@
 /**
- * Runs a reference operator in the test process, as its real-server tests want it: probes and metrics off, a 1 s
- * RECONCILE_WAIT so periodic re-checks happen within a test, and logs silent unless `TEST_LOG_LEVEL` says otherwise.
+ * Runs an operator in the test process, as real-server tests want it: probes and metrics off, a 1 s RECONCILE_WAIT so
+ * periodic re-checks happen within a test, and logs silent unless `TEST_LOG_LEVEL` says otherwise.
  */
-import { createLogger, type Logger, type ManagerOptions } from '@dsoi/reconcile';
-import { startInBackground } from '@dsoi/reconcile/testing';
+import { createLogger, type Logger } from '../logger.js';
+import type { ManagerOptions } from '../manager/manager.js';
+import { startInBackground } from './background.js';
 
-/** The options every reference operator takes that a test run sets. */
+/** The options an operator's factory takes that a test run sets (`reconcileWaitMs` and `logger` as the reference operators name them). */
 export interface TestOperatorOptions extends Pick<ManagerOptions, 'kubeConfig' | 'probes' | 'metrics'> {
   /** How often a converged CR is checked again. */
   readonly reconcileWaitMs?: number;
@@ -19,6 +20,8 @@ export interface RunningTestOperator<TOperator> {
   readonly operator: TOperator;
   /** Stops the operator and waits for its drain; calling it again waits for the same drain. */
   stop(): Promise<void>;
+  /** `undefined` while running; `'resolved'` or `'rejected: <stack>'` once its `start` settled (see `startInBackground`). */
+  ended(): string | undefined;
 }
 
 /**
@@ -33,7 +36,10 @@ export const testOperatorDefaults = Object.freeze({ reconcileWaitMs: 1_000, prob
  */
 export function startTestOperator<
   TOptions extends TestOperatorOptions,
-  TOperator extends { start(signal: AbortSignal): Promise<void> },
+  TOperator extends {
+    /** Runs the operator until `signal` aborts. */
+    start(signal: AbortSignal): Promise<void>;
+  },
 >(create: (options: TOptions) => TOperator, options: TOptions): RunningTestOperator<TOperator> {
   const operator = create({
     ...testOperatorDefaults,
@@ -41,5 +47,5 @@ export function startTestOperator<
     ...options,
   });
   const run = startInBackground((signal) => operator.start(signal));
-  return { operator, stop: run.stop };
+  return { operator, stop: run.stop, ended: run.ended };
 }
