@@ -3,6 +3,7 @@
  * of objects read from the cluster, and of the generated CRD (`parseable.io/v1beta1`, the Go operator's fields).
  */
 import type { KubernetesSchemaName, KubernetesSchemaTypes } from '@dsoi/builder/crd';
+import type { ObjectMeta } from '@dsoi/object';
 import { conditionSchema } from '@dsoi/reconcile/dsoi';
 import { z } from 'zod';
 
@@ -166,16 +167,7 @@ export type ParseableConfig = z.output<typeof parseableConfigSchema>;
 export interface ParseableTenant {
   apiVersion: string;
   kind: string;
-  metadata: {
-    name: string;
-    namespace: string;
-    uid: string;
-    generation?: number;
-    resourceVersion?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    deletionTimestamp?: string;
-  };
+  metadata: ObjectMeta & { name: string; namespace: string; uid: string };
   spec: unknown;
   status?: ParseableTenantStatus;
 }

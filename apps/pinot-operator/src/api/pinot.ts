@@ -4,6 +4,7 @@
  * nothing (node kinds, node types, deploymentOrder, references to config groups).
  */
 
+import type { ObjectMeta } from '@dsoi/object';
 import { conditionSchema } from '@dsoi/reconcile/dsoi';
 import { z } from 'zod';
 import {
@@ -191,16 +192,7 @@ export type PinotNodeConfig = PinotSpec['pinotNodeConfig'][number];
 export interface Pinot {
   apiVersion: 'datainfra.io/v1beta1';
   kind: 'Pinot';
-  metadata: {
-    name: string;
-    namespace: string;
-    uid?: string;
-    generation?: number;
-    resourceVersion?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    deletionTimestamp?: string;
-  };
+  metadata: ObjectMeta & { name: string; namespace: string };
   spec: PinotSpec;
   status?: PinotStatus;
 }

@@ -2,6 +2,7 @@
  * The three REST-backed kinds: PinotSchema, PinotTable and PinotTenant. Each holds a Pinot JSON document as a
  * string that the operator pushes to the Pinot controller's REST API; field names are the Go operator's.
  */
+import type { ObjectMeta } from '@dsoi/object';
 import { z } from 'zod';
 import { pinotClusterField, restStatusFields } from './common.ts';
 
@@ -89,16 +90,7 @@ export type PinotRestStatus = z.infer<z.ZodObject<typeof restStatusFields>> & {
 export interface PinotRestObject<TSpec> {
   apiVersion: 'datainfra.io/v1beta1';
   kind: 'PinotSchema' | 'PinotTable' | 'PinotTenant';
-  metadata: {
-    name: string;
-    namespace: string;
-    uid?: string;
-    generation?: number;
-    resourceVersion?: string;
-    annotations?: Record<string, string>;
-    finalizers?: string[];
-    deletionTimestamp?: string;
-  };
+  metadata: ObjectMeta & { name: string; namespace: string };
   spec: TSpec;
   status?: PinotRestStatus;
 }

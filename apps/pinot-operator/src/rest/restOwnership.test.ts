@@ -27,8 +27,8 @@ describe('Pinot object ownership', () => {
 
   it('ignores CRs being deleted, of another cluster or naming another object', () => {
     const me = schema('me', '2026-02-01T00:00:00Z');
-    const deleting = schema('deleting', '2026-01-01T00:00:00Z');
-    deleting.metadata.deletionTimestamp = '2026-04-01T00:00:00Z';
+    const created = schema('deleting', '2026-01-01T00:00:00Z');
+    const deleting = { ...created, metadata: { ...created.metadata, deletionTimestamp: '2026-04-01T00:00:00Z' } };
     const otherCluster = schema('other-cluster', '2026-01-01T00:00:00Z');
     otherCluster.spec = { ...otherCluster.spec, pinotCluster: 'elsewhere' };
     const otherName = schema('other-name', '2026-01-01T00:00:00Z');

@@ -37,7 +37,7 @@ describe('the PinotTable webhook', () => {
   });
 
   it('refuses a new table whose name another CR of the cluster manages, naming that CR', async () => {
-    const { uid: _, creationTimestamp: __, ...metadata } = table('team-b', 'stats').metadata as Record<string, unknown>;
+    const { uid: _, creationTimestamp: __, ...metadata } = table('team-b', 'stats').metadata;
     const fresh = { ...table('team-b', 'stats'), metadata } as unknown as RestObject;
     const response = await review(readers(['pinot'], [owner]), 'CREATE', fresh);
     expect(response.allowed).toBe(false);
