@@ -1,6 +1,6 @@
 // Shared by the real-server tests: an admin client of the run's control plane and a small CRD with a status subresource.
 import https from 'node:https';
-import { createTestNamespace, testKubeConfig } from '@dsoi/envtest/testing';
+import { createTestNamespace, testCrd, testKubeConfig } from '@dsoi/envtest/testing';
 import { type ClientOptions, createClient } from '../src/index.js';
 
 /** A client of the test control plane, as cluster admin, field manager `dsoi-test`. */
@@ -29,43 +29,28 @@ export const widgetCrd = crd('test.dsoi.io', 'Widget', 'widgets');
 
 /** A minimal namespaced CRD with a status subresource and a `spec.size` that must be >= 0. */
 export function crd(group: string, kind: string, plural: string) {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${plural}.${group}` },
-    spec: {
-      group,
-      scope: 'Namespaced',
-      names: { plural, singular: kind.toLowerCase(), kind, listKind: `${kind}List` },
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          subresources: { status: {} },
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: {
-                spec: {
-                  type: 'object',
-                  properties: {
-                    size: { type: 'integer', minimum: 0 },
-                    color: { type: 'string' },
-                    tags: { type: 'array', items: { type: 'string' } },
-                  },
-                },
-                status: {
-                  type: 'object',
-                  properties: { phase: { type: 'string' }, observedGeneration: { type: 'integer' } },
-                },
-              },
-            },
+  return testCrd({
+    group,
+    kind,
+    plural,
+    schema: {
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          properties: {
+            size: { type: 'integer', minimum: 0 },
+            color: { type: 'string' },
+            tags: { type: 'array', items: { type: 'string' } },
           },
         },
-      ],
+        status: {
+          type: 'object',
+          properties: { phase: { type: 'string' }, observedGeneration: { type: 'integer' } },
+        },
+      },
     },
-  };
+  });
 }
 
 /**

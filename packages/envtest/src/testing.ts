@@ -138,7 +138,7 @@ export async function markWorkloadReady(
   return status;
 }
 
-// CRDs (also in the main entry, so a test needs only this import)
+// CRDs (installCrds is also in the main entry, so a test needs only this import), and a small one to install
 export { installCrds } from './crds.js';
 // Fault proxy: a proxy in front of the API server that injects faults by rule
 export type {
@@ -162,6 +162,8 @@ export type {
   StatusFault,
 } from './faultRules.js';
 export type { KubeVerb, RequestInfo } from './requestInfo.js';
+export type { TestCrdOptions, TestCrdVersion } from './testCrd.js';
+export { testCrd, testCrdDefaults } from './testCrd.js';
 // Webhooks: register Validating/MutatingWebhookConfigurations and CRD conversions, wait until they are called
 export type {
   CrdConversionManifest,

@@ -5,27 +5,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, type KubernetesObject, KubernetesObjectApi, VersionApi, Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ControlPlane, startControlPlane } from '../src/index.js';
-import { createTestNamespace } from '../src/testing.js';
+import { createTestNamespace, testCrd } from '../src/testing.js';
 
-const widgetCrd = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'widgets.example.dsoi.io' },
-  spec: {
-    group: 'example.dsoi.io',
-    scope: 'Namespaced',
-    names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        subresources: { status: {} },
-        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-      },
-    ],
-  },
-};
+const widgetCrd = testCrd({ group: 'example.dsoi.io', kind: 'Widget' });
 
 function portOpen(url: string): Promise<boolean> {
   const { hostname, port } = new URL(url);

@@ -3,6 +3,7 @@ import { request } from 'node:https';
 import type { Client } from '@dsoi/client';
 import { isGone } from '@dsoi/client/errors';
 import { type ControlPlane, startControlPlane } from '@dsoi/envtest';
+import { testCrd } from '@dsoi/envtest/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createInformer, type Informer, type InformerOptions } from '../src/index.js';
 import { adminClient, eventually, type RecordedEvent, recordEvents, run } from './helpers.js';
@@ -13,24 +14,7 @@ const gadget = (namespace: string, name: string) => ({
   metadata: { name, namespace },
   spec: { v: '1' },
 });
-const gadgetCrd = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'gadgets.store.test.dsoi.io' },
-  spec: {
-    group: 'store.test.dsoi.io',
-    scope: 'Namespaced',
-    names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget', listKind: 'GadgetList' },
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-      },
-    ],
-  },
-};
+const gadgetCrd = testCrd({ group: 'store.test.dsoi.io', kind: 'Gadget', statusSubresource: false });
 
 let plane: ControlPlane;
 let admin: Client;

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { installCrds, testKubeConfig } from '@dsoi/envtest/testing';
+import { installCrds, testCrd, testKubeConfig } from '@dsoi/envtest/testing';
 import { ApiException, CustomObjectsApi } from '@kubernetes/client-node';
 import { Registry } from 'prom-client';
 import {
@@ -51,22 +51,12 @@ export function widgetCrd(group: string, versions: readonly ('v1' | 'v2')[] = ['
     v1: { type: 'object', properties: { size: { type: 'integer' }, color: { type: 'string' } } },
     v2: { type: 'object', properties: { sizeGi: { type: 'string' }, color: { type: 'string' } } },
   };
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `widgets.${group}` },
-    spec: {
-      group,
-      scope: 'Namespaced',
-      names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
-      versions: versions.map((name) => ({
-        name,
-        served: true,
-        storage: name === versions[versions.length - 1],
-        schema: { openAPIV3Schema: { type: 'object', properties: { spec: schemas[name] } } },
-      })),
-    },
-  };
+  return testCrd({
+    group,
+    kind: 'Widget',
+    statusSubresource: false,
+    versions: versions.map((name) => ({ name, schema: { type: 'object', properties: { spec: schemas[name] } } })),
+  });
 }
 
 export const kubeConfig = testKubeConfig();

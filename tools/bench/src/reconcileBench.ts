@@ -5,28 +5,12 @@
 
 import { createClient } from '@dsoi/client';
 import { startControlPlane } from '@dsoi/envtest';
+import { testCrd } from '@dsoi/envtest/testing';
 import type { KubeObject } from '@dsoi/object';
 import { createManager, done, type ManagerOptions, reconcileChildren } from '@dsoi/reconcile';
 import { type BenchSection, fmt, markdownTable, verdict } from './table.ts';
 
-const widgetCrd = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'widgets.bench.dsoi.io' },
-  spec: {
-    group: 'bench.dsoi.io',
-    scope: 'Namespaced',
-    names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-      },
-    ],
-  },
-};
+const widgetCrd = testCrd({ group: 'bench.dsoi.io', kind: 'Widget', statusSubresource: false });
 const widgetType = { apiVersion: 'bench.dsoi.io/v1', kind: 'Widget' } as const;
 type Widget = KubeObject & { metadata: { name: string; namespace: string; uid: string } };
 const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
