@@ -2,12 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { delay } from './signals.js';
 
 describe('delay', () => {
-  it('resolves after the delay', async () => {
-    const started = performance.now();
-    await delay(20);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(15);
-  });
-
+  // The wait itself is the client's sleep, tested there; this is the contract the manager's loops rely on.
   it('resolves early, without rejecting, when the signal aborts', async () => {
     const controller = new AbortController();
     const started = performance.now();
