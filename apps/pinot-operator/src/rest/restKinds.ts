@@ -59,40 +59,58 @@ export function tableTypeQuery(spec: Record<string, unknown>): string {
 
 const enc = encodeURIComponent;
 
+/** What a kind states for {@link restKind}; the paths not given are the collection's: `/<collection>[/<name>]`. */
+type RestKindSpec = Pick<RestKind, 'documentField' | 'currentField' | 'nameKey'> &
+  Partial<Pick<RestKind, 'getPath' | 'updatePath' | 'deletePath' | 'exists'>> & {
+    readonly kind: RestKind['type']['kind'];
+    readonly collection: string;
+    readonly specSchema: ZodType;
+  };
+
+/**
+ * A REST kind: its type, finalizer, ignore annotation and code prefix follow from the kind's name (the Go operator's
+ * `<kind lower-case>.datainfra.io/finalizer`, `.../reconcile` and `<Kind>Controller`), its paths from the collection.
+ */
+function restKind({ kind, collection, specSchema, ...spec }: RestKindSpec): RestKind {
+  const one = (name: string) => `/${collection}/${enc(name)}`;
+  return {
+    type: { apiVersion: pinotApiVersion, kind },
+    specSchema: specSchema as ZodType<Record<string, unknown>>,
+    finalizer: `${kind.toLowerCase()}.datainfra.io/finalizer`,
+    legacyIgnoreAnnotation: `${kind.toLowerCase()}.datainfra.io/reconcile`,
+    codePrefix: `${kind}Controller`,
+    getPath: one,
+    createPath: () => `/${collection}`,
+    updatePath: one,
+    deletePath: one,
+    exists: byStatus,
+    ...spec,
+  };
+}
+
 /** PinotSchema: `/schemas`. */
-export const schemaKind: RestKind = {
-  type: { apiVersion: pinotApiVersion, kind: 'PinotSchema' },
-  specSchema: pinotSchemaSpecSchema as ZodType<Record<string, unknown>>,
+export const schemaKind = restKind({
+  kind: 'PinotSchema',
+  collection: 'schemas',
+  specSchema: pinotSchemaSpecSchema,
   documentField: 'schema.json',
   currentField: 'currentSchemas.json',
   nameKey: 'schemaName',
-  finalizer: 'pinotschema.datainfra.io/finalizer',
-  legacyIgnoreAnnotation: 'pinotschema.datainfra.io/reconcile',
-  codePrefix: 'PinotSchemaController',
-  getPath: (name) => `/schemas/${enc(name)}`,
-  createPath: () => '/schemas',
-  updatePath: (name) => `/schemas/${enc(name)}`,
-  deletePath: (name) => `/schemas/${enc(name)}`,
-  exists: byStatus,
-};
+});
 
 /**
  * PinotTable: `/tables`. Pinot answers `GET /tables/{name}?type=T` with `{"T": config}`, or 200 and `{}` when that
  * type is missing (older versions: 404). Without `?type=` it answers with every type of that name, so the second
  * half of a hybrid table (OFFLINE + REALTIME) looked existing and its PUT failed for ever (the Go operator's GET).
  */
-export const tableKind: RestKind = {
-  type: { apiVersion: pinotApiVersion, kind: 'PinotTable' },
-  specSchema: pinotTableSpecSchema as ZodType<Record<string, unknown>>,
+export const tableKind = restKind({
+  kind: 'PinotTable',
+  collection: 'tables',
+  specSchema: pinotTableSpecSchema,
   documentField: 'tables.json',
   currentField: 'currentTable.json',
   nameKey: 'tableName',
-  finalizer: 'pinottable.datainfra.io/finalizer',
-  legacyIgnoreAnnotation: 'pinottable.datainfra.io/reconcile',
-  codePrefix: 'PinotTableController',
   getPath: (name, spec) => `/tables/${enc(name)}${tableTypeQuery(spec)}`,
-  createPath: () => '/tables',
-  updatePath: (name) => `/tables/${enc(name)}`,
   deletePath: (name, spec) => `/tables/${enc(name)}${tableTypeQuery(spec)}`,
   exists: (response, spec) => {
     if (response.status === 404) return false;
@@ -102,21 +120,16 @@ export const tableKind: RestKind = {
     const type = tableTypeOf(spec);
     return type === undefined ? Object.keys(body).length > 0 : type in body;
   },
-};
+});
 
 /** PinotTenant: `/tenants`; an update is a PUT on the collection, as in the Go operator. */
-export const tenantKind: RestKind = {
-  type: { apiVersion: pinotApiVersion, kind: 'PinotTenant' },
-  specSchema: pinotTenantSpecSchema as ZodType<Record<string, unknown>>,
+export const tenantKind = restKind({
+  kind: 'PinotTenant',
+  collection: 'tenants',
+  specSchema: pinotTenantSpecSchema,
   documentField: 'tenants.json',
   currentField: 'currentTenants.json',
   nameKey: 'tenantName',
-  finalizer: 'pinottenant.datainfra.io/finalizer',
-  legacyIgnoreAnnotation: 'pinottenant.datainfra.io/reconcile',
-  codePrefix: 'PinotTenantController',
-  getPath: (name) => `/tenants/${enc(name)}`,
-  createPath: () => '/tenants',
   updatePath: () => '/tenants',
   deletePath: (name, spec) => `/tenants/${enc(name)}?type=${enc(String(spec.pinotTenantType ?? '').toUpperCase())}`,
-  exists: byStatus,
-};
+});
