@@ -49,6 +49,9 @@ export function schemaNameOfTable(tablesJson: string): string | undefined {
   return typeof table.tableName === 'string' && table.tableName !== '' ? table.tableName : undefined;
 }
 
+/** The status fields of a reload in flight, cleared: no mark, no request id. */
+const noReloadInFlight = { reloadingSchema: null, reloadRequestId: null } as const;
+
 /**
  * Reloads the table's segments when the schema Pinot holds changed since the last reload, at most once per schema.
  *
@@ -66,8 +69,7 @@ export async function reloadSegments(options: ReloadOptions): Promise<ReloadResu
   if (schema === undefined) return { status };
   // The first sighting is the baseline: nothing changed yet.
   if (status.reloadedSchema === undefined) return { status: { ...status, reloadedSchema: schema } };
-  if (semanticJsonEqual(status.reloadedSchema, schema))
-    return { status: { ...status, reloadingSchema: null, reloadRequestId: null } };
+  if (semanticJsonEqual(status.reloadedSchema, schema)) return { status: { ...status, ...noReloadInFlight } };
   const what = `reload of ${tableName} after a change of schema ${schemaName}`;
   if (typeof status.reloadingSchema === 'string' && semanticJsonEqual(status.reloadingSchema, schema)) {
     return unknownOutcome(status, schema, what, 'requested before and its outcome was never recorded');
@@ -90,8 +92,7 @@ export async function reloadSegments(options: ReloadOptions): Promise<ReloadResu
     return {
       status: {
         ...status,
-        reloadingSchema: null,
-        reloadRequestId: null,
+        ...noReloadInFlight,
         type: 'PinotTableReloadAllSegmentsFail',
         message: 'PinotTableReloadAllSegmentsFail',
         status: 'False',
@@ -105,8 +106,7 @@ export async function reloadSegments(options: ReloadOptions): Promise<ReloadResu
     status: {
       ...status,
       reloadedSchema: schema,
-      reloadingSchema: null,
-      reloadRequestId: null,
+      ...noReloadInFlight,
       reloadStatus: [...(status.reloadStatus ?? []), response.body.slice(0, 1024)].slice(-keptReloads),
     },
     event: {
@@ -127,8 +127,7 @@ function unknownOutcome(status: PinotRestStatus, schema: string, what: string, r
     status: {
       ...status,
       reloadedSchema: schema,
-      reloadingSchema: null,
-      reloadRequestId: null,
+      ...noReloadInFlight,
       type: 'PinotTableReloadAllSegmentsUnknown',
       message: 'PinotTableReloadAllSegmentsUnknown',
       status: 'Unknown',
