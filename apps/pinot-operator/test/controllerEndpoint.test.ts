@@ -17,6 +17,13 @@ function secret(namespace: string, name: string, stringData: Record<string, stri
   return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, stringData };
 }
 
+/** The auth Secret `pinot-admin` with the fake Pinot's credentials. */
+const authSecret = (namespace: string) =>
+  secret(namespace, 'pinot-admin', {
+    CONTROL_PLANE_USERNAME: credentials.username,
+    CONTROL_PLANE_PASSWORD: credentials.password,
+  });
+
 function operatorFor(
   ns: string,
   options: Parameters<typeof runOperator>[0] & { tls?: boolean } = { watchNamespaces: [] },
@@ -34,12 +41,7 @@ describe('Secrets a Pinot CR may name', () => {
   it('refuses a Secret in another namespace unless the operator allows it, and never calls Pinot with it', async () => {
     const ns = await namespace('tenant-a');
     const other = await namespace('tenant-b');
-    await admin.create(
-      secret(other, 'pinot-admin', {
-        CONTROL_PLANE_USERNAME: credentials.username,
-        CONTROL_PLANE_PASSWORD: credentials.password,
-      }),
-    );
+    await admin.create(authSecret(other));
     // The state the fault needs: the other team's Secret exists and the operator's account could read it.
     expect((await read(admin, types.secret, other, 'pinot-admin')).metadata.name).toBe('pinot-admin');
     const cluster = minimalPinot(ns);
@@ -65,12 +67,7 @@ describe('Secrets a Pinot CR may name', () => {
 
   it('reads the auth Secret once for many reconciles, not once per reconcile', async () => {
     const ns = await namespace('secret-cache');
-    await admin.create(
-      secret(ns, 'pinot-admin', {
-        CONTROL_PLANE_USERNAME: credentials.username,
-        CONTROL_PLANE_PASSWORD: credentials.password,
-      }),
-    );
+    await admin.create(authSecret(ns));
     const cluster = minimalPinot(ns);
     cluster.spec.auth = { type: 'basic-auth', secretRef: { name: 'pinot-admin' } };
     await admin.create(cluster);
@@ -120,12 +117,7 @@ describe('the Pinot controller a cluster is called at', () => {
 
   it("speaks https to a controller whose certificate the cluster's CA Secret signed", async () => {
     const ns = await namespace('https');
-    await admin.create(
-      secret(ns, 'pinot-admin', {
-        CONTROL_PLANE_USERNAME: credentials.username,
-        CONTROL_PLANE_PASSWORD: credentials.password,
-      }),
-    );
+    await admin.create(authSecret(ns));
     await admin.create(secret(ns, 'pinot-ca', { 'ca.crt': tlsFile('ca.crt') }));
     const cluster = minimalPinot(ns);
     cluster.spec.auth = { type: 'basic-auth', secretRef: { name: 'pinot-admin' } };
