@@ -13,25 +13,16 @@ beforeAll(async () => {
   namespace = await newNamespace('client-rbac');
   const admin = adminClient();
   await admin.apply({
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'Role',
-    metadata: { name: 'read-configmaps', namespace },
-    rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }],
-  });
-  await admin.apply({
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'RoleBinding',
-    metadata: { name: 'narrow-reads-configmaps', namespace },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'read-configmaps' },
-    subjects: [{ kind: 'ServiceAccount', name: 'narrow', namespace }],
-  });
-  await admin.apply({
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: 'readable', namespace },
     data: { a: '1' },
   });
-  narrowKubeConfig = await serviceAccountKubeConfig(testKubeConfig(), { namespace, name: 'narrow' });
+  narrowKubeConfig = await serviceAccountKubeConfig(testKubeConfig(), {
+    namespace,
+    name: 'narrow',
+    rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }],
+  });
 });
 
 describe('RBAC errors', () => {

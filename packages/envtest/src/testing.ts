@@ -1,6 +1,6 @@
 /**
  * Test helpers (`@dsoi/envtest/testing`): one control plane per test run, a fresh namespace per test, identities
- * with narrow RBAC, and a fault-injecting proxy.
+ * with narrow RBAC, a small test CRD, and a fault-injecting proxy.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -62,15 +62,31 @@ export interface ServiceAccountKubeConfigOptions {
   readonly name: string;
   /** Token lifetime. @default 3600 */
   readonly expirationSeconds?: number;
+  /**
+   * What to grant it in `namespace`: a Role and a RoleBinding, both named `name`, are applied with these rules
+   * (replacing the rules an earlier call gave). @default none: no Role is created or changed
+   */
+  readonly rules?: readonly RbacRule[];
+}
+
+/** One RBAC rule of a Role (`rbac.authorization.k8s.io/v1` `PolicyRule`). */
+export interface RbacRule {
+  /** `''` for the core group. */
+  readonly apiGroups: readonly string[];
+  /** Plural resources, `<resource>/<subresource>` for a subresource. */
+  readonly resources: readonly string[];
+  readonly verbs: readonly string[];
+  /** Only these objects. @default every object */
+  readonly resourceNames?: readonly string[];
 }
 
 /**
- * Creates the ServiceAccount if it does not exist and returns a KubeConfig authenticated as it (a token from the
- * TokenRequest API), so a test can exercise exactly the RBAC a Role grants.
+ * Creates the ServiceAccount if it does not exist, grants it `rules` when given, and returns a KubeConfig
+ * authenticated as it (a token from the TokenRequest API), so a test can exercise exactly the RBAC a Role grants.
  */
 export async function serviceAccountKubeConfig(
   kubeConfig: KubeConfig,
-  { namespace, name, expirationSeconds = 3600 }: ServiceAccountKubeConfigOptions,
+  { namespace, name, expirationSeconds = 3600, rules }: ServiceAccountKubeConfigOptions,
 ): Promise<KubeConfig> {
   const target = targetOf(kubeConfig);
   await apiCall(
@@ -80,6 +96,23 @@ export async function serviceAccountKubeConfig(
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } },
     { ok: [201, 409] },
   );
+  if (rules) {
+    const rbac = 'rbac.authorization.k8s.io';
+    const apply = (plural: string, object: Record<string, unknown>) =>
+      apiCall(
+        target,
+        'PATCH',
+        `/apis/${rbac}/v1/namespaces/${namespace}/${plural}/${name}?fieldManager=dsoi-envtest&force=true`,
+        { apiVersion: `${rbac}/v1`, metadata: { name, namespace }, ...object },
+        { contentType: 'application/apply-patch+yaml' },
+      );
+    await apply('roles', { kind: 'Role', rules });
+    await apply('rolebindings', {
+      kind: 'RoleBinding',
+      roleRef: { apiGroup: rbac, kind: 'Role', name },
+      subjects: [{ kind: 'ServiceAccount', name, namespace }],
+    });
+  }
   const tokenRequest = await apiCall<{ status: { token: string } }>(
     target,
     'POST',

@@ -1,7 +1,13 @@
 /** The start-up permission check against a real API server, as a ServiceAccount with a narrow or a full Role. */
 import { createClient, type RequestInfo } from '@dsoi/client';
 import { ForbiddenError, isNotFound } from '@dsoi/client/errors';
-import { createTestNamespace, installCrds, serviceAccountKubeConfig, testKubeConfig } from '@dsoi/envtest/testing';
+import {
+  createTestNamespace,
+  installCrds,
+  type RbacRule,
+  serviceAccountKubeConfig,
+  testKubeConfig,
+} from '@dsoi/envtest/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createManager, done, MissingPermissionsError, reconcileChildren } from '../src/index.js';
 import {
@@ -32,17 +38,8 @@ const fullRules = [
 ];
 
 /** A ServiceAccount bound to a Role with `rules` in `namespace`, and a KubeConfig authenticated as it. */
-async function accountWith(namespace: string, name: string, rules: readonly object[]) {
-  const rbac = 'rbac.authorization.k8s.io/v1';
-  await admin.create({ apiVersion: rbac, kind: 'Role', metadata: { name, namespace }, rules });
-  await admin.create({
-    apiVersion: rbac,
-    kind: 'RoleBinding',
-    metadata: { name, namespace },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-    subjects: [{ kind: 'ServiceAccount', name, namespace }],
-  });
-  return serviceAccountKubeConfig(kubeConfig, { namespace, name });
+function accountWith(namespace: string, name: string, rules: readonly RbacRule[]) {
+  return serviceAccountKubeConfig(kubeConfig, { namespace, name, rules });
 }
 
 /** A manager with one Widget controller owning ConfigMaps and StatefulSets in `namespace`, leader-elected there. */

@@ -143,21 +143,11 @@ describe('informer on a real API server', () => {
 
   it('rejects waitForSync with the watch ForbiddenError when the Role grants list but not watch', async () => {
     const namespace = await newNamespace('store-rbac-watch');
-    const admin = adminClient();
-    await admin.apply({
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      metadata: { name: 'list-only', namespace },
+    const kubeConfig = await serviceAccountKubeConfig(testKubeConfig(), {
+      namespace,
+      name: 'lister',
       rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['list'] }],
     });
-    await admin.apply({
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: { name: 'list-only', namespace },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'list-only' },
-      subjects: [{ kind: 'ServiceAccount', name: 'lister', namespace }],
-    });
-    const kubeConfig = await serviceAccountKubeConfig(testKubeConfig(), { namespace, name: 'lister' });
     const informer = createInformer(createClient({ kubeConfig, fieldManager: 'lister' }), configMapType, {
       namespace,
       ...quiet,
