@@ -25,6 +25,15 @@ const credentialsReader = (reads: unknown[]) => ({
   },
 });
 
+/** A resolver of the fixed URL `http://x` whose Secret reads land in `reads`. */
+const fixedUrlResolver = (reads: unknown[], secretNamespaces?: string[]) =>
+  createEndpointResolver({
+    getService: () => undefined,
+    controllerUrl: 'http://x',
+    reader: credentialsReader(reads),
+    ...(secretNamespaces && { secretNamespaces }),
+  });
+
 describe('controller endpoint', () => {
   it("uses the controller Service of the cluster's own controller node, with its real port (bug 20)", async () => {
     const asked: unknown[] = [];
@@ -55,11 +64,7 @@ describe('controller endpoint', () => {
 
   it('reads the credentials from the Secret, defaulting its namespace to the CR, and caches the read', async () => {
     const reads: unknown[] = [];
-    const resolve = createEndpointResolver({
-      getService: () => undefined,
-      controllerUrl: 'http://x',
-      reader: credentialsReader(reads),
-    });
+    const resolve = fixedUrlResolver(reads);
     const endpoint = await resolve(withAuth(), signal);
     expect(endpoint).toMatchObject({ baseUrl: 'http://x', credentials: { username: 'u', password: 'p' } });
     await resolve(withAuth(), signal);
@@ -71,21 +76,12 @@ describe('controller endpoint', () => {
 
   it('refuses a Secret in another namespace unless that namespace is allowed', async () => {
     const reads: unknown[] = [];
-    const strict = createEndpointResolver({
-      getService: () => undefined,
-      controllerUrl: 'http://x',
-      reader: credentialsReader(reads),
-    });
+    const strict = fixedUrlResolver(reads);
     const refused = strict(withAuth('team-b'), signal);
     await expect(refused).rejects.toMatchObject({ reason: 'SecretNamespaceNotAllowed' });
     await expect(refused).rejects.toThrow(/^spec\.auth\.secretRef\.namespace: /);
     expect(reads).toEqual([]);
-    const allowing = createEndpointResolver({
-      getService: () => undefined,
-      controllerUrl: 'http://x',
-      reader: credentialsReader(reads),
-      secretNamespaces: ['team-b'],
-    });
+    const allowing = fixedUrlResolver(reads, ['team-b']);
     expect((await allowing(withAuth('team-b'), signal)).credentials).toEqual({ username: 'u', password: 'p' });
   });
 });
