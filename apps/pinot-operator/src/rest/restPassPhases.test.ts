@@ -67,11 +67,11 @@ describe('a REST pass, phase by phase', () => {
       metadata: { ...pinotSchemaCr('ns').metadata, uid: 'u1', generation: 1, ...changes },
       ...(status && { status }),
     }) as RestObject;
+  /** A pass over `object` with the current `env`. */
+  const passOf = (object: RestObject) =>
+    createRestPass(env, object, { signal: new AbortController().signal, log: createMemoryLogger().logger });
   const run = async (object: RestObject) => {
-    const pass = createRestPass(env, object, {
-      signal: new AbortController().signal,
-      log: createMemoryLogger().logger,
-    });
+    const pass = passOf(object);
     return { pass, result: await runRestPass(pass) };
   };
   const lastStatus = () => {
@@ -149,10 +149,7 @@ describe('a REST pass, phase by phase', () => {
 
   it('throws in push when Pinot refuses the create, after writing the failure to the status', async () => {
     pinot.fail('POST', /^\/schemas/, 500, { body: 'boom' });
-    const pass = createRestPass(env, schema({ finalizers: [finalizer] }), {
-      signal: new AbortController().signal,
-      log: createMemoryLogger().logger,
-    });
+    const pass = passOf(schema({ finalizers: [finalizer] }));
     await expect(runRestPass(pass)).rejects.toBeInstanceOf(PinotApiError);
     expect(pass.phase).toBe('push');
     expect(lastStatus()).toMatchObject({ type: 'PinotSchemaControllerCreateFail', status: 'False' });
@@ -192,10 +189,7 @@ describe('a REST pass, phase by phase', () => {
         throw new EndpointError('AuthSecretNotFound', 'spec.auth.secretRef: Secret ns/auth not found');
       },
     };
-    const pass = createRestPass(env, schema({ finalizers: [finalizer] }), {
-      signal: new AbortController().signal,
-      log: createMemoryLogger().logger,
-    });
+    const pass = passOf(schema({ finalizers: [finalizer] }));
     await expect(runRestPass(pass)).rejects.toBeInstanceOf(EndpointError);
     expect(pass.phase).toBe('endpoint');
     expect(lastStatus().conditions).toMatchObject([{ status: 'False', reason: 'AuthSecretNotFound' }]);
@@ -209,10 +203,7 @@ describe('a REST pass, phase by phase', () => {
       resolveEndpoint: async () => ({ baseUrl: pinot.url, credentialsRejected: () => void rejected++ }),
     };
     pinot.fail('GET', /^\/schemas/, 401, { body: 'unauthorized' });
-    const pass = createRestPass(env, schema({ finalizers: [finalizer] }), {
-      signal: new AbortController().signal,
-      log: createMemoryLogger().logger,
-    });
+    const pass = passOf(schema({ finalizers: [finalizer] }));
     await expect(runRestPass(pass)).rejects.toBeInstanceOf(PinotApiError);
     expect(pass.phase).toBe('read');
     expect(rejected).toBe(1);
