@@ -1,4 +1,4 @@
-import { InvalidSpecError } from '@dsoi/reconcile/dsoi';
+import { invalidSpecProblems } from '@dsoi/reconcile/testing';
 import { describe, expect, it } from 'vitest';
 import { desiredTenantChildren, parseablePort, parseObjectStoreData, type TenantOwner } from './desiredChildren.ts';
 
@@ -23,15 +23,7 @@ function tenant(spec: Record<string, unknown>): TenantOwner {
   };
 }
 
-const problemsOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof InvalidSpecError) return err.problems.map((p) => p.field);
-    throw err;
-  }
-  return [];
-};
+const problemsOf = (fn: () => unknown) => invalidSpecProblems(fn).map((p) => p.field);
 
 describe('desiredTenantChildren', () => {
   it('accepts both StatefulSet spellings, replaces the Service selector and listens on the port of P_ADDR', () => {
@@ -215,13 +207,7 @@ describe('desiredTenantChildren, bad input found by test/badInput.test.ts', () =
   const problems = (edit: (owner: TenantOwner & { spec: any }) => void) => {
     const owner = tenant({}) as TenantOwner & { spec: any };
     edit(owner);
-    try {
-      desiredTenantChildren(owner);
-    } catch (err) {
-      if (err instanceof InvalidSpecError) return err.problems;
-      throw err;
-    }
-    return [];
+    return invalidSpecProblems(() => desiredTenantChildren(owner));
   };
 
   it('names a duplicate group (nodes would silently use the first) and an image with whitespace around it', () => {

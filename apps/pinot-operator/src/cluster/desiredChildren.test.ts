@@ -1,4 +1,5 @@
 import { InvalidSpecError } from '@dsoi/reconcile/dsoi';
+import { invalidSpecProblems } from '@dsoi/reconcile/testing';
 import { describe, expect, it } from 'vitest';
 import { minimalPinot } from '../../test/fixtures.ts';
 import { desiredPinotChildren, type PinotOwner, pinotJavaOpts } from './desiredChildren.ts';
@@ -160,15 +161,8 @@ describe('desiredPinotChildren', () => {
   });
 
   it('refuses what would crash or be rejected, naming the field (bugs 10, 11, 14, 18)', () => {
-    const problems = (edit: (spec: any) => void) => {
-      try {
-        desiredPinotChildren(owner(edit));
-      } catch (err) {
-        if (err instanceof InvalidSpecError) return err.problems.map((p) => p.field);
-        throw err;
-      }
-      return [];
-    };
+    const problems = (edit: (spec: any) => void) =>
+      invalidSpecProblems(() => desiredPinotChildren(owner(edit))).map((p) => p.field);
     expect(problems((spec) => (spec.nodes[1].k8sConfig = 'controller'))).toEqual(['spec.nodes[1] (pinot-broker)']);
     expect(problems((spec) => (spec.nodes[0].pinotNodeConfig = 'nope'))).toEqual(['spec.nodes[0].pinotNodeConfig']);
     expect(problems((spec) => (spec.deploymentOrder = ['broker']))).toEqual(['spec.nodes[0].nodeType']);
@@ -206,13 +200,7 @@ describe('desiredPinotChildren', () => {
     const problems = (edit: (cr: PinotOwner & { spec: any }) => void) => {
       const cr = owner() as PinotOwner & { spec: any };
       edit(cr);
-      try {
-        desiredPinotChildren(cr);
-      } catch (err) {
-        if (err instanceof InvalidSpecError) return err.problems;
-        throw err;
-      }
-      return [];
+      return invalidSpecProblems(() => desiredPinotChildren(cr));
     };
     const longName = problems((cr) => Object.assign(cr.metadata, { name: `p${'x'.repeat(63)}` }));
     expect(longName.map((p) => p.field)).toEqual(['metadata.name']);

@@ -31,6 +31,7 @@ export {
   mutation,
   oddText,
 } from './hostileSpecs.js';
+export { invalidSpecProblems } from './invalidSpecProblems.js';
 export type { MemoryLogger } from './memoryLogger.js';
 export { createMemoryLogger } from './memoryLogger.js';
 // The planted-secret scan
