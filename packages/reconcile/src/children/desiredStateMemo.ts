@@ -40,6 +40,13 @@ export interface DesiredStateMemo {
   planned<TPlan>(child: object, key: string, live: KubeObject | undefined, make: () => TPlan): TPlan;
   /** Stamps `object` with its desired-state hash (the `stamp` option); not remembered by itself. */
   stamp(object: KubeObject, options: HashAnnotationOptions): KubeObject;
+  /**
+   * The last quiet pass (no write, no delete, no Event) of `reconcileChildren` over the desired list `children` (the
+   * same instance) for `key` (the owner's uid, ...): what it read and its report, or `undefined`.
+   */
+  lastQuietPass<TPass>(children: object, key: string): TPass | undefined;
+  /** Remembers the pass over `children` for `key` (held as long as `children`); `undefined` forgets it. */
+  rememberQuietPass(children: object, key: string, pass: unknown): void;
 }
 
 /** Creates an empty {@link DesiredStateMemo}. */
@@ -49,6 +56,7 @@ export function createDesiredStateMemo(options: DesiredStateMemoOptions = {}): D
   const desired = new Map<string, { inputs: string; result: unknown }>();
   const stamped = new WeakMap<object, { key: string; object: KubeObject }>();
   const planned = new WeakMap<object, { key: string; live: KubeObject | undefined; plan: unknown }>();
+  const quietPasses = new WeakMap<object, { key: string; pass: unknown }>();
   return {
     desired<TResult>(name: string, inputs: string, compute: () => TResult): TResult {
       const slot = desired.get(name);
@@ -75,5 +83,13 @@ export function createDesiredStateMemo(options: DesiredStateMemoOptions = {}): D
       return plan;
     },
     stamp: (object, hashOptions) => stamp(object, hashOptions),
+    lastQuietPass<TPass>(children: object, key: string): TPass | undefined {
+      const slot = quietPasses.get(children);
+      return slot !== undefined && slot.key === key ? (slot.pass as TPass) : undefined;
+    },
+    rememberQuietPass(children, key, pass) {
+      if (pass === undefined) quietPasses.delete(children);
+      else quietPasses.set(children, { key, pass });
+    },
   };
 }

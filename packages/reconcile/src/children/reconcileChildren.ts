@@ -55,7 +55,7 @@ export interface ReconcileChildrenOptions {
    * Where reads come from: the controller's cache (`context.cache`, the store's cache reader over its informers).
    * Any `Reader` over cached objects will do with `pruneKinds` set; `ownedKinds` only gives their default.
    */
-  readonly cache: Pick<ChildCache, 'get' | 'list'> & Partial<Pick<ChildCache, 'ownedKinds'>>;
+  readonly cache: Pick<ChildCache, 'get' | 'list'> & Partial<Pick<ChildCache, 'ownedKinds' | 'peek' | 'controlledBy'>>;
   /** Kinds whose owned-but-undesired children are deleted. @default cache.ownedKinds(), or none without it */
   readonly pruneKinds?: readonly TypeMeta[];
   /** The desired-state hash annotation. @default 'dsoi.io/desired-hash' */
@@ -140,11 +140,14 @@ interface Planned {
 export async function reconcileChildren(options: ReconcileChildrenOptions): Promise<ChildrenReport> {
   const { owner, client, cache, hashAnnotation, recorder, signal, fieldManager } = options;
   const ownerRef = controllerRef(owner);
+  const pruneKinds = options.pruneKinds ?? cache.ownedKinds?.() ?? [];
+  const passKey = `${ownerRef.uid}/${hashAnnotation ?? ''}`;
+  // A re-check that would read exactly what the last quiet pass read repeats it: same report, nothing done.
+  const repeated = options.memo?.lastQuietPass<QuietPass>(options.desired, passKey);
+  if (repeated && readsUnchanged(repeated, cache, pruneKinds, ownerRef.uid)) return repeated.report;
   const hashOptions = hashAnnotation === undefined ? {} : { annotationKey: hashAnnotation };
   const memo = options.memo ?? createDesiredStateMemo();
-  const planned = await Promise.all(
-    options.desired.map((entry) => plan(entry, ownerRef, cache, hashOptions, memo, signal)),
-  );
+  const planned = await Promise.all(options.desired.map((e) => plan(e, ownerRef, cache, hashOptions, memo, signal)));
   const report = {
     created: [] as ObjectRef[],
     updated: [] as ChildrenReport['updated'],
@@ -155,9 +158,14 @@ export async function reconcileChildren(options: ReconcileChildrenOptions): Prom
     waitingOn: undefined as ChildrenReport['waitingOn'],
   };
   const failures: { ref: ObjectRef; error: unknown }[] = [];
-  const note = (event: Omit<EventRecord, 'regarding'>) => recorder?.record({ regarding: refOf(owner), ...event });
+  let effects = 0; // writes, deletes and Events: a pass without any is quiet, and may be repeated by its reads
+  const note = (event: Omit<EventRecord, 'regarding'>) => {
+    effects += 1;
+    recorder?.record({ regarding: refOf(owner), ...event });
+  };
 
   const write = async (child: Planned) => {
+    effects += 1;
     try {
       const conflict = ownershipConflict(child.live, ownerRef);
       if (conflict) throw new Error(conflict);
@@ -195,14 +203,64 @@ export async function reconcileChildren(options: ReconcileChildrenOptions): Prom
     note,
   );
   announceCreated(report.created, note);
-  await prune(options, planned, report, failures, note);
+  const owned = await prune(options, pruneKinds, planned, report, failures, note);
   const converged =
     report.created.length + report.updated.length + report.deleted.length + report.blocked.length === 0 &&
     report.waitingOn === undefined &&
     failures.length === 0;
   const result: ChildrenReport = { ...report, converged };
   if (failures.length > 0) throw new ChildrenError(describe(refOf(owner)), failures, result);
+  const quiet = effects === 0 && report.deleted.length === 0 && owned !== undefined;
+  const pass = quiet ? quietPass(planned, pruneKinds, owned, result) : undefined;
+  options.memo?.rememberQuietPass(options.desired, passKey, pass);
   return result;
+}
+
+/** What a quiet pass read (see {@link QuietPass}). */
+function quietPass(
+  planned: readonly Planned[],
+  kinds: readonly TypeMeta[],
+  owned: readonly (readonly KubeObject[])[],
+  report: ChildrenReport,
+): QuietPass {
+  return { refs: planned.map((c) => c.ref), live: planned.map((c) => c.live), kinds, owned, report };
+}
+
+/**
+ * What a quiet pass (no write, no delete, no Event) read, and its report: the live instance of each desired child
+ * and the controlled children of each prune kind, as the cache held them (the cache replaces an instance on every
+ * change, so the same instances mean the same live state).
+ */
+interface QuietPass {
+  readonly refs: readonly ObjectRef[];
+  readonly live: readonly (KubeObject | undefined)[];
+  readonly kinds: readonly TypeMeta[];
+  readonly owned: readonly (readonly KubeObject[])[];
+  readonly report: ChildrenReport;
+}
+
+/**
+ * Whether the cache holds now the very instances `pass` read, so a pass now would plan, write and prune exactly as it
+ * did: nothing. Needs the cache's synchronous reads (`peek`, `controlledBy`); without them, never.
+ */
+function readsUnchanged(
+  pass: QuietPass,
+  cache: ReconcileChildrenOptions['cache'],
+  kinds: readonly TypeMeta[],
+  uid: string,
+): boolean {
+  const { peek, controlledBy } = cache;
+  if (peek === undefined || controlledBy === undefined || kinds.length !== pass.kinds.length) return false;
+  for (let i = 0; i < pass.refs.length; i++) {
+    if (peek.call(cache, pass.refs[i]!) !== pass.live[i]) return false;
+  }
+  for (let k = 0; k < kinds.length; k++) {
+    if (kinds[k] !== pass.kinds[k]) return false;
+    const now = controlledBy.call(cache, kinds[k]!, uid);
+    const then = pass.owned[k]!;
+    if (now.length !== then.length || now.some((o, i) => o !== then[i])) return false;
+  }
+  return true;
 }
 
 /** Reports a written child and records its Events: kept immutable fields, then Created or Updated. */
@@ -397,18 +455,34 @@ async function rollOut(
   report.waitingOn = gate;
 }
 
+/**
+ * Deletes the owned children of `kinds` no longer desired. Returns what it read of each kind through the cache's
+ * `controlledBy` (the owner index), or `undefined` when it had to list instead.
+ */
 async function prune(
   options: ReconcileChildrenOptions,
+  kinds: readonly TypeMeta[],
   planned: readonly Planned[],
   report: { deleted: ObjectRef[] },
   failures: { ref: ObjectRef; error: unknown }[],
   note: (event: Omit<EventRecord, 'regarding'>) => void,
-): Promise<void> {
+): Promise<(readonly KubeObject[])[] | undefined> {
   const { owner, cache, client, signal } = options;
   const uid = owner.metadata!.uid!; // controllerRef() refused an owner without one
+  const namespace = owner.metadata?.namespace;
   const wanted = new Set(planned.map((c) => identity(c.ref)));
-  for (const kind of options.pruneKinds ?? cache.ownedKinds?.() ?? []) {
-    for (const live of await ownedChildren(cache, kind, uid, owner.metadata?.namespace, signal)) {
+  const read: (readonly KubeObject[])[] | undefined = cache.controlledBy ? [] : undefined;
+  for (const kind of kinds) {
+    let children: readonly KubeObject[];
+    if (cache.controlledBy) {
+      const controlled = cache.controlledBy(kind, uid);
+      read?.push(controlled);
+      // A namespaced owner's children live in its namespace (as a list of the namespace would find them).
+      children = namespace ? controlled.filter((o) => o.metadata?.namespace === namespace) : controlled;
+    } else {
+      children = await ownedChildren(cache, kind, uid, namespace, signal);
+    }
+    for (const live of children) {
       const ref = refOf({ ...live, apiVersion: kind.apiVersion, kind: kind.kind });
       if (wanted.has(identity(ref))) continue;
       try {
@@ -430,6 +504,7 @@ async function prune(
       }
     }
   }
+  return read;
 }
 
 function refOf(object: KubeObject): ObjectRef {
@@ -443,7 +518,8 @@ function refOf(object: KubeObject): ObjectRef {
 }
 
 function identity(ref: ObjectRef): string {
-  return `${ref.apiVersion.split('/').length > 1 ? ref.apiVersion.split('/')[0] : ''}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+  const slash = ref.apiVersion.indexOf('/');
+  return `${slash === -1 ? '' : ref.apiVersion.slice(0, slash)}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
 }
 
 /** The cached child `ref` names, or `undefined` when the cache has none. */

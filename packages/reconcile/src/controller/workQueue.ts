@@ -76,7 +76,9 @@ class KeyQueue<TKey> implements WorkQueue<TKey> {
   readonly #delayed = new Map<TKey, { at: number; timer: NodeJS.Timeout }>();
   readonly #addedAt = new Map<TKey, number>();
   readonly #startedAt = new Map<TKey, number>();
-  readonly #waiters: ((key: TKey | undefined) => void)[] = [];
+  readonly #waiters: { readonly resolve: (key: TKey | undefined) => void; readonly signal?: AbortSignal }[] = [];
+  /** The signals `get` has been given: each gets one abort listener for all its waiters, not one per wait. */
+  readonly #watchedSignals = new WeakSet<AbortSignal>();
   readonly #drainWaiters: (() => void)[] = [];
   #shutDown = false;
   readonly #rateLimiter: RateLimiter<TKey>;
@@ -154,7 +156,7 @@ class KeyQueue<TKey> implements WorkQueue<TKey> {
     this.#shutDown = true;
     for (const { timer } of this.#delayed.values()) clearTimeout(timer);
     this.#delayed.clear();
-    for (const waiter of this.#waiters.splice(0)) waiter(undefined);
+    for (const waiter of this.#waiters.splice(0)) waiter.resolve(undefined);
   };
 
   readonly isShutDown = (): boolean => this.#shutDown;
@@ -164,19 +166,24 @@ class KeyQueue<TKey> implements WorkQueue<TKey> {
 
   /** A worker waits for the next key (handed to it directly by `#enqueue`), or `undefined` when `signal` aborts. */
   #waitForKey(signal: AbortSignal | undefined): Promise<TKey | undefined> {
+    if (signal !== undefined && !this.#watchedSignals.has(signal)) {
+      // Workers wait on the same signal again and again: one listener serves every wait on it.
+      this.#watchedSignals.add(signal);
+      signal.addEventListener('abort', () => this.#abortWaiters(signal), { once: true });
+    }
     return new Promise((resolve) => {
-      const waiter = (k: TKey | undefined) => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve(k);
-      };
-      const onAbort = () => {
-        const index = this.#waiters.indexOf(waiter);
-        if (index !== -1) this.#waiters.splice(index, 1);
-        resolve(undefined);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#waiters.push(waiter);
+      this.#waiters.push(signal === undefined ? { resolve } : { resolve, signal });
     });
+  }
+
+  /** Resolves `undefined` to the workers waiting on `signal`. */
+  #abortWaiters(signal: AbortSignal): void {
+    for (let i = this.#waiters.length - 1; i >= 0; i--) {
+      const waiter = this.#waiters[i]!;
+      if (waiter.signal !== signal) continue;
+      this.#waiters.splice(i, 1);
+      waiter.resolve(undefined);
+    }
   }
 
   #publishDepth(): void {
@@ -199,7 +206,7 @@ class KeyQueue<TKey> implements WorkQueue<TKey> {
     const waiter = this.#waiters.shift();
     if (waiter) {
       this.#hand(key);
-      waiter(key);
+      waiter.resolve(key);
       return;
     }
     this.#queue.push(key);

@@ -159,7 +159,9 @@ async function converge(
  * - a re-check of an object whose uid, generation, labels and annotations did not change reuses its desired children
  *   (a status write does not re-map them), and children whose live objects did not change are neither hashed nor
  *   compared again;
- * - the status is computed from the children report and written only when it differs;
+ * - the status is computed from the children report and written only when it differs; with the default status, a
+ *   re-check that finds the same object instance and gets the same report (a repeated quiet pass of
+ *   `reconcileChildren`) after a pass that wrote no status computes none;
  * - a child that could not be written is reported in the status first, then the `ChildrenError` is thrown so the
  *   key is retried with backoff; otherwise the object is re-checked after `requeueAfterMs`.
  */
@@ -173,6 +175,18 @@ export function createDsoiReconciler<TObject extends DsoiObject, TSpec>(
     status = ({ object, outcome, generation }) => rolloutStatus(object.status, outcome, generation),
     memo = createDesiredStateMemo(),
   } = options;
+  // The default status is a function of the object and the report alone: once it matched the live status, the same
+  // object instance (the cache replaces it on every change) with the same report needs no recomputation.
+  const settled = options.status === undefined ? new WeakMap<object, ChildrenReport>() : undefined;
+  // The mapping's inputs of an object instance, serialised once (a re-check usually sees the same instance).
+  const inputsOf = new WeakMap<object, string>();
+  const inputs = (object: DsoiObject) => {
+    const known = inputsOf.get(object);
+    if (known !== undefined) return known;
+    const text = desiredInputs(object);
+    inputsOf.set(object, text);
+    return text;
+  };
   return async (context): Promise<ReconcileResult> => {
     const { object, signal, log } = context;
     if (!object || object.metadata.deletionTimestamp) {
@@ -183,7 +197,7 @@ export function createDsoiReconciler<TObject extends DsoiObject, TSpec>(
     const writeStatus = (outcome: DsoiOutcome) =>
       updateStatus(client, object, status({ object, outcome, generation }), { signal });
     // The mapping is pure: the same spec (generation) and metadata map to the same children as last time.
-    const desired = memo.desired(memoName(context.request), desiredInputs(object), () => mapSpec(options, object));
+    const desired = memo.desired(memoName(context.request), inputs(object), () => mapSpec(options, object));
     if (desired instanceof InvalidSpecError) {
       log.warn({ problems: desired.problems }, 'invalid spec; children left as they are');
       const note = desired.message;
@@ -195,9 +209,13 @@ export function createDsoiReconciler<TObject extends DsoiObject, TSpec>(
     const failures = (converged.failure?.failures ?? []).map(
       (f) => `${f.ref.kind} ${f.ref.name}: ${f.error instanceof Error ? f.error.message : String(f.error)}`,
     );
-    const nodeOfWorkload = desired.nodeOfWorkload ?? new Map<string, string>();
-    await writeStatus({ kind: 'applied', report: converged.report, nodeOfWorkload, failures });
-    if (converged.failure) throw converged.failure;
+    const { report, failure } = converged;
+    if (failure !== undefined || settled?.get(object) !== report) {
+      const nodeOfWorkload = desired.nodeOfWorkload ?? new Map<string, string>();
+      const wrote = await writeStatus({ kind: 'applied', report, nodeOfWorkload, failures });
+      if (!wrote && failure === undefined) settled?.set(object, report);
+    }
+    if (failure) throw failure;
     return requeueAfterMs === undefined ? done() : requeueAfter(requeueAfterMs);
   };
 }
