@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import murmurHash3 from 'murmurhash3js-revisited';
 import { describe, expect, it } from 'vitest';
 import { hash, hashText } from './hash.js';
 
@@ -14,6 +15,21 @@ describe('hashText', () => {
     ['🚀 rocket', 'a5330b7e3c62a38d0734c6df0ddae5ad'],
   ])('hashes %j to %s', (text, expected) => {
     expect(hashText(text)).toBe(expected);
+  });
+
+  it('agrees with murmurhash3js-revisited (the implementation it replaced) on any text, every tail length, long text', () => {
+    const encoder = new TextEncoder();
+    const reference = (text: string) => murmurHash3.x64.hash128(encoder.encode(text));
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 80 }), (text) => {
+        expect(hashText(text)).toBe(reference(text));
+      }),
+      { numRuns: 2000 },
+    );
+    // Past the reused 64 KiB buffer: it grows.
+    const long = 'ä€🚀x'.repeat(30_000);
+    expect(hashText(long)).toBe(reference(long));
+    expect(hashText('hello')).toBe('cbd8a7b341bd9b025b1e906a48ae1d19');
   });
 });
 

@@ -1,8 +1,10 @@
 /** The change-detection hash: MurmurHash3 x64 128 over the UTF-8 bytes of canonical JSON. */
-import murmurHash3 from 'murmurhash3js-revisited';
 import { canonicalJson } from './canonicalJson.js';
+import { murmur3x64128 } from './murmur3.js';
 
 const encoder = new TextEncoder();
+/** Reused for every text: UTF-8 takes at most 3 bytes per UTF-16 code unit. */
+let scratch = new Uint8Array(64 * 1024);
 
 /**
  * Hashes raw text: MurmurHash3 x64 128 (seed 0) of its UTF-8 bytes, as 32 lower-case hex characters.
@@ -10,7 +12,9 @@ const encoder = new TextEncoder();
  * `hashText('hello')` is `cbd8a7b341bd9b025b1e906a48ae1d19`.
  */
 export function hashText(text: string): string {
-  return murmurHash3.x64.hash128(encoder.encode(text));
+  if (text.length * 3 > scratch.length) scratch = new Uint8Array(text.length * 3);
+  const { written } = encoder.encodeInto(text, scratch);
+  return murmur3x64128(scratch, written);
 }
 
 /**
